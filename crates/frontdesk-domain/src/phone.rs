@@ -1,0 +1,156 @@
+//! E.164 phone numbers, parsed with libphonenumber's rules in a company's default region.
+
+use phonenumber::{Mode, country};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A validated phone number in E.164 form (`+5511999999999`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PhoneNumber(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneError {
+    #[error("phone number is empty")]
+    Empty,
+    #[error("{0:?} is not a valid phone number: send it in E.164 form, like +5511999999999")]
+    Invalid(String),
+    #[error("unknown phone region {0:?}: use a two-letter country code such as BR or DE")]
+    UnknownRegion(String),
+}
+
+impl PhoneNumber {
+    /// Parses `input` as a phone number, reading numbers without a country code in
+    /// `default_region` (a two-letter country code such as `BR`).
+    ///
+    /// `+5511999999999`, `5511999999999` and `(11) 99999-9999` all give `+5511999999999`
+    /// in region BR; `99999999` is refused because it has no area code.
+    pub fn parse(input: &str, default_region: &str) -> Result<Self, PhoneError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(PhoneError::Empty);
+        }
+        if trimmed.len() > 40 {
+            return Err(PhoneError::Invalid(trimmed.chars().take(40).collect()));
+        }
+        let region = country::Id::from_str(&default_region.trim().to_ascii_uppercase())
+            .map_err(|_| PhoneError::UnknownRegion(default_region.to_string()))?;
+        let digits: String = trimmed.chars().filter(|c| c.is_ascii_digit()).collect();
+        if digits.is_empty() {
+            return Err(PhoneError::Invalid(trimmed.to_string()));
+        }
+
+        // A number read in the default region must be valid there. A number that carries its
+        // country code (with `+`, or a caller id without it such as `5511999999999`) may also
+        // merely have a possible length, so new number ranges are not refused.
+        let mut candidates = vec![(trimmed.to_string(), trimmed.starts_with('+'))];
+        if !trimmed.starts_with('+') {
+            candidates.push((format!("+{digits}"), true));
+        }
+        for (candidate, international) in candidates {
+            if let Ok(number) = phonenumber::parse(Some(region), &candidate)
+                && (phonenumber::is_valid(&number)
+                    || international && has_possible_length(&number))
+            {
+                return Ok(PhoneNumber(number.format().mode(Mode::E164).to_string()));
+            }
+        }
+        Err(PhoneError::Invalid(trimmed.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// Wraps a number that was validated before (read back from the database).
+    pub fn from_trusted_e164(e164: String) -> Self {
+        PhoneNumber(e164)
+    }
+}
+
+/// libphonenumber's "possible number" test: the national number has a length that numbers of
+/// its country have. The guide refuses `99999999` as "too short"; numbers in ranges the
+/// metadata does not list yet (the AskProAI example `+491234567890`) still pass.
+fn has_possible_length(number: &phonenumber::PhoneNumber) -> bool {
+    let Some(meta) = number.metadata(&phonenumber::metadata::DATABASE) else {
+        return false;
+    };
+    let Ok(len) = u16::try_from(number.national().to_string().len()) else {
+        return false;
+    };
+    // The metadata keeps the lengths on each number type, not on the general descriptor.
+    let d = meta.descriptors();
+    [
+        Some(d.general()),
+        d.fixed_line(),
+        d.mobile(),
+        d.toll_free(),
+        d.premium_rate(),
+        d.shared_cost(),
+        d.personal_number(),
+        d.voip(),
+        d.uan(),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|desc| desc.possible_length().contains(&len))
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The table from the Beyond integration guide, verbatim.
+    #[test]
+    fn the_integration_guide_table_normalises_to_e164() {
+        for input in ["+5511999999999", "5511999999999", "(11) 99999-9999"] {
+            assert_eq!(
+                PhoneNumber::parse(input, "BR").map(PhoneNumber::into_string),
+                Ok("+5511999999999".to_string()),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_number_without_area_code_is_refused() {
+        assert!(matches!(
+            PhoneNumber::parse("99999999", "BR"),
+            Err(PhoneError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn german_numbers_parse_in_region_de() {
+        assert_eq!(
+            PhoneNumber::parse("030 83793369", "DE").map(PhoneNumber::into_string),
+            Ok("+493083793369".to_string())
+        );
+        assert_eq!(
+            PhoneNumber::parse("+49 1234567890", "DE").map(PhoneNumber::into_string),
+            Ok("+491234567890".to_string())
+        );
+    }
+
+    #[test]
+    fn garbage_is_refused_without_panicking() {
+        for input in ["", "   ", "abc", "+", "++++", "0", "+999999999999999999999", "💥"] {
+            assert!(PhoneNumber::parse(input, "BR").is_err(), "{input:?}");
+        }
+        assert!(matches!(
+            PhoneNumber::parse("+5511999999999", "XX"),
+            Err(PhoneError::UnknownRegion(_))
+        ));
+    }
+}

@@ -1,0 +1,114 @@
+//! A company's booking policies: how soon and how far ahead a caller may book, how many active
+//! bookings one member may hold, and until when a cancellation is free.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BookingPolicy {
+    /// Slots starting sooner than this are not offered and cannot be booked.
+    pub min_notice_minutes: i64,
+    /// Slots starting more than this many days ahead are not offered.
+    pub booking_window_days: i64,
+    /// Most confirmed, not yet ended bookings one member may hold (`None`: no limit).
+    pub max_active_bookings_per_member: Option<i64>,
+    /// A cancellation at least this many hours before the start is free (refund applicable).
+    pub free_cancellation_hours: i64,
+    /// Whether a caller the company does not know may book by giving their name.
+    pub allow_unknown_callers: bool,
+}
+
+impl Default for BookingPolicy {
+    fn default() -> Self {
+        BookingPolicy {
+            min_notice_minutes: 60,
+            booking_window_days: 60,
+            max_active_bookings_per_member: None,
+            free_cancellation_hours: 24,
+            allow_unknown_callers: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyViolation {
+    #[error("this slot starts too soon: bookings need at least {min_notice_minutes} minutes notice")]
+    TooSoon { min_notice_minutes: i64, earliest: Timestamp },
+    #[error("this slot is too far ahead: bookings open {booking_window_days} days in advance")]
+    TooFarAhead { booking_window_days: i64, latest: Timestamp },
+    #[error("this slot has already started")]
+    InThePast,
+}
+
+impl BookingPolicy {
+    /// The first instant a booking may start at, seen from `now`.
+    pub fn earliest_start(&self, now: Timestamp) -> Timestamp {
+        now.saturating_add(SignedDuration::from_mins(self.min_notice_minutes.max(0)))
+            .unwrap_or(now)
+    }
+
+    /// The last instant a booking may start at, seen from `now`.
+    pub fn latest_start(&self, now: Timestamp) -> Timestamp {
+        now.saturating_add(SignedDuration::from_hours(self.booking_window_days.max(0) * 24))
+            .unwrap_or(now)
+    }
+
+    /// Whether a slot starting at `start` may be offered and booked at `now`.
+    pub fn check_start(&self, start: Timestamp, now: Timestamp) -> Result<(), PolicyViolation> {
+        if start <= now {
+            return Err(PolicyViolation::InThePast);
+        }
+        let earliest = self.earliest_start(now);
+        if start < earliest {
+            return Err(PolicyViolation::TooSoon {
+                min_notice_minutes: self.min_notice_minutes,
+                earliest,
+            });
+        }
+        let latest = self.latest_start(now);
+        if start > latest {
+            return Err(PolicyViolation::TooFarAhead {
+                booking_window_days: self.booking_window_days,
+                latest,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether cancelling a booking that starts at `start` is free at `now`.
+    pub fn cancellation_is_free(&self, start: Timestamp, now: Timestamp) -> bool {
+        let deadline = start
+            .saturating_sub(SignedDuration::from_hours(self.free_cancellation_hours.max(0)))
+            .unwrap_or(start);
+        now <= deadline
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().expect("timestamp")
+    }
+
+    #[test]
+    fn notice_and_window_bound_what_can_be_booked() {
+        let p = BookingPolicy { min_notice_minutes: 20, booking_window_days: 7, ..Default::default() };
+        let now = at("2026-11-21T10:00:00Z");
+        assert!(matches!(p.check_start(at("2026-11-21T10:10:00Z"), now), Err(PolicyViolation::TooSoon { .. })));
+        assert_eq!(p.check_start(at("2026-11-21T10:20:00Z"), now), Ok(()));
+        assert_eq!(p.check_start(at("2026-11-28T10:00:00Z"), now), Ok(()));
+        assert!(matches!(p.check_start(at("2026-11-28T10:01:00Z"), now), Err(PolicyViolation::TooFarAhead { .. })));
+        assert_eq!(p.check_start(at("2026-11-21T09:00:00Z"), now), Err(PolicyViolation::InThePast));
+    }
+
+    #[test]
+    fn cancellation_is_free_until_the_deadline() {
+        let p = BookingPolicy { free_cancellation_hours: 24, ..Default::default() };
+        let start = at("2026-11-22T10:00:00Z");
+        assert!(p.cancellation_is_free(start, at("2026-11-21T10:00:00Z")));
+        assert!(!p.cancellation_is_free(start, at("2026-11-21T10:00:01Z")));
+    }
+}

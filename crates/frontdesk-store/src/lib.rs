@@ -1,0 +1,156 @@
+//! frontdesk-store: the storage contract between the booking engine and a database.
+//!
+//! The [`Store`] trait, the rows it reads and writes ([`models`]) and [`StoreError`]. Each
+//! backend crate (`frontdesk-store-sqlite`, `frontdesk-store-postgres`) implements it with its
+//! own SQL and migrations. Rules are decided by the engine; the operations that must be
+//! atomic under concurrency (taking a place in a slot, moving a booking) receive the limits
+//! the engine decided and enforce them inside one transaction. This crate must not depend on
+//! a database driver, the engine or any adapter.
+
+pub mod error;
+pub mod models;
+
+pub use error::{OptionalExt, StoreError, StoreResult};
+pub use models::*;
+
+use async_trait::async_trait;
+use frontdesk_domain::*;
+use jiff::Timestamp;
+use std::sync::Arc;
+
+/// A shared handle to whichever backend the binary chose at start-up.
+pub type DynStore = Arc<dyn Store>;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A cheap round trip that fails when the database is unreachable (`/readyz`).
+    async fn ping(&self) -> StoreResult<()>;
+
+    // ---- companies -------------------------------------------------------------------
+    /// Creates the company with `new.slug`, or updates its fields when it exists.
+    async fn upsert_company(&self, new: NewCompany) -> StoreResult<Company>;
+    async fn get_company(&self, id: CompanyId) -> StoreResult<Company>;
+    async fn get_company_by_slug(&self, slug: &str) -> StoreResult<Company>;
+    async fn list_companies(&self) -> StoreResult<Vec<Company>>;
+
+    // ---- branches, services, staff ---------------------------------------------------
+    /// Keyed by (company, name). Replaces the branch's inbound phone numbers.
+    async fn upsert_branch(&self, new: NewBranch) -> StoreResult<Branch>;
+    async fn list_branches(&self, company_id: CompanyId) -> StoreResult<Vec<Branch>>;
+    async fn get_branch(&self, company_id: CompanyId, id: BranchId) -> StoreResult<Branch>;
+    /// The branch whose inbound numbers include `phone` (E.164), in any company.
+    async fn find_branch_by_phone(&self, phone: &str) -> StoreResult<Branch>;
+
+    /// Keyed by (company, name).
+    async fn upsert_staff(&self, new: NewStaff) -> StoreResult<Staff>;
+    async fn list_staff(&self, company_id: CompanyId) -> StoreResult<Vec<Staff>>;
+
+    /// Keyed by (company, code). Replaces the service's staff links.
+    async fn upsert_service(&self, new: NewService) -> StoreResult<Service>;
+    async fn list_services(&self, company_id: CompanyId) -> StoreResult<Vec<Service>>;
+    async fn get_service(&self, company_id: CompanyId, id: ServiceId) -> StoreResult<Service>;
+
+    // ---- customers and members -------------------------------------------------------
+    /// Keyed by (company, phone).
+    async fn upsert_customer(&self, new: NewCustomer) -> StoreResult<Customer>;
+    async fn get_customer(&self, company_id: CompanyId, id: CustomerId) -> StoreResult<Customer>;
+    async fn find_customer_by_phone(&self, company_id: CompanyId, phone: &str)
+    -> StoreResult<Customer>;
+
+    /// With `new.id`: creates the member with that id or updates it (`Conflict` when the id
+    /// belongs to another company). Without: keyed by (customer, name).
+    async fn upsert_member(&self, new: NewMember) -> StoreResult<Member>;
+    async fn get_member(&self, company_id: CompanyId, id: MemberId) -> StoreResult<Member>;
+    async fn list_members(&self, company_id: CompanyId, customer_id: CustomerId)
+    -> StoreResult<Vec<Member>>;
+    /// `NotFound` when the member has no preferences yet.
+    async fn get_member_preferences(&self, member_id: MemberId) -> StoreResult<MemberPreferences>;
+    async fn set_member_preferences(
+        &self,
+        member_id: MemberId,
+        preferences: &MemberPreferences,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+
+    // ---- bookings --------------------------------------------------------------------
+    /// In one transaction: returns the booking already made with `new.idempotency_key` if
+    /// any (`Replayed`); otherwise checks every limit in `limits` against the confirmed
+    /// bookings and inserts the booking with a fresh voucher code (`Created`), or refuses.
+    /// Concurrent calls for the same slot, staff member or member are serialised.
+    async fn create_booking(&self, new: NewBooking, limits: BookingLimits)
+    -> StoreResult<BookingOutcome>;
+    /// In one transaction: checks the new slot (not counting the booking itself) and moves
+    /// the confirmed booking there, keeping its id and voucher code; if refused, the booking
+    /// is untouched.
+    async fn reschedule_booking(
+        &self,
+        company_id: CompanyId,
+        id: BookingId,
+        to: BookingMove,
+        limits: BookingLimits,
+    ) -> StoreResult<RescheduleOutcome>;
+    /// Cancels a confirmed booking; `NotActive` if it no longer is.
+    async fn cancel_booking(
+        &self,
+        company_id: CompanyId,
+        id: BookingId,
+        cancellation: Cancellation,
+    ) -> StoreResult<CancelOutcome>;
+    async fn get_booking(&self, company_id: CompanyId, id: BookingId) -> StoreResult<Booking>;
+    async fn get_booking_by_voucher(&self, company_id: CompanyId, code: &str)
+    -> StoreResult<Booking>;
+    /// Ordered by start time (descending when `query.newest_first`).
+    async fn list_bookings(&self, query: &BookingQuery) -> StoreResult<Vec<Booking>>;
+    /// The audit trail of a booking, oldest first.
+    async fn list_booking_events(&self, company_id: CompanyId, id: BookingId)
+    -> StoreResult<Vec<BookingEvent>>;
+    /// Confirmed bookings per (service, start) for these services, starting in [from, to).
+    async fn slot_usage(
+        &self,
+        company_id: CompanyId,
+        service_ids: &[ServiceId],
+        from: Timestamp,
+        to: Timestamp,
+    ) -> StoreResult<Vec<SlotUsage>>;
+    /// Confirmed bookings of these staff members overlapping [from, to).
+    async fn staff_busy(
+        &self,
+        company_id: CompanyId,
+        staff_ids: &[StaffId],
+        from: Timestamp,
+        to: Timestamp,
+    ) -> StoreResult<Vec<BusyInterval>>;
+
+    // ---- calls and agents ------------------------------------------------------------
+    /// Creates or updates the call (provider, external id); fields left `None` keep their value.
+    async fn upsert_call(&self, call: CallUpdate) -> StoreResult<Call>;
+    async fn get_call(&self, company_id: CompanyId, provider: &str, external_id: &str)
+    -> StoreResult<Call>;
+    /// Records that `event` of the call was handled; `false` if it had been already.
+    async fn record_call_event(&self, call_id: CallId, event: &str, now: Timestamp)
+    -> StoreResult<bool>;
+    /// Keyed by (provider, external agent id).
+    async fn upsert_agent(&self, new: NewAgent) -> StoreResult<Agent>;
+    async fn list_agents(&self, company_id: CompanyId) -> StoreResult<Vec<Agent>>;
+    async fn find_agent(&self, provider: &str, external_id: &str) -> StoreResult<Agent>;
+
+    // ---- API keys ----------------------------------------------------------------------
+    async fn create_api_key(&self, new: NewApiKey) -> StoreResult<ApiKey>;
+    /// The key with this hash, revoked or not.
+    async fn find_api_key_by_hash(&self, hash: &str) -> StoreResult<ApiKey>;
+    async fn list_api_keys(&self, company_id: CompanyId) -> StoreResult<Vec<ApiKey>>;
+    /// `NotFound` if there is no such key; revoking twice is not an error.
+    async fn revoke_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<ApiKey>;
+    async fn touch_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<()>;
+
+    // ---- caller sessions ---------------------------------------------------------------
+    async fn create_caller_session(&self, new: NewCallerSession) -> StoreResult<CallerSession>;
+    /// The session with this token hash, expired or revoked or not.
+    async fn find_caller_session(&self, token_hash: &str) -> StoreResult<CallerSession>;
+    /// `NotFound` if there is no such session.
+    async fn revoke_caller_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<()>;
+    /// Sessions neither expired nor revoked at `now`, in all companies.
+    async fn count_active_caller_sessions(&self, now: Timestamp) -> StoreResult<i64>;
+    /// Deletes sessions that ended before `before`; returns how many.
+    async fn purge_caller_sessions(&self, before: Timestamp) -> StoreResult<u64>;
+}

@@ -1,0 +1,423 @@
+//! Rows as the engine sees them. `New*` structs are what an insert or upsert takes; the plain
+//! structs are what reads return. Times are UTC instants (`jiff::Timestamp`); backends store
+//! them as integer Unix seconds.
+
+use frontdesk_domain::*;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub use frontdesk_domain::schedule::DateException;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Company {
+    pub id: CompanyId,
+    pub slug: String,
+    pub name: String,
+    /// IANA time zone, such as `America/Sao_Paulo`.
+    pub time_zone: String,
+    pub language: Language,
+    /// Two-letter region for phone numbers written without a country code (`BR`, `DE`).
+    pub phone_region: String,
+    pub address: Option<String>,
+    pub policy: BookingPolicy,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCompany {
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+    pub language: Language,
+    pub phone_region: String,
+    pub address: Option<String>,
+    pub policy: BookingPolicy,
+    pub now: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Branch {
+    pub id: BranchId,
+    pub company_id: CompanyId,
+    pub name: String,
+    /// Overrides the company's time zone when set.
+    pub time_zone: Option<String>,
+    pub address: Option<String>,
+    /// Inbound numbers in E.164: a call to one of them is for this branch.
+    pub phone_numbers: Vec<String>,
+    /// Dated exceptions for every service of the branch (holidays).
+    pub exceptions: Vec<DateException>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewBranch {
+    pub company_id: CompanyId,
+    pub name: String,
+    pub time_zone: Option<String>,
+    pub address: Option<String>,
+    pub phone_numbers: Vec<String>,
+    pub exceptions: Vec<DateException>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Staff {
+    pub id: StaffId,
+    pub company_id: CompanyId,
+    pub branch_id: Option<BranchId>,
+    pub name: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewStaff {
+    pub company_id: CompanyId,
+    pub branch_id: Option<BranchId>,
+    pub name: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Service {
+    pub id: ServiceId,
+    pub company_id: CompanyId,
+    pub branch_id: BranchId,
+    /// Stable, unique per company (`intermediario2-lado-esquerdo`, `beratung`).
+    pub code: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub duration_minutes: i32,
+    /// Places per slot. For services performed by staff, places per staff member.
+    pub capacity: i32,
+    pub buffer_before_minutes: i32,
+    pub buffer_after_minutes: i32,
+    pub price_cents: Option<i64>,
+    pub currency: Option<String>,
+    /// Free-form attributes a caller can filter on (`level`, `wave_side`).
+    pub attributes: BTreeMap<String, String>,
+    pub schedule: Schedule,
+    pub exceptions: Vec<DateException>,
+    /// Staff who perform it; empty for services without staff (group sessions).
+    pub staff_ids: Vec<StaffId>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewService {
+    pub company_id: CompanyId,
+    pub branch_id: BranchId,
+    pub code: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub duration_minutes: i32,
+    pub capacity: i32,
+    pub buffer_before_minutes: i32,
+    pub buffer_after_minutes: i32,
+    pub price_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub attributes: BTreeMap<String, String>,
+    pub schedule: Schedule,
+    pub exceptions: Vec<DateException>,
+    pub staff_ids: Vec<StaffId>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub company_id: CompanyId,
+    /// E.164, unique per company.
+    pub phone: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// Whether the customer has a linked account at the business (`has_beyond_token`).
+    pub has_linked_account: bool,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCustomer {
+    pub company_id: CompanyId,
+    pub phone: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub has_linked_account: bool,
+    pub now: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    pub id: MemberId,
+    pub company_id: CompanyId,
+    pub customer_id: CustomerId,
+    pub name: String,
+    pub level: Option<String>,
+    /// Overrides the company's max active bookings per member when set.
+    pub max_active_bookings: Option<i64>,
+    /// `self`, `child`, `partner`, ...
+    pub relationship: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMember {
+    pub id: Option<MemberId>,
+    pub company_id: CompanyId,
+    pub customer_id: CustomerId,
+    pub name: String,
+    pub level: Option<String>,
+    pub max_active_bookings: Option<i64>,
+    pub relationship: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Booking {
+    pub id: BookingId,
+    pub company_id: CompanyId,
+    pub branch_id: BranchId,
+    pub service_id: ServiceId,
+    pub staff_id: Option<StaffId>,
+    pub customer_id: CustomerId,
+    pub member_id: Option<MemberId>,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    pub status: BookingStatus,
+    pub voucher_code: String,
+    pub source: BookingSource,
+    pub idempotency_key: Option<String>,
+    /// The voice platform's call id, when the booking was made during a call.
+    pub call_id: Option<String>,
+    pub notes: Option<String>,
+    pub cancellation_reason: Option<String>,
+    pub cancelled_at: Option<Timestamp>,
+    pub refund_applicable: Option<bool>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewBooking {
+    pub company_id: CompanyId,
+    pub branch_id: BranchId,
+    pub service_id: ServiceId,
+    pub staff_id: Option<StaffId>,
+    pub customer_id: CustomerId,
+    pub member_id: Option<MemberId>,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    pub source: BookingSource,
+    pub idempotency_key: Option<String>,
+    pub call_id: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// The limits a booking must fit, decided by the engine and enforced by the store inside the
+/// transaction that writes the booking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookingLimits {
+    /// Most confirmed bookings of the service starting at the same instant (for a staff
+    /// service: with the same staff member).
+    pub capacity: i64,
+    /// For a staff service: the interval (start minus buffer before, end plus buffer after)
+    /// in which the staff member must have no other confirmed booking.
+    pub staff_window: Option<(Timestamp, Timestamp)>,
+    /// Most active bookings (confirmed, not yet ended at `now`) the member may hold.
+    pub member_quota: Option<i64>,
+    pub now: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BookingOutcome {
+    Created(Booking),
+    /// The idempotency key had been used: this is the booking it made.
+    Replayed(Booking),
+    Refused(Refusal),
+}
+
+/// Why the store refused to take a place.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    SlotFull { capacity: i64 },
+    StaffBusy { staff_id: StaffId },
+    QuotaReached { active: i64, limit: i64 },
+}
+
+/// Where a booking moves to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookingMove {
+    pub service_id: ServiceId,
+    pub branch_id: BranchId,
+    pub staff_id: Option<StaffId>,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RescheduleOutcome {
+    Moved { before: Booking, after: Booking },
+    Refused(Refusal),
+    /// The booking is not confirmed any more (cancelled, completed, no-show).
+    NotActive(Booking),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cancellation {
+    pub reason: Option<String>,
+    pub refund_applicable: bool,
+    pub now: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelOutcome {
+    Cancelled(Booking),
+    NotActive(Booking),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BookingQuery {
+    pub company_id: CompanyId,
+    pub customer_id: Option<CustomerId>,
+    pub member_id: Option<MemberId>,
+    /// Empty: any status.
+    pub statuses: Vec<BookingStatus>,
+    /// Bookings ending after this instant.
+    pub ends_after: Option<Timestamp>,
+    /// Bookings starting before this instant.
+    pub starts_before: Option<Timestamp>,
+    pub newest_first: bool,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BookingEvent {
+    pub id: i64,
+    pub booking_id: BookingId,
+    /// `created`, `rescheduled`, `cancelled`.
+    pub kind: String,
+    pub detail: serde_json::Value,
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlotUsage {
+    pub service_id: ServiceId,
+    pub starts_at: Timestamp,
+    pub booked: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BusyInterval {
+    pub staff_id: StaffId,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Call {
+    pub id: CallId,
+    pub company_id: CompanyId,
+    /// `retell`, `vapi`.
+    pub provider: String,
+    pub external_id: String,
+    pub agent_id: Option<String>,
+    pub from_number: Option<String>,
+    pub to_number: Option<String>,
+    pub direction: Option<String>,
+    pub status: Option<String>,
+    pub started_at: Option<Timestamp>,
+    pub ended_at: Option<Timestamp>,
+    pub transcript: Option<String>,
+    pub analysis: Option<serde_json::Value>,
+    pub dynamic_variables: Option<serde_json::Value>,
+    pub customer_id: Option<CustomerId>,
+    pub booking_id: Option<BookingId>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A call as last reported; `None` fields leave the stored value as it is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CallUpdate {
+    pub company_id: CompanyId,
+    pub provider: String,
+    pub external_id: String,
+    pub agent_id: Option<String>,
+    pub from_number: Option<String>,
+    pub to_number: Option<String>,
+    pub direction: Option<String>,
+    pub status: Option<String>,
+    pub started_at: Option<Timestamp>,
+    pub ended_at: Option<Timestamp>,
+    pub transcript: Option<String>,
+    pub analysis: Option<serde_json::Value>,
+    pub dynamic_variables: Option<serde_json::Value>,
+    pub customer_id: Option<CustomerId>,
+    pub booking_id: Option<BookingId>,
+    pub now: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agent {
+    pub id: AgentId,
+    pub company_id: CompanyId,
+    pub provider: String,
+    pub external_id: String,
+    pub name: Option<String>,
+    pub llm_id: Option<String>,
+    pub webhook_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAgent {
+    pub company_id: CompanyId,
+    pub provider: String,
+    pub external_id: String,
+    pub name: Option<String>,
+    pub llm_id: Option<String>,
+    pub webhook_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiKey {
+    pub id: ApiKeyId,
+    pub company_id: CompanyId,
+    pub kind: ApiKeyKind,
+    pub name: Option<String>,
+    /// The first characters of the key, safe to show (`fd_mcp_3kq8`).
+    pub prefix: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+    pub last_used_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewApiKey {
+    pub company_id: CompanyId,
+    pub kind: ApiKeyKind,
+    pub name: Option<String>,
+    pub prefix: String,
+    /// Hex SHA-256 of the whole key; the key itself is never stored.
+    pub hash: String,
+    pub now: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallerSession {
+    pub id: SessionId,
+    pub company_id: CompanyId,
+    /// E.164 caller number.
+    pub phone: String,
+    pub customer_id: Option<CustomerId>,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCallerSession {
+    pub company_id: CompanyId,
+    pub token_hash: String,
+    pub phone: String,
+    pub customer_id: Option<CustomerId>,
+    pub now: Timestamp,
+    pub expires_at: Timestamp,
+}
