@@ -1,1 +1,62 @@
-//! placeholder
+//! frontdesk-engine: the booking use cases, over the `Store` trait.
+//!
+//! Availability, book, cancel, reschedule, members and preferences, API keys, business import
+//! and the demo businesses. Every surface (MCP, gateway, Retell, Vapi, CLI) calls these, so a
+//! rule holds the same whichever way a call comes in. The engine decides the rules (which
+//! slots exist, notice, window, quota, cancellation policy) and hands the limits that must
+//! hold atomically to the store. It must not depend on a database driver or on any adapter.
+
+pub mod availability;
+pub mod booking;
+pub mod caller;
+mod catalog;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod import;
+pub mod keys;
+pub mod members;
+mod text;
+
+pub use availability::{Availability, AvailabilityQuery, Slot};
+pub use booking::{
+    BookRequest, BookingRef, BookingScope, BookingView, CancelResult, RescheduleRequest,
+    RescheduleResult,
+};
+pub use caller::Caller;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{EngineError, EngineResult};
+
+use frontdesk_store::DynStore;
+use std::sync::Arc;
+
+/// The booking engine: cheap to clone, shared by every adapter.
+#[derive(Clone)]
+pub struct Engine {
+    store: DynStore,
+    clock: Arc<dyn Clock>,
+}
+
+impl Engine {
+    pub fn new(store: DynStore) -> Self {
+        Engine { store, clock: Arc::new(SystemClock) }
+    }
+
+    /// An engine whose idea of "now" comes from `clock` (tests pin it).
+    pub fn with_clock(store: DynStore, clock: Arc<dyn Clock>) -> Self {
+        Engine { store, clock }
+    }
+
+    pub fn store(&self) -> &DynStore {
+        &self.store
+    }
+
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
+    /// Whether the database answers (`/readyz`).
+    pub async fn ready(&self) -> EngineResult<()> {
+        self.store.ping().await.map_err(EngineError::from)
+    }
+}

@@ -1,0 +1,110 @@
+//! A company's catalogue as one use case needs it: the company, its branches and services,
+//! with time zones resolved and services found by what a caller calls them.
+
+use crate::error::{EngineError, EngineResult, NotFoundAs};
+use crate::text::{fold, same};
+use frontdesk_domain::schedule::DateException;
+use frontdesk_domain::{BranchId, CompanyId, ServiceId};
+use frontdesk_store::{Branch, Company, DynStore, Service, Staff};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+pub(crate) struct Catalog {
+    pub company: Company,
+    pub company_tz: TimeZone,
+    pub branches: Vec<Branch>,
+    pub services: Vec<Service>,
+    pub staff: Vec<Staff>,
+}
+
+impl Catalog {
+    pub async fn load(store: &DynStore, company_id: CompanyId) -> EngineResult<Catalog> {
+        let company = store.get_company(company_id).await.or_not_found("company")?;
+        let company_tz = time_zone(&company.time_zone)?;
+        let (branches, services, staff) = (
+            store.list_branches(company_id).await?,
+            store.list_services(company_id).await?,
+            store.list_staff(company_id).await?,
+        );
+        Ok(Catalog { company, company_tz, branches, services, staff })
+    }
+
+    pub fn branch(&self, id: BranchId) -> Option<&Branch> {
+        self.branches.iter().find(|b| b.id == id)
+    }
+
+    /// The time zone a branch's local times are in.
+    pub fn tz(&self, branch_id: BranchId) -> TimeZone {
+        self.branch(branch_id)
+            .and_then(|b| b.time_zone.as_deref())
+            .and_then(|name| TimeZone::get(name).ok())
+            .unwrap_or_else(|| self.company_tz.clone())
+    }
+
+    /// Today's date at the branch.
+    pub fn today(&self, branch_id: BranchId, now: Timestamp) -> Date {
+        now.to_zoned(self.tz(branch_id)).date()
+    }
+
+
+    pub fn exceptions_for(&self, service: &Service) -> Vec<DateException> {
+        let mut all = service.exceptions.clone();
+        if let Some(branch) = self.branch(service.branch_id) {
+            all.extend(branch.exceptions.iter().cloned());
+        }
+        all
+    }
+
+    pub fn service_by_id(&self, id: ServiceId) -> EngineResult<&Service> {
+        self.services
+            .iter()
+            .find(|s| s.id == id && s.active)
+            .ok_or(EngineError::NotFound { what: "service" })
+    }
+
+    /// Finds the one active service a caller means: by code, by name, or by a unique partial
+    /// match on either. Several matches ask the caller to choose.
+    pub fn service_by_name(&self, wanted: &str) -> EngineResult<&Service> {
+        let active = || self.services.iter().filter(|s| s.active);
+        if let Some(s) = active().find(|s| same(&s.code, wanted) || same(&s.name, wanted)) {
+            return Ok(s);
+        }
+        let needle = fold(wanted);
+        if needle.is_empty() {
+            return Err(EngineError::invalid("service", "the service name is empty"));
+        }
+        let partial: Vec<&Service> = active()
+            .filter(|s| fold(&s.name).contains(&needle) || fold(&s.code).contains(&needle))
+            .collect();
+        match partial.as_slice() {
+            [one] => Ok(one),
+            [] => Err(EngineError::invalid(
+                "service",
+                format!(
+                    "there is no service called {wanted:?}; services are: {}",
+                    self.service_names().join(", ")
+                ),
+            )),
+            many => Err(EngineError::invalid(
+                "service",
+                format!(
+                    "{wanted:?} matches several services, say which one: {}",
+                    many.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        }
+    }
+
+    pub fn service_names(&self) -> Vec<&str> {
+        self.services.iter().filter(|s| s.active).map(|s| s.name.as_str()).collect()
+    }
+
+    pub fn staff_name(&self, id: i64) -> Option<&str> {
+        self.staff.iter().find(|s| s.id == id).map(|s| s.name.as_str())
+    }
+}
+
+pub(crate) fn time_zone(name: &str) -> EngineResult<TimeZone> {
+    TimeZone::get(name).map_err(|_| EngineError::Internal(format!("unknown time zone {name:?}")))
+}

@@ -1,0 +1,127 @@
+//! Engine errors. Each variant is an answer a client can act on and has a stable `code()`;
+//! the `Display` text is what a voice agent reads, so it says what was wrong and what to send
+//! instead. Database faults keep their detail for the log only.
+
+use frontdesk_store::StoreError;
+
+/// A bookable alternative offered when a slot is refused (local date and time).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Alternative {
+    pub service_id: i64,
+    pub service: String,
+    pub date: String,
+    pub time: String,
+    pub remaining: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("{what} not found")]
+    NotFound { what: &'static str },
+    #[error("invalid {field}: {message}")]
+    InvalidInput { field: &'static str, message: String },
+    #[error("{0}")]
+    InvalidPhone(String),
+    #[error("the caller is not a customer yet: ask for their name to register them, or transfer the call")]
+    UnknownCaller,
+    #[error("{message}")]
+    AmbiguousMember { message: String, member_ids: Vec<i64> },
+    #[error("{service} has no session at {date} {time}{}", hint(.alternatives))]
+    NoSuchSlot { service: String, date: String, time: String, alternatives: Vec<Alternative> },
+    #[error("{service} at {date} {time} is full{}", hint(.alternatives))]
+    SlotFull { service: String, date: String, time: String, alternatives: Vec<Alternative> },
+    #[error("{message}")]
+    TooSoon { message: String, alternatives: Vec<Alternative> },
+    #[error("{message}")]
+    OutsideBookingWindow { message: String },
+    #[error("this member already has {active} active booking(s), the most allowed is {limit}: cancel or wait for one to pass before booking another")]
+    QuotaReached { active: i64, limit: i64 },
+    #[error("this booking is {status} and can no longer be changed")]
+    BookingNotActive { status: String },
+    #[error("a date range may cover at most {max} days, not {requested}")]
+    RangeTooLong { max: i64, requested: i64 },
+    #[error("the booking system is temporarily unavailable, please try again in a moment")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+fn hint(alternatives: &[Alternative]) -> String {
+    if alternatives.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = alternatives
+        .iter()
+        .take(3)
+        .map(|a| format!("{} {} {}", a.service, a.date, a.time))
+        .collect();
+    format!("; available instead: {}", list.join(", "))
+}
+
+pub type EngineResult<T> = Result<T, EngineError>;
+
+impl EngineError {
+    /// The stable code clients match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EngineError::NotFound { .. } => "NOT_FOUND",
+            EngineError::InvalidInput { .. } => "INVALID_INPUT",
+            EngineError::InvalidPhone(_) => "INVALID_PHONE",
+            EngineError::UnknownCaller => "UNKNOWN_CALLER",
+            EngineError::AmbiguousMember { .. } => "MEMBER_REQUIRED",
+            EngineError::NoSuchSlot { .. } => "NO_SUCH_SLOT",
+            EngineError::SlotFull { .. } => "SLOT_FULL",
+            EngineError::TooSoon { .. } => "TOO_SOON",
+            EngineError::OutsideBookingWindow { .. } => "OUTSIDE_BOOKING_WINDOW",
+            EngineError::QuotaReached { .. } => "QUOTA_REACHED",
+            EngineError::BookingNotActive { .. } => "BOOKING_NOT_ACTIVE",
+            EngineError::RangeTooLong { .. } => "RANGE_TOO_LONG",
+            EngineError::Unavailable(_) => "TEMPORARILY_UNAVAILABLE",
+            EngineError::Internal(_) => "INTERNAL_ERROR",
+        }
+    }
+
+    /// Whether the caller's input or a booking rule caused it (as opposed to a fault).
+    pub fn is_client_error(&self) -> bool {
+        !matches!(self, EngineError::Unavailable(_) | EngineError::Internal(_))
+    }
+
+    /// Alternatives to offer the caller, if the error carries any.
+    pub fn alternatives(&self) -> &[Alternative] {
+        match self {
+            EngineError::NoSuchSlot { alternatives, .. }
+            | EngineError::SlotFull { alternatives, .. }
+            | EngineError::TooSoon { alternatives, .. } => alternatives,
+            _ => &[],
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        EngineError::InvalidInput { field, message: message.into() }
+    }
+}
+
+impl From<StoreError> for EngineError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => EngineError::NotFound { what: "record" },
+            StoreError::Unavailable(m) => EngineError::Unavailable(m),
+            StoreError::Conflict(m) => EngineError::InvalidInput { field: "record", message: m },
+            StoreError::Corrupt(m) | StoreError::Other(m) => EngineError::Internal(m),
+        }
+    }
+}
+
+/// `NotFound` from the store becomes "`what` not found"; other errors convert as usual.
+pub(crate) trait NotFoundAs<T> {
+    fn or_not_found(self, what: &'static str) -> EngineResult<T>;
+}
+
+impl<T> NotFoundAs<T> for Result<T, StoreError> {
+    fn or_not_found(self, what: &'static str) -> EngineResult<T> {
+        self.map_err(|e| match e {
+            StoreError::NotFound => EngineError::NotFound { what },
+            other => other.into(),
+        })
+    }
+}
