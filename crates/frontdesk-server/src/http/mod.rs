@@ -1,0 +1,3 @@
+//! Plain REST handlers, one file per resource.
+
+pub mod health;

@@ -1,0 +1,21 @@
+//! frontdesk-server: the HTTP face of frontdesk.
+//!
+//! [`router`] builds every route with its middleware (request ids, tracing, body limits,
+//! timeouts, JSON errors); [`serve`] runs it on a listener until a shutdown signal, then
+//! drains in-flight requests within the configured grace period. Tests start the real app
+//! through the same functions on port 0. Adapters here are thin: they authenticate,
+//! translate the wire format into one engine call and translate the answer back. This crate
+//! depends on the engine and the store contract, never on a database driver.
+
+mod error;
+mod http;
+mod router;
+mod settings;
+mod shutdown;
+mod state;
+
+pub use error::ApiError;
+pub use router::router;
+pub use settings::{LogFormat, ServerSettings};
+pub use shutdown::{serve, shutdown_signal};
+pub use state::AppState;

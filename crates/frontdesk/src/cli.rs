@@ -1,0 +1,117 @@
+//! The command line. Flags override `FRONTDESK_*` environment variables (clap reads them),
+//! which override the TOML file given with `--config`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "frontdesk", version, about = "A booking front desk for AI voice agents")]
+pub struct Cli {
+    /// A TOML configuration file (see `frontdesk default-config`).
+    #[arg(long, global = true, env = "FRONTDESK_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct DatabaseArg {
+    /// Database URL: `sqlite://frontdesk.db` (default, created if missing) or `postgres://…`.
+    #[arg(long, env = "FRONTDESK_DATABASE", value_name = "URL")]
+    pub database: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations and serve HTTP.
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8001].
+        #[arg(long, env = "FRONTDESK_BIND", value_name = "ADDR")]
+        bind: Option<SocketAddr>,
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// Load the demo businesses if missing and print keys and a curl line to try them.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Load the demo businesses (idempotent) and print them with fresh keys as JSON.
+    Demo {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Create or update a business from a definition file (TOML or YAML).
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Companies.
+    Company {
+        #[command(subcommand)]
+        command: CompanyCommand,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// API keys (shown once, stored hashed).
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Print an example configuration file with every option and its default.
+    DefaultConfig,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CompanyCommand {
+    /// List companies.
+    List,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KeyKind {
+    Mcp,
+    Gateway,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Mint a key for a company; its secret is printed once.
+    Create {
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+        #[arg(long, value_enum)]
+        kind: KeyKind,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List a company's keys (never their secrets).
+    List {
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+    },
+    /// Revoke a key by id.
+    Revoke { id: i64 },
+}
+
+impl Command {
+    /// The `--database` flag of the command, if it has one.
+    pub fn database_arg(&self) -> Option<&DatabaseArg> {
+        match self {
+            Command::Serve { db, .. }
+            | Command::Migrate { db }
+            | Command::Demo { db }
+            | Command::Import { db, .. }
+            | Command::Company { db, .. }
+            | Command::Key { db, .. } => Some(db),
+            Command::DefaultConfig => None,
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! One function per command.
+
+mod admin;
+mod demo;
+mod serve;
+
+use crate::cli::Command;
+use crate::config::{Config, EXAMPLE};
+use crate::store;
+use frontdesk_engine::Engine;
+
+pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    if let Command::DefaultConfig = command {
+        print!("{EXAMPLE}");
+        return Ok(());
+    }
+    let engine = Engine::new(store::open(&config.database, config.db_max_connections).await?);
+    match command {
+        Command::Serve { demo, .. } => serve::run(engine, config, demo).await,
+        Command::Migrate { .. } => {
+            eprintln!("migrations applied to {}", store::redact(&config.database));
+            Ok(())
+        }
+        Command::Demo { .. } => demo::print_json(&engine).await,
+        Command::Import { file, .. } => admin::import(&engine, &file).await,
+        Command::Company { command, .. } => admin::company(&engine, command).await,
+        Command::Key { command, .. } => admin::key(&engine, command).await,
+        Command::DefaultConfig => Ok(()),
+    }
+}

@@ -1,0 +1,24 @@
+//! `frontdesk serve`: migrations were applied when the store opened; optionally load the
+//! demo, then serve until SIGTERM or Ctrl-C.
+
+use super::demo;
+use crate::config::Config;
+use anyhow::Context;
+use frontdesk_engine::Engine;
+use frontdesk_server::{serve, shutdown_signal, AppState};
+
+pub async fn run(engine: Engine, config: Config, with_demo: bool) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.server.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.server.bind))?;
+    let addr = listener.local_addr()?;
+    if with_demo {
+        let companies = demo::ensure_loaded(&engine).await?;
+        demo::print_welcome(&companies, addr);
+    }
+    tracing::info!(%addr, database = %crate::store::redact(&config.database), "frontdesk listening");
+    let state = AppState::new(engine, config.server);
+    serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("frontdesk stopped");
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! The `frontdesk` binary: parses the command line, loads the layered configuration, opens
+//! the database chosen by its URL and hands over to the command. Everything else lives in
+//! the library crates.
+
+mod cli;
+mod commands;
+mod config;
+mod logging;
+mod store;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    let config = match config::Config::load(&cli) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("frontdesk: {e:#}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    logging::init(config.log_format);
+    match commands::run(cli.command, config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("frontdesk: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
