@@ -38,7 +38,12 @@ async fn with_fresh_keys(engine: &Engine, companies: Vec<Company>) -> anyhow::Re
 pub async fn print_json(engine: &Engine) -> anyhow::Result<()> {
     let summaries = engine.load_demo().await?;
     let companies = with_fresh_keys(engine, summaries.into_iter().map(|s| s.company).collect()).await?;
-    println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "companies": companies }))?);
+    // A struct, not `json!`, so the fields keep their documented order.
+    #[derive(Serialize)]
+    struct DemoOutput {
+        companies: Vec<DemoCompany>,
+    }
+    println!("{}", serde_json::to_string_pretty(&DemoOutput { companies })?);
     Ok(())
 }
 
