@@ -65,7 +65,10 @@ pub(crate) async fn create_booking(
         .await
         .map_err(map_err)?;
         if active >= limit {
-            return Ok(BookingOutcome::Refused(Refusal::QuotaReached { active, limit }));
+            return Ok(BookingOutcome::Refused(Refusal::QuotaReached {
+                active,
+                limit,
+            }));
         }
     }
 
@@ -224,7 +227,9 @@ async fn check_place(
     .await
     .map_err(map_err)?;
     if taken >= limits.capacity {
-        return Ok(Some(Refusal::SlotFull { capacity: limits.capacity }));
+        return Ok(Some(Refusal::SlotFull {
+            capacity: limits.capacity,
+        }));
     }
 
     if let (Some((from, to)), Some(staff_id)) = (limits.staff_window, place.staff_id) {
@@ -249,7 +254,10 @@ async fn check_place(
 
 /// A voucher code no booking of the company has. Checked inside the booking's transaction,
 /// which holds the write lock, so nobody can take the code before the insert.
-async fn free_voucher_code(conn: &mut SqliteConnection, company_id: CompanyId) -> StoreResult<String> {
+async fn free_voucher_code(
+    conn: &mut SqliteConnection,
+    company_id: CompanyId,
+) -> StoreResult<String> {
     for _ in 0..VOUCHER_ATTEMPTS {
         let code = new_voucher_code();
         let used: Option<i64> =
@@ -268,7 +276,11 @@ async fn free_voucher_code(conn: &mut SqliteConnection, company_id: CompanyId) -
     )))
 }
 
-async fn load(conn: &mut SqliteConnection, company_id: CompanyId, id: BookingId) -> StoreResult<Booking> {
+async fn load(
+    conn: &mut SqliteConnection,
+    company_id: CompanyId,
+    id: BookingId,
+) -> StoreResult<Booking> {
     let row: BookingRow = sqlx::query_as(concat!(
         "SELECT ",
         booking_cols!(),
@@ -303,7 +315,11 @@ async fn add_event(
 
 // ---- reads -------------------------------------------------------------------------------
 
-pub(crate) async fn get_booking(s: &SqliteStore, company_id: CompanyId, id: BookingId) -> StoreResult<Booking> {
+pub(crate) async fn get_booking(
+    s: &SqliteStore,
+    company_id: CompanyId,
+    id: BookingId,
+) -> StoreResult<Booking> {
     let mut conn = s.read.acquire().await.map_err(map_err)?;
     load(&mut conn, company_id, id).await
 }

@@ -37,31 +37,40 @@ pub(crate) async fn upsert_company(s: &SqliteStore, new: NewCompany) -> StoreRes
 }
 
 pub(crate) async fn get_company(s: &SqliteStore, id: CompanyId) -> StoreResult<Company> {
-    let row: CompanyRow =
-        sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies WHERE id = ?"))
-            .bind(id)
-            .fetch_one(&s.read)
-            .await
-            .map_err(map_err)?;
+    let row: CompanyRow = sqlx::query_as(concat!(
+        "SELECT ",
+        company_cols!(),
+        " FROM companies WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_one(&s.read)
+    .await
+    .map_err(map_err)?;
     row.into_model()
 }
 
 pub(crate) async fn get_company_by_slug(s: &SqliteStore, slug: &str) -> StoreResult<Company> {
-    let row: CompanyRow =
-        sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies WHERE slug = ?"))
-            .bind(slug)
-            .fetch_one(&s.read)
-            .await
-            .map_err(map_err)?;
+    let row: CompanyRow = sqlx::query_as(concat!(
+        "SELECT ",
+        company_cols!(),
+        " FROM companies WHERE slug = ?"
+    ))
+    .bind(slug)
+    .fetch_one(&s.read)
+    .await
+    .map_err(map_err)?;
     row.into_model()
 }
 
 pub(crate) async fn list_companies(s: &SqliteStore) -> StoreResult<Vec<Company>> {
-    let rows: Vec<CompanyRow> =
-        sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies ORDER BY id"))
-            .fetch_all(&s.read)
-            .await
-            .map_err(map_err)?;
+    let rows: Vec<CompanyRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        company_cols!(),
+        " FROM companies ORDER BY id"
+    ))
+    .fetch_all(&s.read)
+    .await
+    .map_err(map_err)?;
     rows.into_iter().map(CompanyRow::into_model).collect()
 }
 
@@ -92,21 +101,26 @@ pub(crate) async fn upsert_branch(s: &SqliteStore, new: NewBranch) -> StoreResul
         .await
         .map_err(map_err)?;
     let phones = dedup(new.phone_numbers);
-    for (position, phone) in phones.iter().enumerate() {
+    for (position, phone) in (0_i64..).zip(&phones) {
         // The primary key on `phone` refuses a number another branch already answers.
-        sqlx::query("INSERT INTO branch_phone_numbers (phone, branch_id, position) VALUES (?, ?, ?)")
-            .bind(phone)
-            .bind(row.id)
-            .bind(position as i64)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO branch_phone_numbers (phone, branch_id, position) VALUES (?, ?, ?)",
+        )
+        .bind(phone)
+        .bind(row.id)
+        .bind(position)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
     }
     tx.commit().await.map_err(map_err)?;
     row.into_model(phones)
 }
 
-pub(crate) async fn list_branches(s: &SqliteStore, company_id: CompanyId) -> StoreResult<Vec<Branch>> {
+pub(crate) async fn list_branches(
+    s: &SqliteStore,
+    company_id: CompanyId,
+) -> StoreResult<Vec<Branch>> {
     let rows: Vec<BranchRow> = sqlx::query_as(concat!(
         "SELECT ",
         branch_cols!(),
@@ -134,7 +148,11 @@ pub(crate) async fn list_branches(s: &SqliteStore, company_id: CompanyId) -> Sto
         .collect()
 }
 
-pub(crate) async fn get_branch(s: &SqliteStore, company_id: CompanyId, id: BranchId) -> StoreResult<Branch> {
+pub(crate) async fn get_branch(
+    s: &SqliteStore,
+    company_id: CompanyId,
+    id: BranchId,
+) -> StoreResult<Branch> {
     let row: BranchRow = sqlx::query_as(concat!(
         "SELECT ",
         branch_cols!(),
@@ -262,14 +280,14 @@ async fn replace_service_staff(
         .execute(&mut *conn)
         .await
         .map_err(map_err)?;
-    for (position, staff_id) in staff_ids.iter().enumerate() {
+    for (position, staff_id) in (0_i64..).zip(staff_ids) {
         // Selecting the staff row within the company keeps another company's staff out.
         let done = sqlx::query(
             "INSERT INTO service_staff (service_id, staff_id, position) \
              SELECT ?, id, ? FROM staff WHERE id = ? AND company_id = ?",
         )
         .bind(service_id)
-        .bind(position as i64)
+        .bind(position)
         .bind(staff_id)
         .bind(company_id)
         .execute(&mut *conn)
@@ -284,7 +302,10 @@ async fn replace_service_staff(
     Ok(())
 }
 
-pub(crate) async fn list_services(s: &SqliteStore, company_id: CompanyId) -> StoreResult<Vec<Service>> {
+pub(crate) async fn list_services(
+    s: &SqliteStore,
+    company_id: CompanyId,
+) -> StoreResult<Vec<Service>> {
     let rows: Vec<ServiceRow> = sqlx::query_as(concat!(
         "SELECT ",
         service_cols!(),

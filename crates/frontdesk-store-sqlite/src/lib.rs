@@ -1,4 +1,4 @@
-//! frontdesk-store-sqlite: the [`Store`](frontdesk_store::Store) on an embedded SQLite file,
+//! frontdesk-store-sqlite: the [`Store`](frontdesk_store::Store) on an embedded `SQLite` file,
 //! the default backend for a single server.
 //!
 //! Only SQL and row conversion live here; booking rules belong to the engine, which passes the

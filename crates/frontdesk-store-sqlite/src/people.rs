@@ -121,7 +121,11 @@ pub(crate) async fn upsert_member(s: &SqliteStore, new: NewMember) -> StoreResul
     }
 }
 
-pub(crate) async fn get_member(s: &SqliteStore, company_id: CompanyId, id: MemberId) -> StoreResult<Member> {
+pub(crate) async fn get_member(
+    s: &SqliteStore,
+    company_id: CompanyId,
+    id: MemberId,
+) -> StoreResult<Member> {
     let row: MemberRow = sqlx::query_as(concat!(
         "SELECT ",
         member_cols!(),

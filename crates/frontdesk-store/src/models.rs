@@ -251,6 +251,8 @@ pub struct BookingMove {
     pub ends_at: Timestamp,
 }
 
+// One value per reschedule, moved once: boxing the bookings would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RescheduleOutcome {
     Moved { before: Booking, after: Booking },

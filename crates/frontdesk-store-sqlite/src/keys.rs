@@ -1,0 +1,172 @@
+//! Credentials: API keys (stored only as hashes) and the caller sessions MCP keys open.
+
+use crate::rows::*;
+use crate::{SqliteStore, map_err};
+use frontdesk_domain::*;
+use frontdesk_store::*;
+use jiff::Timestamp;
+
+// ---- API keys ----------------------------------------------------------------------------
+
+pub(crate) async fn create_api_key(s: &SqliteStore, new: NewApiKey) -> StoreResult<ApiKey> {
+    let row: ApiKeyRow = sqlx::query_as(concat!(
+        "INSERT INTO api_keys (company_id, kind, name, prefix, hash, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING ",
+        api_key_cols!()
+    ))
+    .bind(new.company_id)
+    .bind(new.kind.as_str())
+    .bind(&new.name)
+    .bind(&new.prefix)
+    .bind(&new.hash)
+    .bind(new.now.as_second())
+    .fetch_one(&s.write)
+    .await
+    .map_err(map_err)?;
+    row.into_model()
+}
+
+pub(crate) async fn find_api_key_by_hash(s: &SqliteStore, hash: &str) -> StoreResult<ApiKey> {
+    let row: ApiKeyRow = sqlx::query_as(concat!(
+        "SELECT ",
+        api_key_cols!(),
+        " FROM api_keys WHERE hash = ?"
+    ))
+    .bind(hash)
+    .fetch_one(&s.read)
+    .await
+    .map_err(map_err)?;
+    row.into_model()
+}
+
+pub(crate) async fn list_api_keys(
+    s: &SqliteStore,
+    company_id: CompanyId,
+) -> StoreResult<Vec<ApiKey>> {
+    let rows: Vec<ApiKeyRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        api_key_cols!(),
+        " FROM api_keys WHERE company_id = ? ORDER BY id"
+    ))
+    .bind(company_id)
+    .fetch_all(&s.read)
+    .await
+    .map_err(map_err)?;
+    rows.into_iter().map(ApiKeyRow::into_model).collect()
+}
+
+pub(crate) async fn revoke_api_key(
+    s: &SqliteStore,
+    id: ApiKeyId,
+    now: Timestamp,
+) -> StoreResult<ApiKey> {
+    // COALESCE keeps the first revocation time when a key is revoked twice.
+    let row: ApiKeyRow = sqlx::query_as(concat!(
+        "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? RETURNING ",
+        api_key_cols!()
+    ))
+    .bind(now.as_second())
+    .bind(id)
+    .fetch_one(&s.write)
+    .await
+    .map_err(map_err)?;
+    row.into_model()
+}
+
+pub(crate) async fn touch_api_key(
+    s: &SqliteStore,
+    id: ApiKeyId,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let done = sqlx::query("UPDATE api_keys SET last_used_at = ? WHERE id = ?")
+        .bind(now.as_second())
+        .bind(id)
+        .execute(&s.write)
+        .await
+        .map_err(map_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+// ---- caller sessions ---------------------------------------------------------------------
+
+pub(crate) async fn create_caller_session(
+    s: &SqliteStore,
+    new: NewCallerSession,
+) -> StoreResult<CallerSession> {
+    let row: CallerSessionRow = sqlx::query_as(concat!(
+        "INSERT INTO caller_sessions (company_id, token_hash, phone, customer_id, created_at, \
+         expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING ",
+        session_cols!()
+    ))
+    .bind(new.company_id)
+    .bind(&new.token_hash)
+    .bind(&new.phone)
+    .bind(new.customer_id)
+    .bind(new.now.as_second())
+    .bind(new.expires_at.as_second())
+    .fetch_one(&s.write)
+    .await
+    .map_err(map_err)?;
+    row.into_model()
+}
+
+pub(crate) async fn find_caller_session(
+    s: &SqliteStore,
+    token_hash: &str,
+) -> StoreResult<CallerSession> {
+    let row: CallerSessionRow = sqlx::query_as(concat!(
+        "SELECT ",
+        session_cols!(),
+        " FROM caller_sessions WHERE token_hash = ?"
+    ))
+    .bind(token_hash)
+    .fetch_one(&s.read)
+    .await
+    .map_err(map_err)?;
+    row.into_model()
+}
+
+pub(crate) async fn revoke_caller_session(
+    s: &SqliteStore,
+    token_hash: &str,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE caller_sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE token_hash = ?",
+    )
+    .bind(now.as_second())
+    .bind(token_hash)
+    .execute(&s.write)
+    .await
+    .map_err(map_err)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(crate) async fn count_active_caller_sessions(
+    s: &SqliteStore,
+    now: Timestamp,
+) -> StoreResult<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM caller_sessions WHERE expires_at > ? AND revoked_at IS NULL",
+    )
+    .bind(now.as_second())
+    .fetch_one(&s.read)
+    .await
+    .map_err(map_err)
+}
+
+pub(crate) async fn purge_caller_sessions(s: &SqliteStore, before: Timestamp) -> StoreResult<u64> {
+    let done = sqlx::query("DELETE FROM caller_sessions WHERE expires_at < ? OR revoked_at < ?")
+        .bind(before.as_second())
+        .bind(before.as_second())
+        .execute(&s.write)
+        .await
+        .map_err(map_err)?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,314 @@
+//! A short tour of the SQLite store on a real file: migrations, the catalog, the booking
+//! lifecycle and its audit trail, and the guarantee that concurrent bookings never overfill a
+//! slot. The full cross-backend story lives in the shared store tests.
+
+use frontdesk_domain::*;
+use frontdesk_store::*;
+use frontdesk_store_sqlite::SqliteStore;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+struct Fixture {
+    company: Company,
+    branch: Branch,
+    service: Service,
+    customer: Customer,
+    now: Timestamp,
+    slot: Timestamp,
+}
+
+fn url(dir: &tempfile::TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("frontdesk.db").display())
+}
+
+async fn fixture(
+    store: &SqliteStore,
+    capacity: i32,
+) -> Result<Fixture, Box<dyn std::error::Error>> {
+    let now: Timestamp = "2026-11-21T10:00:00Z".parse()?;
+    let slot = now + SignedDuration::from_hours(22);
+    let company = store
+        .upsert_company(NewCompany {
+            slug: "surf".into(),
+            name: "Surf School".into(),
+            time_zone: "America/Sao_Paulo".into(),
+            language: Language::PtBr,
+            phone_region: "BR".into(),
+            address: None,
+            policy: BookingPolicy::default(),
+            now,
+        })
+        .await?;
+    let branch = store
+        .upsert_branch(NewBranch {
+            company_id: company.id,
+            name: "Beach".into(),
+            time_zone: None,
+            address: Some("Praia 1".into()),
+            phone_numbers: vec!["+5511999990000".into()],
+            exceptions: vec![],
+        })
+        .await?;
+    let schedule =
+        serde_json::from_value(json!({"kind": "fixed_times", "times": {"daily": ["08:00"]}}))?;
+    let service = store
+        .upsert_service(NewService {
+            company_id: company.id,
+            branch_id: branch.id,
+            code: "wave".into(),
+            name: "Wave pool".into(),
+            description: None,
+            duration_minutes: 60,
+            capacity,
+            buffer_before_minutes: 0,
+            buffer_after_minutes: 0,
+            price_cents: Some(10_000),
+            currency: Some("BRL".into()),
+            attributes: BTreeMap::from([("level".into(), "beginner".into())]),
+            schedule,
+            exceptions: vec![],
+            staff_ids: vec![],
+            active: true,
+        })
+        .await?;
+    let customer = customer(store, company.id, "+5511988887777", now).await?;
+    Ok(Fixture {
+        company,
+        branch,
+        service,
+        customer,
+        now,
+        slot,
+    })
+}
+
+async fn customer(
+    store: &SqliteStore,
+    company_id: CompanyId,
+    phone: &str,
+    now: Timestamp,
+) -> StoreResult<Customer> {
+    store
+        .upsert_customer(NewCustomer {
+            company_id,
+            phone: phone.into(),
+            name: Some("Ana".into()),
+            email: None,
+            has_linked_account: false,
+            now,
+        })
+        .await
+}
+
+fn booking(
+    f: &Fixture,
+    customer_id: CustomerId,
+    member_id: Option<MemberId>,
+    key: Option<&str>,
+) -> NewBooking {
+    NewBooking {
+        company_id: f.company.id,
+        branch_id: f.branch.id,
+        service_id: f.service.id,
+        staff_id: None,
+        customer_id,
+        member_id,
+        starts_at: f.slot,
+        ends_at: f.slot + SignedDuration::from_hours(1),
+        source: BookingSource::Mcp,
+        idempotency_key: key.map(str::to_string),
+        call_id: None,
+        notes: None,
+    }
+}
+
+fn limits(capacity: i64, now: Timestamp) -> BookingLimits {
+    BookingLimits {
+        capacity,
+        staff_window: None,
+        member_quota: Some(2),
+        now,
+    }
+}
+
+#[tokio::test]
+async fn booking_lifecycle() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    // Connecting twice to one file proves the migrations can be re-applied.
+    drop(SqliteStore::connect(&url(&dir)).await?);
+    let store = SqliteStore::connect(&url(&dir)).await?;
+    store.ping().await?;
+
+    let f = fixture(&store, 2).await?;
+    assert_eq!(store.get_company_by_slug("surf").await?, f.company);
+    assert_eq!(
+        store.find_branch_by_phone("+5511999990000").await?,
+        f.branch
+    );
+    assert_eq!(
+        store.get_service(f.company.id, f.service.id).await?,
+        f.service
+    );
+    let member = store
+        .upsert_member(NewMember {
+            id: Some(12345),
+            company_id: f.company.id,
+            customer_id: f.customer.id,
+            name: "Bia".into(),
+            level: Some("beginner".into()),
+            max_active_bookings: None,
+            relationship: Some("child".into()),
+        })
+        .await?;
+    assert_eq!(member.id, 12345);
+
+    let first = match store
+        .create_booking(
+            booking(&f, f.customer.id, Some(member.id), Some("key-1")),
+            limits(2, f.now),
+        )
+        .await?
+    {
+        BookingOutcome::Created(b) => b,
+        other => panic!("expected Created, got {other:?}"),
+    };
+    assert_eq!(first.status, BookingStatus::Confirmed);
+    assert_eq!(
+        store
+            .get_booking_by_voucher(f.company.id, &first.voucher_code)
+            .await?,
+        first
+    );
+
+    // The same key returns the first booking, even with other details.
+    let replay = store
+        .create_booking(
+            booking(&f, f.customer.id, None, Some("key-1")),
+            limits(2, f.now),
+        )
+        .await?;
+    assert_eq!(replay, BookingOutcome::Replayed(first.clone()));
+
+    let other = customer(&store, f.company.id, "+5511977776666", f.now).await?;
+    let second = store
+        .create_booking(booking(&f, other.id, None, None), limits(2, f.now))
+        .await?;
+    assert!(matches!(second, BookingOutcome::Created(_)));
+    let third = store
+        .create_booking(booking(&f, other.id, None, None), limits(2, f.now))
+        .await?;
+    assert_eq!(
+        third,
+        BookingOutcome::Refused(Refusal::SlotFull { capacity: 2 })
+    );
+
+    // Moving to a free hour keeps the id and the voucher code.
+    let later = f.slot + SignedDuration::from_hours(2);
+    let to = BookingMove {
+        service_id: f.service.id,
+        branch_id: f.branch.id,
+        staff_id: None,
+        starts_at: later,
+        ends_at: later + SignedDuration::from_hours(1),
+    };
+    let (before, after) = match store
+        .reschedule_booking(f.company.id, first.id, to, limits(2, f.now))
+        .await?
+    {
+        RescheduleOutcome::Moved { before, after } => (before, after),
+        other => panic!("expected Moved, got {other:?}"),
+    };
+    assert_eq!(before, first);
+    assert_eq!(
+        (after.id, &after.voucher_code, after.starts_at),
+        (first.id, &first.voucher_code, later)
+    );
+
+    let cancel = Cancellation {
+        reason: Some("rain".into()),
+        refund_applicable: true,
+        now: f.now,
+    };
+    let cancelled = match store
+        .cancel_booking(f.company.id, first.id, cancel.clone())
+        .await?
+    {
+        CancelOutcome::Cancelled(b) => b,
+        other => panic!("expected Cancelled, got {other:?}"),
+    };
+    assert_eq!(cancelled.status, BookingStatus::Cancelled);
+    assert_eq!(cancelled.refund_applicable, Some(true));
+    assert!(matches!(
+        store.cancel_booking(f.company.id, first.id, cancel).await?,
+        CancelOutcome::NotActive(_)
+    ));
+
+    let kinds: Vec<String> = store
+        .list_booking_events(f.company.id, first.id)
+        .await?
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, ["created", "rescheduled", "cancelled"]);
+
+    let usage = store
+        .slot_usage(
+            f.company.id,
+            &[f.service.id],
+            f.now,
+            f.slot + SignedDuration::from_hours(24),
+        )
+        .await?;
+    assert_eq!(
+        usage,
+        [SlotUsage {
+            service_id: f.service.id,
+            starts_at: f.slot,
+            booked: 1
+        }]
+    );
+    assert!(
+        store
+            .get_booking(f.company.id + 1, first.id)
+            .await
+            .is_err_and(|e| e.is_not_found())
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_bookings_never_overfill_a_slot() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::connect(&url(&dir)).await?;
+    // A second store on the same file is a second writer, as another process would be: only
+    // the file lock (BEGIN IMMEDIATE) can keep the two from overfilling the slot together.
+    let other = SqliteStore::connect(&url(&dir)).await?;
+    let f = fixture(&store, 5).await?;
+
+    let mut tasks = Vec::new();
+    for i in 0..100 {
+        let store = if i % 2 == 0 {
+            store.clone()
+        } else {
+            other.clone()
+        };
+        let new = booking(&f, f.customer.id, None, Some(&format!("key-{i}")));
+        let limits = limits(5, f.now);
+        tasks.push(tokio::spawn(async move {
+            store.create_booking(new, limits).await
+        }));
+    }
+    let (mut created, mut full) = (0, 0);
+    for task in tasks {
+        match task.await?? {
+            BookingOutcome::Created(_) => created += 1,
+            BookingOutcome::Refused(Refusal::SlotFull { capacity: 5 }) => full += 1,
+            other => panic!("unexpected outcome {other:?}"),
+        }
+    }
+    assert_eq!((created, full), (5, 95));
+    Ok(())
+}
