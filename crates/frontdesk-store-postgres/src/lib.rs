@@ -101,6 +101,17 @@ pub(crate) async fn commit(tx: Transaction<'static, Postgres>) -> StoreResult<()
     tx.commit().await.map_err(map_err)
 }
 
+/// Ends a transaction that wrote nothing (a refusal, a booking no longer active). Done
+/// explicitly because a dropped transaction only queues its ROLLBACK, and the advisory locks
+/// it holds would stay taken until the pool gets round to flushing it. A failure changes
+/// nothing for the caller: nothing was written, and the server ends the transaction when
+/// the connection goes.
+pub(crate) async fn rollback(tx: Transaction<'static, Postgres>) {
+    if let Err(error) = tx.rollback().await {
+        tracing::warn!(%error, "rolling back a transaction that wrote nothing failed");
+    }
+}
+
 /// The advisory lock key of a named resource (`slot:12:1764000000`, `staff:4`).
 ///
 /// FNV-1a is stable across processes, builds and machines, unlike std's randomly seeded
@@ -157,7 +168,13 @@ mod tests {
 
     #[test]
     fn pool_errors_mean_unavailable() {
-        assert!(matches!(map_err(sqlx::Error::PoolTimedOut), StoreError::Unavailable(_)));
-        assert!(matches!(map_err(sqlx::Error::RowNotFound), StoreError::NotFound));
+        assert!(matches!(
+            map_err(sqlx::Error::PoolTimedOut),
+            StoreError::Unavailable(_)
+        ));
+        assert!(matches!(
+            map_err(sqlx::Error::RowNotFound),
+            StoreError::NotFound
+        ));
     }
 }

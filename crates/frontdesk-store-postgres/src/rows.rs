@@ -1,7 +1,7 @@
 //! Rows as PostgreSQL returns them, and their conversion into the store's models.
 //!
 //! Columns are decoded into plain types first and parsed afterwards, so a value the domain
-//! no longer accepts (an unknown status, a schedule that fails validation on load) surfaces
+//! no longer accepts (an unknown status, JSON that no longer matches its type) surfaces
 //! as `StoreError::Corrupt` naming the column, not as a driver error.
 
 use frontdesk_domain::*;

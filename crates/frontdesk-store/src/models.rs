@@ -87,7 +87,8 @@ pub struct Service {
     pub name: String,
     pub description: Option<String>,
     pub duration_minutes: i32,
-    /// Places per slot. For services performed by staff, places per staff member.
+    /// Places per slot of a group service. A service performed by staff takes one booking
+    /// per free staff member at a time.
     pub capacity: i32,
     pub buffer_before_minutes: i32,
     pub buffer_after_minutes: i32,

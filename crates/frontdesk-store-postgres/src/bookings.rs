@@ -1,0 +1,543 @@
+//! Bookings: taking, moving and giving back places, and the reads availability is built on.
+//!
+//! Every write that checks a limit first takes the advisory locks of the resources it
+//! checks (slot, staff member, member, idempotency key). A competitor for the same resource
+//! waits until the holder commits; the counts that follow run at READ COMMITTED with a fresh
+//! snapshot per statement, so they see every committed competitor and count-then-insert
+//! cannot oversell, across any number of server processes.
+
+use crate::rows::{BookingEventRow, BookingRow, convert_all};
+use crate::{begin, commit, lock_resources, map_err, rollback};
+use frontdesk_domain::*;
+use frontdesk_store::*;
+use jiff::Timestamp;
+use serde_json::json;
+use sqlx::postgres::PgConnection;
+use sqlx::types::Json;
+use sqlx::{PgPool, Postgres, QueryBuilder};
+
+/// Voucher codes are short, so a company with many bookings can draw a taken one; drawing
+/// this many taken codes in a row means the code space is exhausted, not bad luck.
+const VOUCHER_ATTEMPTS: usize = 32;
+
+const DEFAULT_LIST_LIMIT: i64 = 100;
+
+pub(crate) async fn create_booking(
+    pool: &PgPool,
+    new: NewBooking,
+    limits: BookingLimits,
+) -> StoreResult<BookingOutcome> {
+    let mut tx = begin(pool).await?;
+
+    // Staff and member locks are taken whenever the booking has one, even if this call does
+    // not check them: another writer that does check them must see this booking.
+    let mut resources = vec![slot_resource(new.service_id, new.starts_at)];
+    if let Some(staff_id) = new.staff_id {
+        resources.push(format!("staff:{staff_id}"));
+    }
+    if let Some(member_id) = new.member_id {
+        resources.push(format!("member:{member_id}"));
+    }
+    if let Some(key) = &new.idempotency_key {
+        resources.push(format!("idem:{}:{key}", new.company_id));
+    }
+    lock_resources(&mut tx, &resources).await?;
+
+    if let Some(key) = &new.idempotency_key {
+        let earlier = sqlx::query_as::<_, BookingRow>(
+            "SELECT * FROM bookings WHERE company_id = $1 AND idempotency_key = $2",
+        )
+        .bind(new.company_id)
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if let Some(row) = earlier {
+            let booking = row.into_model()?;
+            commit(tx).await?;
+            return Ok(BookingOutcome::Replayed(booking));
+        }
+    }
+
+    let target = Target {
+        service_id: new.service_id,
+        staff_id: new.staff_id,
+        starts_at: new.starts_at,
+        member_id: new.member_id,
+    };
+    if let Some(refusal) = check_limits(&mut tx, &target, &limits, None).await? {
+        rollback(tx).await;
+        return Ok(BookingOutcome::Refused(refusal));
+    }
+
+    let booking = insert_booking(&mut tx, &new, limits.now).await?;
+    record_event(
+        &mut tx,
+        booking.id,
+        "created",
+        json!({
+            "service_id": booking.service_id,
+            "staff_id": booking.staff_id,
+            "starts_at": booking.starts_at,
+            "ends_at": booking.ends_at,
+            "source": booking.source.as_str(),
+            "voucher_code": booking.voucher_code,
+        }),
+        limits.now,
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(BookingOutcome::Created(booking))
+}
+
+pub(crate) async fn reschedule_booking(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: BookingId,
+    to: BookingMove,
+    limits: BookingLimits,
+) -> StoreResult<RescheduleOutcome> {
+    let mut tx = begin(pool).await?;
+    // The row lock comes before the advisory locks here, and no writer ever holds an
+    // advisory lock while waiting for a booking's row lock, so the two cannot deadlock.
+    let before = lock_booking(&mut tx, company_id, id).await?;
+    if before.status != BookingStatus::Confirmed {
+        rollback(tx).await;
+        return Ok(RescheduleOutcome::NotActive(before));
+    }
+
+    let mut resources = vec![slot_resource(to.service_id, to.starts_at)];
+    if let Some(staff_id) = to.staff_id {
+        resources.push(format!("staff:{staff_id}"));
+    }
+    lock_resources(&mut tx, &resources).await?;
+
+    // The member quota is not checked again: moving a booking does not add one.
+    let target = Target {
+        service_id: to.service_id,
+        staff_id: to.staff_id,
+        starts_at: to.starts_at,
+        member_id: None,
+    };
+    if let Some(refusal) = check_limits(&mut tx, &target, &limits, Some(id)).await? {
+        rollback(tx).await;
+        return Ok(RescheduleOutcome::Refused(refusal));
+    }
+
+    let after = sqlx::query_as::<_, BookingRow>(
+        "UPDATE bookings SET
+             service_id = $2, branch_id = $3, staff_id = $4,
+             starts_at = $5, ends_at = $6, updated_at = $7
+         WHERE id = $1
+         RETURNING *",
+    )
+    .bind(id)
+    .bind(to.service_id)
+    .bind(to.branch_id)
+    .bind(to.staff_id)
+    .bind(to.starts_at.as_second())
+    .bind(to.ends_at.as_second())
+    .bind(limits.now.as_second())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(map_err)?
+    .into_model()?;
+    record_event(
+        &mut tx,
+        id,
+        "rescheduled",
+        json!({
+            "from": placement(&before),
+            "to": placement(&after),
+        }),
+        limits.now,
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(RescheduleOutcome::Moved { before, after })
+}
+
+pub(crate) async fn cancel_booking(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: BookingId,
+    cancellation: Cancellation,
+) -> StoreResult<CancelOutcome> {
+    let mut tx = begin(pool).await?;
+    let before = lock_booking(&mut tx, company_id, id).await?;
+    if before.status != BookingStatus::Confirmed {
+        rollback(tx).await;
+        return Ok(CancelOutcome::NotActive(before));
+    }
+    let now = cancellation.now.as_second();
+    let after = sqlx::query_as::<_, BookingRow>(
+        "UPDATE bookings SET
+             status = $2, cancellation_reason = $3, cancelled_at = $4,
+             refund_applicable = $5, updated_at = $4
+         WHERE id = $1
+         RETURNING *",
+    )
+    .bind(id)
+    .bind(BookingStatus::Cancelled.as_str())
+    .bind(&cancellation.reason)
+    .bind(now)
+    .bind(cancellation.refund_applicable)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(map_err)?
+    .into_model()?;
+    record_event(
+        &mut tx,
+        id,
+        "cancelled",
+        json!({
+            "reason": cancellation.reason,
+            "refund_applicable": cancellation.refund_applicable,
+        }),
+        cancellation.now,
+    )
+    .await?;
+    commit(tx).await?;
+    Ok(CancelOutcome::Cancelled(after))
+}
+
+pub(crate) async fn get_booking(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: BookingId,
+) -> StoreResult<Booking> {
+    sqlx::query_as::<_, BookingRow>("SELECT * FROM bookings WHERE company_id = $1 AND id = $2")
+        .bind(company_id)
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .map_err(map_err)?
+        .into_model()
+}
+
+pub(crate) async fn get_booking_by_voucher(
+    pool: &PgPool,
+    company_id: CompanyId,
+    code: &str,
+) -> StoreResult<Booking> {
+    sqlx::query_as::<_, BookingRow>(
+        "SELECT * FROM bookings WHERE company_id = $1 AND voucher_code = $2",
+    )
+    .bind(company_id)
+    .bind(code)
+    .fetch_one(pool)
+    .await
+    .map_err(map_err)?
+    .into_model()
+}
+
+pub(crate) async fn list_bookings(
+    pool: &PgPool,
+    query: &BookingQuery,
+) -> StoreResult<Vec<Booking>> {
+    let mut sql = QueryBuilder::<Postgres>::new("SELECT * FROM bookings WHERE company_id = ");
+    sql.push_bind(query.company_id);
+    if let Some(customer_id) = query.customer_id {
+        sql.push(" AND customer_id = ").push_bind(customer_id);
+    }
+    if let Some(member_id) = query.member_id {
+        sql.push(" AND member_id = ").push_bind(member_id);
+    }
+    if !query.statuses.is_empty() {
+        let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
+        sql.push(" AND status = ANY(").push_bind(statuses).push(")");
+    }
+    if let Some(after) = query.ends_after {
+        sql.push(" AND ends_at > ").push_bind(after.as_second());
+    }
+    if let Some(before) = query.starts_before {
+        sql.push(" AND starts_at < ").push_bind(before.as_second());
+    }
+    sql.push(if query.newest_first {
+        " ORDER BY starts_at DESC, id DESC"
+    } else {
+        " ORDER BY starts_at ASC, id ASC"
+    });
+    let limit = if query.limit <= 0 {
+        DEFAULT_LIST_LIMIT
+    } else {
+        query.limit
+    };
+    sql.push(" LIMIT ").push_bind(limit);
+    let rows = sql
+        .build_query_as::<BookingRow>()
+        .fetch_all(pool)
+        .await
+        .map_err(map_err)?;
+    convert_all(rows, BookingRow::into_model)
+}
+
+/// `NotFound` when the booking is not the company's, so an empty trail always means a
+/// booking without events rather than someone else's booking.
+pub(crate) async fn list_booking_events(
+    pool: &PgPool,
+    company_id: CompanyId,
+    id: BookingId,
+) -> StoreResult<Vec<BookingEvent>> {
+    let mut conn = pool.acquire().await.map_err(map_err)?;
+    sqlx::query("SELECT 1 FROM bookings WHERE company_id = $1 AND id = $2")
+        .bind(company_id)
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    let rows = sqlx::query_as::<_, BookingEventRow>(
+        "SELECT * FROM booking_events WHERE booking_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    convert_all(rows, BookingEventRow::into_model)
+}
+
+pub(crate) async fn slot_usage(
+    pool: &PgPool,
+    company_id: CompanyId,
+    service_ids: &[ServiceId],
+    from: Timestamp,
+    to: Timestamp,
+) -> StoreResult<Vec<SlotUsage>> {
+    if service_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT service_id, starts_at, COUNT(*)
+           FROM bookings
+          WHERE status = 'confirmed' AND service_id = ANY($2)
+            AND starts_at >= $3 AND starts_at < $4 AND company_id = $1
+          GROUP BY service_id, starts_at
+          ORDER BY service_id, starts_at",
+    )
+    .bind(company_id)
+    .bind(service_ids)
+    .bind(from.as_second())
+    .bind(to.as_second())
+    .fetch_all(pool)
+    .await
+    .map_err(map_err)?;
+    rows.into_iter()
+        .map(|(service_id, starts_at, booked)| {
+            Ok(SlotUsage {
+                service_id,
+                starts_at: crate::rows::ts(starts_at, "bookings.starts_at")?,
+                booked,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn staff_busy(
+    pool: &PgPool,
+    company_id: CompanyId,
+    staff_ids: &[StaffId],
+    from: Timestamp,
+    to: Timestamp,
+) -> StoreResult<Vec<BusyInterval>> {
+    if staff_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT staff_id, starts_at, ends_at
+           FROM bookings
+          WHERE status = 'confirmed' AND staff_id = ANY($2)
+            AND starts_at < $4 AND ends_at > $3 AND company_id = $1
+          ORDER BY staff_id, starts_at, id",
+    )
+    .bind(company_id)
+    .bind(staff_ids)
+    .bind(from.as_second())
+    .bind(to.as_second())
+    .fetch_all(pool)
+    .await
+    .map_err(map_err)?;
+    rows.into_iter()
+        .map(|(staff_id, starts_at, ends_at)| {
+            Ok(BusyInterval {
+                staff_id,
+                starts_at: crate::rows::ts(starts_at, "bookings.starts_at")?,
+                ends_at: crate::rows::ts(ends_at, "bookings.ends_at")?,
+            })
+        })
+        .collect()
+}
+
+// ---- helpers -------------------------------------------------------------------------
+
+/// Where a booking wants to be, as far as the limits are concerned.
+struct Target {
+    service_id: ServiceId,
+    staff_id: Option<StaffId>,
+    starts_at: Timestamp,
+    member_id: Option<MemberId>,
+}
+
+fn slot_resource(service_id: ServiceId, starts_at: Timestamp) -> String {
+    format!("slot:{service_id}:{}", starts_at.as_second())
+}
+
+/// Checks capacity, the staff window and the member quota against confirmed bookings, not
+/// counting `moving` (the booking being rescheduled). Must run after the locks are held.
+async fn check_limits(
+    conn: &mut PgConnection,
+    target: &Target,
+    limits: &BookingLimits,
+    moving: Option<BookingId>,
+) -> StoreResult<Option<Refusal>> {
+    let taken: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bookings
+          WHERE status = 'confirmed' AND service_id = $1 AND starts_at = $2
+            AND ($3::bigint IS NULL OR staff_id = $3)
+            AND ($4::bigint IS NULL OR id <> $4)",
+    )
+    .bind(target.service_id)
+    .bind(target.starts_at.as_second())
+    .bind(target.staff_id)
+    .bind(moving)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    if taken >= limits.capacity {
+        return Ok(Some(Refusal::SlotFull {
+            capacity: limits.capacity,
+        }));
+    }
+
+    if let (Some((from, to)), Some(staff_id)) = (limits.staff_window, target.staff_id) {
+        let busy: bool = sqlx::query_scalar(
+            "SELECT EXISTS (
+                 SELECT 1 FROM bookings
+                  WHERE status = 'confirmed' AND staff_id = $1
+                    AND starts_at < $3 AND ends_at > $2
+                    AND ($4::bigint IS NULL OR id <> $4))",
+        )
+        .bind(staff_id)
+        .bind(from.as_second())
+        .bind(to.as_second())
+        .bind(moving)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map_err)?;
+        if busy {
+            return Ok(Some(Refusal::StaffBusy { staff_id }));
+        }
+    }
+
+    if let (Some(limit), Some(member_id)) = (limits.member_quota, target.member_id) {
+        let active: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM bookings
+              WHERE status = 'confirmed' AND member_id = $1 AND ends_at > $2",
+        )
+        .bind(member_id)
+        .bind(limits.now.as_second())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map_err)?;
+        if active >= limit {
+            return Ok(Some(Refusal::QuotaReached { active, limit }));
+        }
+    }
+    Ok(None)
+}
+
+/// Inserts the booking under a voucher code the company has not used yet.
+async fn insert_booking(
+    conn: &mut PgConnection,
+    new: &NewBooking,
+    now: Timestamp,
+) -> StoreResult<Booking> {
+    for _ in 0..VOUCHER_ATTEMPTS {
+        // ON CONFLICT on the voucher constraint makes "is this code free?" and the insert
+        // one atomic step, even against a concurrent booking of another slot.
+        let row = sqlx::query_as::<_, BookingRow>(
+            "INSERT INTO bookings
+                 (company_id, branch_id, service_id, staff_id, customer_id, member_id,
+                  starts_at, ends_at, status, voucher_code, source, idempotency_key,
+                  call_id, notes, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+             ON CONFLICT ON CONSTRAINT bookings_voucher_unique DO NOTHING
+             RETURNING *",
+        )
+        .bind(new.company_id)
+        .bind(new.branch_id)
+        .bind(new.service_id)
+        .bind(new.staff_id)
+        .bind(new.customer_id)
+        .bind(new.member_id)
+        .bind(new.starts_at.as_second())
+        .bind(new.ends_at.as_second())
+        .bind(BookingStatus::Confirmed.as_str())
+        .bind(new_voucher_code())
+        .bind(new.source.as_str())
+        .bind(&new.idempotency_key)
+        .bind(&new.call_id)
+        .bind(&new.notes)
+        .bind(now.as_second())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_err)?;
+        if let Some(row) = row {
+            return row.into_model();
+        }
+    }
+    Err(StoreError::Other(format!(
+        "no free voucher code for company {} after {VOUCHER_ATTEMPTS} attempts",
+        new.company_id
+    )))
+}
+
+/// Reads the company's booking and holds its row lock until the transaction ends, so a
+/// concurrent move or cancellation of the same booking waits and then sees this one's result.
+/// NO KEY UPDATE because the id never changes: rows that merely reference the booking (its
+/// events, a call) can still be written meanwhile.
+async fn lock_booking(
+    conn: &mut PgConnection,
+    company_id: CompanyId,
+    id: BookingId,
+) -> StoreResult<Booking> {
+    sqlx::query_as::<_, BookingRow>(
+        "SELECT * FROM bookings WHERE company_id = $1 AND id = $2 FOR NO KEY UPDATE",
+    )
+    .bind(company_id)
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_model()
+}
+
+async fn record_event(
+    conn: &mut PgConnection,
+    booking_id: BookingId,
+    kind: &str,
+    detail: serde_json::Value,
+    at: Timestamp,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO booking_events (booking_id, kind, detail, at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(booking_id)
+    .bind(kind)
+    .bind(Json(detail))
+    .bind(at.as_second())
+    .execute(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}
+
+/// The part of a booking a move changes, for the audit trail.
+fn placement(booking: &Booking) -> serde_json::Value {
+    json!({
+        "service_id": booking.service_id,
+        "branch_id": booking.branch_id,
+        "staff_id": booking.staff_id,
+        "starts_at": booking.starts_at,
+        "ends_at": booking.ends_at,
+    })
+}

@@ -1,0 +1,226 @@
+//! The `Store` implementation: a table of contents pointing each operation at the module that
+//! owns its tables. Kept as free functions so no private inherent method can shadow the
+//! trait's for callers outside this crate.
+
+use crate::{PostgresStore, bookings, calls, catalog, keys, people};
+use async_trait::async_trait;
+use frontdesk_domain::*;
+use frontdesk_store::*;
+use jiff::Timestamp;
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(crate::map_err)?;
+        Ok(())
+    }
+
+    async fn upsert_company(&self, new: NewCompany) -> StoreResult<Company> {
+        catalog::upsert_company(&self.pool, new).await
+    }
+    async fn get_company(&self, id: CompanyId) -> StoreResult<Company> {
+        catalog::get_company(&self.pool, id).await
+    }
+    async fn get_company_by_slug(&self, slug: &str) -> StoreResult<Company> {
+        catalog::get_company_by_slug(&self.pool, slug).await
+    }
+    async fn list_companies(&self) -> StoreResult<Vec<Company>> {
+        catalog::list_companies(&self.pool).await
+    }
+
+    async fn upsert_branch(&self, new: NewBranch) -> StoreResult<Branch> {
+        catalog::upsert_branch(&self.pool, new).await
+    }
+    async fn list_branches(&self, company_id: CompanyId) -> StoreResult<Vec<Branch>> {
+        catalog::list_branches(&self.pool, company_id).await
+    }
+    async fn get_branch(&self, company_id: CompanyId, id: BranchId) -> StoreResult<Branch> {
+        catalog::get_branch(&self.pool, company_id, id).await
+    }
+    async fn find_branch_by_phone(&self, phone: &str) -> StoreResult<Branch> {
+        catalog::find_branch_by_phone(&self.pool, phone).await
+    }
+
+    async fn upsert_staff(&self, new: NewStaff) -> StoreResult<Staff> {
+        catalog::upsert_staff(&self.pool, new).await
+    }
+    async fn list_staff(&self, company_id: CompanyId) -> StoreResult<Vec<Staff>> {
+        catalog::list_staff(&self.pool, company_id).await
+    }
+
+    async fn upsert_service(&self, new: NewService) -> StoreResult<Service> {
+        catalog::upsert_service(&self.pool, new).await
+    }
+    async fn list_services(&self, company_id: CompanyId) -> StoreResult<Vec<Service>> {
+        catalog::list_services(&self.pool, company_id).await
+    }
+    async fn get_service(&self, company_id: CompanyId, id: ServiceId) -> StoreResult<Service> {
+        catalog::get_service(&self.pool, company_id, id).await
+    }
+
+    async fn upsert_customer(&self, new: NewCustomer) -> StoreResult<Customer> {
+        people::upsert_customer(&self.pool, new).await
+    }
+    async fn get_customer(&self, company_id: CompanyId, id: CustomerId) -> StoreResult<Customer> {
+        people::get_customer(&self.pool, company_id, id).await
+    }
+    async fn find_customer_by_phone(
+        &self,
+        company_id: CompanyId,
+        phone: &str,
+    ) -> StoreResult<Customer> {
+        people::find_customer_by_phone(&self.pool, company_id, phone).await
+    }
+
+    async fn upsert_member(&self, new: NewMember) -> StoreResult<Member> {
+        people::upsert_member(&self.pool, new).await
+    }
+    async fn get_member(&self, company_id: CompanyId, id: MemberId) -> StoreResult<Member> {
+        people::get_member(&self.pool, company_id, id).await
+    }
+    async fn list_members(
+        &self,
+        company_id: CompanyId,
+        customer_id: CustomerId,
+    ) -> StoreResult<Vec<Member>> {
+        people::list_members(&self.pool, company_id, customer_id).await
+    }
+    async fn get_member_preferences(&self, member_id: MemberId) -> StoreResult<MemberPreferences> {
+        people::get_member_preferences(&self.pool, member_id).await
+    }
+    async fn set_member_preferences(
+        &self,
+        member_id: MemberId,
+        preferences: &MemberPreferences,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        people::set_member_preferences(&self.pool, member_id, preferences, now).await
+    }
+
+    async fn create_booking(
+        &self,
+        new: NewBooking,
+        limits: BookingLimits,
+    ) -> StoreResult<BookingOutcome> {
+        bookings::create_booking(&self.pool, new, limits).await
+    }
+    async fn reschedule_booking(
+        &self,
+        company_id: CompanyId,
+        id: BookingId,
+        to: BookingMove,
+        limits: BookingLimits,
+    ) -> StoreResult<RescheduleOutcome> {
+        bookings::reschedule_booking(&self.pool, company_id, id, to, limits).await
+    }
+    async fn cancel_booking(
+        &self,
+        company_id: CompanyId,
+        id: BookingId,
+        cancellation: Cancellation,
+    ) -> StoreResult<CancelOutcome> {
+        bookings::cancel_booking(&self.pool, company_id, id, cancellation).await
+    }
+    async fn get_booking(&self, company_id: CompanyId, id: BookingId) -> StoreResult<Booking> {
+        bookings::get_booking(&self.pool, company_id, id).await
+    }
+    async fn get_booking_by_voucher(
+        &self,
+        company_id: CompanyId,
+        code: &str,
+    ) -> StoreResult<Booking> {
+        bookings::get_booking_by_voucher(&self.pool, company_id, code).await
+    }
+    async fn list_bookings(&self, query: &BookingQuery) -> StoreResult<Vec<Booking>> {
+        bookings::list_bookings(&self.pool, query).await
+    }
+    async fn list_booking_events(
+        &self,
+        company_id: CompanyId,
+        id: BookingId,
+    ) -> StoreResult<Vec<BookingEvent>> {
+        bookings::list_booking_events(&self.pool, company_id, id).await
+    }
+    async fn slot_usage(
+        &self,
+        company_id: CompanyId,
+        service_ids: &[ServiceId],
+        from: Timestamp,
+        to: Timestamp,
+    ) -> StoreResult<Vec<SlotUsage>> {
+        bookings::slot_usage(&self.pool, company_id, service_ids, from, to).await
+    }
+    async fn staff_busy(
+        &self,
+        company_id: CompanyId,
+        staff_ids: &[StaffId],
+        from: Timestamp,
+        to: Timestamp,
+    ) -> StoreResult<Vec<BusyInterval>> {
+        bookings::staff_busy(&self.pool, company_id, staff_ids, from, to).await
+    }
+
+    async fn upsert_call(&self, call: CallUpdate) -> StoreResult<Call> {
+        calls::upsert_call(&self.pool, call).await
+    }
+    async fn get_call(
+        &self,
+        company_id: CompanyId,
+        provider: &str,
+        external_id: &str,
+    ) -> StoreResult<Call> {
+        calls::get_call(&self.pool, company_id, provider, external_id).await
+    }
+    async fn record_call_event(
+        &self,
+        call_id: CallId,
+        event: &str,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        calls::record_call_event(&self.pool, call_id, event, now).await
+    }
+    async fn upsert_agent(&self, new: NewAgent) -> StoreResult<Agent> {
+        calls::upsert_agent(&self.pool, new).await
+    }
+    async fn list_agents(&self, company_id: CompanyId) -> StoreResult<Vec<Agent>> {
+        calls::list_agents(&self.pool, company_id).await
+    }
+    async fn find_agent(&self, provider: &str, external_id: &str) -> StoreResult<Agent> {
+        calls::find_agent(&self.pool, provider, external_id).await
+    }
+
+    async fn create_api_key(&self, new: NewApiKey) -> StoreResult<ApiKey> {
+        keys::create_api_key(&self.pool, new).await
+    }
+    async fn find_api_key_by_hash(&self, hash: &str) -> StoreResult<ApiKey> {
+        keys::find_api_key_by_hash(&self.pool, hash).await
+    }
+    async fn list_api_keys(&self, company_id: CompanyId) -> StoreResult<Vec<ApiKey>> {
+        keys::list_api_keys(&self.pool, company_id).await
+    }
+    async fn revoke_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<ApiKey> {
+        keys::revoke_api_key(&self.pool, id, now).await
+    }
+    async fn touch_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<()> {
+        keys::touch_api_key(&self.pool, id, now).await
+    }
+
+    async fn create_caller_session(&self, new: NewCallerSession) -> StoreResult<CallerSession> {
+        keys::create_caller_session(&self.pool, new).await
+    }
+    async fn find_caller_session(&self, token_hash: &str) -> StoreResult<CallerSession> {
+        keys::find_caller_session(&self.pool, token_hash).await
+    }
+    async fn revoke_caller_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<()> {
+        keys::revoke_caller_session(&self.pool, token_hash, now).await
+    }
+    async fn count_active_caller_sessions(&self, now: Timestamp) -> StoreResult<i64> {
+        keys::count_active_caller_sessions(&self.pool, now).await
+    }
+    async fn purge_caller_sessions(&self, before: Timestamp) -> StoreResult<u64> {
+        keys::purge_caller_sessions(&self.pool, before).await
+    }
+}
