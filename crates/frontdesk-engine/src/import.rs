@@ -280,8 +280,18 @@ impl BusinessFile {
             }
             for a in &cu.appointments {
                 parse_time(&a.time).map_err(|e| EngineError::invalid("appointments.time", e.to_string()))?;
+                // Date words are relative to the import day, but whether one is a date is not.
+                parse_date(&a.date, jiff::civil::date(2000, 1, 1))
+                    .map_err(|e| EngineError::invalid("appointments.date", e.to_string()))?;
                 if !self.services.iter().any(|s| s.code == a.service) {
                     return bad("appointments.service", format!("no service with code {:?}", a.service));
+                }
+                // Booking it would stop at "which member?" after the company was written.
+                if a.member.is_none() && cu.members.len() > 1 {
+                    return bad(
+                        "appointments.member",
+                        format!("{}: the customer has several members, name the member", cu.phone),
+                    );
                 }
             }
         }

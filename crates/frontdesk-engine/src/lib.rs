@@ -8,6 +8,7 @@
 
 pub mod availability;
 pub mod booking;
+pub mod business;
 pub mod caller;
 mod catalog;
 pub mod clock;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod import;
 pub mod keys;
 pub mod members;
+pub mod sessions;
 mod text;
 
 pub use availability::{Availability, AvailabilityQuery, Slot};
@@ -23,6 +25,7 @@ pub use booking::{
     BookRequest, BookingRef, BookingScope, BookingView, CancelResult, RescheduleRequest,
     RescheduleResult,
 };
+pub use business::BusinessInfo;
 pub use caller::Caller;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{EngineError, EngineResult};

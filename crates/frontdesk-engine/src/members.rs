@@ -97,6 +97,19 @@ impl Engine {
         }
     }
 
+    /// One of the caller's members, named by id or by name (or the caller's only member when
+    /// neither is given); another customer's member is "member not found".
+    pub async fn find_member(
+        &self,
+        caller: &Caller,
+        member_id: Option<MemberId>,
+        member_name: Option<&str>,
+    ) -> EngineResult<Member> {
+        self.resolve_member(caller, member_id, member_name)
+            .await?
+            .ok_or(EngineError::NotFound { what: "member" })
+    }
+
     pub async fn member_preferences(
         &self,
         caller: &Caller,

@@ -7,8 +7,11 @@
 //! translate the wire format into one engine call and translate the answer back. This crate
 //! depends on the engine and the store contract, never on a database driver.
 
+mod auth;
 mod error;
 mod http;
+mod limits;
+pub mod mcp;
 mod router;
 mod settings;
 mod shutdown;

@@ -19,6 +19,21 @@ pub struct ServerSettings {
     pub request_timeout: Duration,
     /// How long in-flight requests get to finish after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// How long a caller session lives (`expires_in`).
+    pub session_ttl: Duration,
+    /// Session creations allowed per client IP per minute.
+    pub sessions_per_ip_per_minute: u32,
+    /// MCP messages (`/mcp/messages/` and `/mcp` POSTs together) per caller session per minute.
+    pub messages_per_session_per_minute: u32,
+    /// Interval of the keep-alive comments on SSE streams.
+    pub sse_keep_alive: Duration,
+    /// Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// `Host` values accepted on `/mcp` (DNS-rebinding protection); empty accepts any.
+    pub mcp_allowed_hosts: Vec<String>,
+    /// Browser `Origin`s accepted on the MCP endpoints (`https://app.example.com`); a request
+    /// with another `Origin` gets 403. Empty: no `Origin` check.
+    pub mcp_allowed_origins: Vec<String>,
 }
 
 impl Default for ServerSettings {
@@ -28,6 +43,13 @@ impl Default for ServerSettings {
             body_limit_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(10),
+            session_ttl: Duration::from_secs(600),
+            sessions_per_ip_per_minute: 10,
+            messages_per_session_per_minute: 60,
+            sse_keep_alive: Duration::from_secs(15),
+            trust_forwarded_for: false,
+            mcp_allowed_hosts: vec!["localhost".into(), "127.0.0.1".into(), "::1".into()],
+            mcp_allowed_origins: Vec::new(),
         }
     }
 }

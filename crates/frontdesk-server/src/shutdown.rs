@@ -38,11 +38,15 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let grace = state.settings.shutdown_grace;
+    let stopping = state.shutdown.clone();
+    spawn_housekeeping(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let signal = async move {
         shutdown.await;
         tracing::info!(grace_secs = grace.as_secs_f64(), "shutting down: draining requests");
+        // Long-lived streams end now, so the drain waits only for real requests.
+        stopping.cancel();
         let _ = stopping_tx.send(());
     };
     let server = axum::serve(listener, app).with_graceful_shutdown(signal);
@@ -57,4 +61,21 @@ pub async fn serve(
             Ok(())
         }
     }
+}
+
+/// Once a minute: forget idle rate-limit keys and delete long-ended caller sessions.
+fn spawn_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = state.shutdown.cancelled() => break,
+            }
+            state.limits.prune();
+            if let Err(e) = state.engine.purge_old_sessions().await {
+                tracing::warn!(error = %e, "could not purge old caller sessions");
+            }
+        }
+    });
 }

@@ -65,6 +65,17 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Serve the MCP tools on stdin/stdout for one caller (desktop MCP clients).
+    McpStdio {
+        /// The company's slug.
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+        /// The caller's phone number.
+        #[arg(long, value_name = "PHONE")]
+        caller: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
     /// Print an example configuration file with every option and its default.
     DefaultConfig,
 }
@@ -110,7 +121,8 @@ impl Command {
             | Command::Demo { db }
             | Command::Import { db, .. }
             | Command::Company { db, .. }
-            | Command::Key { db, .. } => Some(db),
+            | Command::Key { db, .. }
+            | Command::McpStdio { db, .. } => Some(db),
             Command::DefaultConfig => None,
         }
     }

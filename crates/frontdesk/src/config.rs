@@ -24,6 +24,12 @@ struct FileConfig {
     body_limit_bytes: Option<usize>,
     request_timeout_secs: Option<u64>,
     shutdown_grace_secs: Option<u64>,
+    session_ttl_secs: Option<u64>,
+    rate_sessions_per_minute: Option<u32>,
+    rate_messages_per_minute: Option<u32>,
+    trust_forwarded_for: Option<bool>,
+    mcp_allowed_hosts: Option<Vec<String>>,
+    mcp_allowed_origins: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +80,26 @@ impl Config {
                     .or(file.shutdown_grace_secs)
                     .map(Duration::from_secs)
                     .unwrap_or(defaults.shutdown_grace),
+                session_ttl: env_parse("FRONTDESK_SESSION_TTL_SECS")?
+                    .or(file.session_ttl_secs)
+                    .map(Duration::from_secs)
+                    .unwrap_or(defaults.session_ttl),
+                sessions_per_ip_per_minute: env_parse("FRONTDESK_RATE_SESSIONS_PER_MINUTE")?
+                    .or(file.rate_sessions_per_minute)
+                    .unwrap_or(defaults.sessions_per_ip_per_minute),
+                messages_per_session_per_minute: env_parse("FRONTDESK_RATE_MESSAGES_PER_MINUTE")?
+                    .or(file.rate_messages_per_minute)
+                    .unwrap_or(defaults.messages_per_session_per_minute),
+                sse_keep_alive: defaults.sse_keep_alive,
+                trust_forwarded_for: env_parse("FRONTDESK_TRUST_FORWARDED_FOR")?
+                    .or(file.trust_forwarded_for)
+                    .unwrap_or(defaults.trust_forwarded_for),
+                mcp_allowed_hosts: env_list("FRONTDESK_MCP_ALLOWED_HOSTS")
+                    .or(file.mcp_allowed_hosts)
+                    .unwrap_or(defaults.mcp_allowed_hosts),
+                mcp_allowed_origins: env_list("FRONTDESK_MCP_ALLOWED_ORIGINS")
+                    .or(file.mcp_allowed_origins)
+                    .unwrap_or(defaults.mcp_allowed_origins),
             },
         };
         config.validate()?;
@@ -86,6 +112,9 @@ impl Config {
         }
         if self.server.body_limit_bytes < 1024 {
             bail!("body_limit_bytes must be at least 1024");
+        }
+        if self.server.session_ttl.as_secs() < 10 {
+            bail!("session_ttl_secs must be at least 10");
         }
         if self.server.request_timeout.is_zero() {
             bail!("request_timeout_secs must be at least 1");
@@ -102,6 +131,11 @@ fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// A comma-separated list (`a, b`); empty entries dropped.
+fn env_list(name: &str) -> Option<Vec<String>> {
+    env(name).map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
 }
 
 fn env_parse<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>>

@@ -1,3 +1,4 @@
 //! Plain REST handlers, one file per resource.
 
 pub mod health;
+pub mod sessions;

@@ -3,6 +3,7 @@
 mod admin;
 mod demo;
 mod serve;
+mod stdio;
 
 use crate::cli::Command;
 use crate::config::{Config, EXAMPLE};
@@ -25,6 +26,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Import { file, .. } => admin::import(&engine, &file).await,
         Command::Company { command, .. } => admin::company(&engine, command).await,
         Command::Key { command, .. } => admin::key(&engine, command).await,
+        Command::McpStdio { company, caller, .. } => stdio::run(engine, &company, &caller).await,
         Command::DefaultConfig => Ok(()),
     }
 }

@@ -1,0 +1,348 @@
+//! What a caller may ask about the business itself: who and where it is, when it opens, what
+//! it offers at which price, on which terms, and what day and time it is there right now.
+//!
+//! Opening hours are derived from the real service schedules rather than stored separately,
+//! so what an agent says about the hours can never contradict what `availability` offers.
+
+use crate::caller::Caller;
+use crate::catalog::Catalog;
+use crate::error::{EngineResult, NotFoundAs};
+use crate::Engine;
+use frontdesk_domain::preferences::weekday_name;
+use frontdesk_domain::schedule::{ClockTime, DateException, TimeRange};
+use frontdesk_domain::{BranchId, CompanyId, Language, Schedule, ServiceId};
+use frontdesk_store::{Branch, Service};
+use jiff::civil::{Date, Time, Weekday};
+use jiff::tz::TimeZone;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How far ahead dated exceptions (holidays, short days) are reported.
+pub const EXCEPTION_HORIZON_DAYS: i64 = 14;
+
+const WEEK: [Weekday; 7] = [
+    Weekday::Monday,
+    Weekday::Tuesday,
+    Weekday::Wednesday,
+    Weekday::Thursday,
+    Weekday::Friday,
+    Weekday::Saturday,
+    Weekday::Sunday,
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BusinessInfo {
+    pub company_id: CompanyId,
+    pub name: String,
+    pub address: Option<String>,
+    /// The main branch's first inbound number (E.164), if it has one.
+    pub phone: Option<String>,
+    pub language: Language,
+    /// The main branch's time zone.
+    pub time_zone: String,
+    /// Now, at the main branch.
+    pub now: LocalNow,
+    pub branches: Vec<BranchInfo>,
+    pub services: Vec<ServiceInfo>,
+    pub policy: PolicyInfo,
+}
+
+/// A moment as a caller at the branch would say it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LocalNow {
+    pub date: Date,
+    /// English lower-case weekday name (`saturday`).
+    pub weekday: &'static str,
+    /// `HH:MM`, 24-hour.
+    pub time: String,
+    pub time_zone: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BranchInfo {
+    pub id: BranchId,
+    pub name: String,
+    pub address: Option<String>,
+    pub phone_numbers: Vec<String>,
+    pub time_zone: String,
+    /// Monday to Sunday.
+    pub opening_hours: Vec<DayHours>,
+    /// Dated changes in the next [`EXCEPTION_HORIZON_DAYS`] days, by date.
+    pub exceptions: Vec<ExceptionInfo>,
+}
+
+/// One weekday's usual hours at a branch: the union over its active services.
+#[derive(Debug, Clone, Serialize)]
+pub struct DayHours {
+    /// English lower-case weekday name.
+    pub weekday: &'static str,
+    /// Start times of fixed-time services (sessions), `HH:MM`, sorted.
+    pub start_times: Vec<String>,
+    /// Open periods of open-hours services (appointments), `HH:MM-HH:MM`, breaks left out.
+    pub open_ranges: Vec<String>,
+    /// Nothing can start on this weekday.
+    pub closed: bool,
+}
+
+/// A dated exception within the horizon.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExceptionInfo {
+    pub date: Date,
+    pub weekday: &'static str,
+    /// `None`: the whole branch; otherwise the one service it concerns.
+    pub service: Option<String>,
+    pub closed: bool,
+    /// Special hours (`HH:MM-HH:MM`) for the day, when it is not closed.
+    pub hours: Vec<String>,
+    /// Special start times (`HH:MM`) for the day, when it is not closed.
+    pub start_times: Vec<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceInfo {
+    pub id: ServiceId,
+    pub code: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub branch_id: BranchId,
+    pub branch: String,
+    pub duration_minutes: i32,
+    /// Places per session; for services performed by staff, per staff member.
+    pub capacity: i32,
+    pub price_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub attributes: BTreeMap<String, String>,
+    /// Names of the active staff who perform it; empty for group sessions.
+    pub staff: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyInfo {
+    pub min_notice_minutes: i64,
+    pub booking_window_days: i64,
+    pub max_active_bookings_per_member: Option<i64>,
+    pub free_cancellation_hours: i64,
+    pub allow_unknown_callers: bool,
+}
+
+impl Engine {
+    /// Today's date at the company's main branch (its first), which is what date words such
+    /// as "tomorrow" are relative to.
+    pub async fn today(&self, company_id: CompanyId) -> EngineResult<Date> {
+        let company = self.store.get_company(company_id).await.or_not_found("company")?;
+        let branches = self.store.list_branches(company_id).await?;
+        let tz = main_zone(&branches, &company.time_zone)?;
+        Ok(self.now().to_zoned(tz).date())
+    }
+
+    /// The business as a caller may ask about it. Any caller of the company may read it,
+    /// known or not: nothing in it is about a customer.
+    pub async fn business_info(&self, caller: &Caller) -> EngineResult<BusinessInfo> {
+        let catalog = Catalog::load(&self.store, caller.company_id).await?;
+        let main = catalog.branches.first();
+        let tz = main.map(|b| catalog.tz(b.id)).unwrap_or_else(|| catalog.company_tz.clone());
+        let now = self.now().to_zoned(tz.clone());
+        let today = now.date();
+        let services: Vec<&Service> = catalog.services.iter().filter(|s| s.active).collect();
+
+        let branches = catalog
+            .branches
+            .iter()
+            .map(|branch| {
+                let own: Vec<&Service> =
+                    services.iter().copied().filter(|s| s.branch_id == branch.id).collect();
+                BranchInfo {
+                    id: branch.id,
+                    name: branch.name.clone(),
+                    address: branch.address.clone(),
+                    phone_numbers: branch.phone_numbers.clone(),
+                    time_zone: zone_name(&catalog.tz(branch.id)),
+                    opening_hours: WEEK.iter().map(|day| day_hours(*day, &own)).collect(),
+                    exceptions: upcoming_exceptions(branch, &own, catalog.today(branch.id, self.now())),
+                }
+            })
+            .collect();
+
+        let company = &catalog.company;
+        let policy = &company.policy;
+        Ok(BusinessInfo {
+            company_id: company.id,
+            name: company.name.clone(),
+            address: company.address.clone().or_else(|| main.and_then(|b| b.address.clone())),
+            phone: main.and_then(|b| b.phone_numbers.first().cloned()),
+            language: company.language,
+            time_zone: zone_name(&tz),
+            now: LocalNow {
+                date: today,
+                weekday: weekday_name(today.weekday()),
+                time: hh_mm(now.time()),
+                time_zone: zone_name(&tz),
+            },
+            branches,
+            services: services
+                .iter()
+                .map(|s| ServiceInfo {
+                    id: s.id,
+                    code: s.code.clone(),
+                    name: s.name.clone(),
+                    description: s.description.clone(),
+                    branch_id: s.branch_id,
+                    branch: catalog.branch(s.branch_id).map(|b| b.name.clone()).unwrap_or_default(),
+                    duration_minutes: s.duration_minutes,
+                    capacity: s.capacity,
+                    price_cents: s.price_cents,
+                    currency: s.currency.clone(),
+                    attributes: s.attributes.clone(),
+                    staff: s
+                        .staff_ids
+                        .iter()
+                        .filter(|id| catalog.staff.iter().any(|st| st.id == **id && st.active))
+                        .filter_map(|id| catalog.staff_name(*id).map(str::to_string))
+                        .collect(),
+                })
+                .collect(),
+            policy: PolicyInfo {
+                min_notice_minutes: policy.min_notice_minutes,
+                booking_window_days: policy.booking_window_days,
+                max_active_bookings_per_member: policy.max_active_bookings_per_member,
+                free_cancellation_hours: policy.free_cancellation_hours,
+                allow_unknown_callers: policy.allow_unknown_callers,
+            },
+        })
+    }
+}
+
+fn main_zone(branches: &[Branch], company_tz: &str) -> EngineResult<TimeZone> {
+    let branch_tz = branches
+        .first()
+        .and_then(|b| b.time_zone.as_deref())
+        .and_then(|name| TimeZone::get(name).ok());
+    match branch_tz {
+        Some(tz) => Ok(tz),
+        None => crate::catalog::time_zone(company_tz),
+    }
+}
+
+/// The union of the branch's services' usual hours on `day`.
+fn day_hours(day: Weekday, services: &[&Service]) -> DayHours {
+    let mut starts: Vec<ClockTime> = Vec::new();
+    let mut ranges: Vec<(Time, Time)> = Vec::new();
+    for service in services {
+        match &service.schedule {
+            Schedule::FixedTimes { times } => starts.extend(
+                times.iter().filter(|(key, _)| key.includes(day)).flat_map(|(_, ts)| ts.iter().copied()),
+            ),
+            Schedule::OpenHours { hours, breaks, .. } => {
+                for range in hours.iter().filter(|(key, _)| key.includes(day)).flat_map(|(_, rs)| rs) {
+                    ranges.extend(without_breaks(range, breaks));
+                }
+            }
+        }
+    }
+    starts.sort();
+    starts.dedup();
+    let ranges = merged(ranges);
+    DayHours {
+        weekday: weekday_name(day),
+        closed: starts.is_empty() && ranges.is_empty(),
+        start_times: starts.iter().map(ToString::to_string).collect(),
+        open_ranges: ranges.iter().map(|(a, b)| format!("{}-{}", hh_mm(*a), hh_mm(*b))).collect(),
+    }
+}
+
+/// `range` with every break cut out of it.
+fn without_breaks(range: &TimeRange, breaks: &[TimeRange]) -> Vec<(Time, Time)> {
+    let mut pieces = vec![(range.start.0, range.end.0)];
+    for brk in breaks {
+        pieces = pieces
+            .into_iter()
+            .flat_map(|(start, end)| {
+                if brk.end.0 <= start || brk.start.0 >= end {
+                    return vec![(start, end)];
+                }
+                let mut kept = Vec::new();
+                if brk.start.0 > start {
+                    kept.push((start, brk.start.0));
+                }
+                if brk.end.0 < end {
+                    kept.push((brk.end.0, end));
+                }
+                kept
+            })
+            .collect();
+    }
+    pieces
+}
+
+/// Sorted, with overlapping or touching ranges joined.
+fn merged(mut ranges: Vec<(Time, Time)>) -> Vec<(Time, Time)> {
+    ranges.sort();
+    let mut out: Vec<(Time, Time)> = Vec::new();
+    for (start, end) in ranges {
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
+/// Branch-wide and per-service exceptions dated from `today` to the end of the horizon.
+fn upcoming_exceptions(branch: &Branch, services: &[&Service], today: Date) -> Vec<ExceptionInfo> {
+    let last = today.saturating_add(jiff::Span::new().days(EXCEPTION_HORIZON_DAYS - 1));
+    let within = |e: &&DateException| e.date >= today && e.date <= last;
+    let mut out: Vec<ExceptionInfo> = branch
+        .exceptions
+        .iter()
+        .filter(within)
+        .map(|e| exception_info(e, None))
+        .chain(services.iter().flat_map(|s| {
+            s.exceptions.iter().filter(within).map(|e| exception_info(e, Some(s.name.clone())))
+        }))
+        .collect();
+    out.sort_by(|a, b| a.date.cmp(&b.date).then(a.service.cmp(&b.service)));
+    out
+}
+
+fn exception_info(e: &DateException, service: Option<String>) -> ExceptionInfo {
+    ExceptionInfo {
+        date: e.date,
+        weekday: weekday_name(e.date.weekday()),
+        service,
+        closed: e.closed,
+        hours: e.hours.iter().flatten().map(ToString::to_string).collect(),
+        start_times: e.times.iter().flatten().map(ToString::to_string).collect(),
+        note: e.note.clone(),
+    }
+}
+
+fn zone_name(tz: &TimeZone) -> String {
+    tz.iana_name().unwrap_or("UTC").to_string()
+}
+
+fn hh_mm(t: Time) -> String {
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::time;
+
+    fn range(s: &str) -> TimeRange {
+        s.parse().expect("range")
+    }
+
+    #[test]
+    fn breaks_are_cut_out_and_overlaps_joined() {
+        let day = without_breaks(&range("09:00-18:00"), &[range("12:00-13:00")]);
+        assert_eq!(day, vec![(time(9, 0, 0, 0), time(12, 0, 0, 0)), (time(13, 0, 0, 0), time(18, 0, 0, 0))]);
+        let joined = merged(vec![
+            (time(13, 0, 0, 0), time(18, 0, 0, 0)),
+            (time(9, 0, 0, 0), time(12, 0, 0, 0)),
+            (time(11, 0, 0, 0), time(13, 0, 0, 0)),
+        ]);
+        assert_eq!(joined, vec![(time(9, 0, 0, 0), time(18, 0, 0, 0))]);
+    }
+}

@@ -1,0 +1,124 @@
+//! Caller sessions: a voice agent opens one per call with its company's MCP key and the
+//! caller's number, then calls tools with the `sess_…` token until it logs out or the session
+//! expires. Tokens are stored as SHA-256 hashes, so they survive a restart and any instance
+//! can check them, and a leaked database does not leak live tokens.
+
+use crate::caller::Caller;
+use crate::error::{EngineError, EngineResult, NotFoundAs};
+use crate::keys::{hash_secret, random_token};
+use crate::Engine;
+use frontdesk_domain::CompanyId;
+use frontdesk_store::{CallerSession, NewCallerSession, OptionalExt};
+use jiff::SignedDuration;
+use serde::Serialize;
+
+/// The caller as the integration guide shows them in `user`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SessionUser {
+    pub phone: String,
+    pub name: Option<String>,
+    pub has_beyond_token: bool,
+    pub member_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OpenedSession {
+    /// `sess_` and 48 random alphanumerics (about 285 bits); shown once.
+    pub token: String,
+    pub session: CallerSession,
+    pub user: SessionUser,
+    pub caller: Caller,
+}
+
+/// A live session found by its token.
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    pub session: CallerSession,
+    pub caller: Caller,
+    pub token_hash: String,
+}
+
+impl Engine {
+    /// Opens a session for `caller_id` (normalised in the company's region). A number the
+    /// company does not know still gets a session, as an anonymous caller.
+    pub async fn open_session(
+        &self,
+        company_id: CompanyId,
+        caller_id: &str,
+        ttl: SignedDuration,
+    ) -> EngineResult<OpenedSession> {
+        let identified = self.identify(company_id, caller_id).await?;
+        let token = format!("sess_{}", random_token(48));
+        let now = self.now();
+        let session = self
+            .store
+            .create_caller_session(NewCallerSession {
+                company_id,
+                token_hash: hash_secret(&token),
+                phone: identified.phone.as_str().to_string(),
+                customer_id: identified.customer.as_ref().map(|c| c.id),
+                now,
+                expires_at: now.saturating_add(ttl).unwrap_or(now),
+            })
+            .await?;
+        let user = SessionUser {
+            phone: identified.phone.as_str().to_string(),
+            name: identified.customer.as_ref().and_then(|c| c.name.clone()),
+            has_beyond_token: identified.customer.as_ref().is_some_and(|c| c.has_linked_account),
+            member_ids: identified.members.iter().map(|m| m.id).collect(),
+        };
+        Ok(OpenedSession { token, session, user, caller: identified.caller })
+    }
+
+    /// The session a token opens, if it is neither expired nor logged out. A caller who
+    /// registered during the call is recognised from then on.
+    pub async fn session(&self, token: &str) -> EngineResult<ActiveSession> {
+        let token = token.trim();
+        if !token.starts_with("sess_") || token.len() > 200 {
+            return Err(EngineError::NotFound { what: "session" });
+        }
+        let token_hash = hash_secret(token);
+        let session = self.store.find_caller_session(&token_hash).await.or_not_found("session")?;
+        if session.revoked_at.is_some() || session.expires_at <= self.now() {
+            return Err(EngineError::NotFound { what: "session" });
+        }
+        let customer_id = match session.customer_id {
+            Some(id) => Some(id),
+            None => self
+                .store
+                .find_customer_by_phone(session.company_id, &session.phone)
+                .await
+                .optional()?
+                .map(|c| c.id),
+        };
+        let caller = Caller { company_id: session.company_id, phone: Some(session.phone.clone()), customer_id };
+        Ok(ActiveSession { session, caller, token_hash })
+    }
+
+    /// The `user` object of a live session, read fresh from the database.
+    pub async fn session_user(&self, active: &ActiveSession) -> EngineResult<SessionUser> {
+        let identified = self.identify(active.session.company_id, &active.session.phone).await?;
+        Ok(SessionUser {
+            phone: identified.phone.as_str().to_string(),
+            name: identified.customer.as_ref().and_then(|c| c.name.clone()),
+            has_beyond_token: identified.customer.as_ref().is_some_and(|c| c.has_linked_account),
+            member_ids: identified.members.iter().map(|m| m.id).collect(),
+        })
+    }
+
+    /// Ends a session at once; its token is refused from then on.
+    pub async fn close_session(&self, active: &ActiveSession) -> EngineResult<()> {
+        self.store.revoke_caller_session(&active.token_hash, self.now()).await.or_not_found("session")
+    }
+
+    /// Sessions neither expired nor logged out.
+    pub async fn active_session_count(&self) -> EngineResult<i64> {
+        Ok(self.store.count_active_caller_sessions(self.now()).await?)
+    }
+
+    /// Deletes sessions that ended more than a day ago; returns how many.
+    pub async fn purge_old_sessions(&self) -> EngineResult<u64> {
+        let before = self.now().saturating_sub(SignedDuration::from_hours(24)).unwrap_or(self.now());
+        Ok(self.store.purge_caller_sessions(before).await?)
+    }
+}

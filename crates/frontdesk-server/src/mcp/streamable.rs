@@ -1,0 +1,90 @@
+//! `/mcp`: MCP over Streamable HTTP, served by rmcp — every protocol revision it speaks, from
+//! the `initialize` handshake revisions (2025-03-26, 2025-06-18, 2025-11-25) to the stateless
+//! 2026-07-28 one. In front of it, [`authenticate`] turns the caller session (or an API key
+//! with a caller id) into a `Caller` on the request, counts the message against the
+//! session's rate limit and checks the `Origin`.
+
+use crate::auth::{bearer, check_origin, invalid_api_key, mcp_key, missing_token, session_for_token};
+use crate::error::ApiError;
+use crate::mcp::tools::FrontdeskMcp;
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use frontdesk_engine::sessions::ActiveSession;
+use frontdesk_engine::EngineError;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use std::sync::Arc;
+
+pub fn service(state: &AppState) -> StreamableHttpService<FrontdeskMcp, LocalSessionManager> {
+    let settings = &state.settings;
+    let mut config = StreamableHttpServerConfig::default()
+        .with_sse_keep_alive(Some(settings.sse_keep_alive))
+        .with_cancellation_token(state.shutdown.child_token())
+        .with_max_request_body_bytes(settings.body_limit_bytes);
+    config = if settings.mcp_allowed_hosts.is_empty() || settings.mcp_allowed_hosts.iter().any(|h| h == "*") {
+        config.disable_allowed_hosts()
+    } else {
+        config.with_allowed_hosts(settings.mcp_allowed_hosts.clone())
+    };
+    if !settings.mcp_allowed_origins.is_empty() && !settings.mcp_allowed_origins.iter().any(|o| o == "*") {
+        config = config.with_allowed_origins(settings.mcp_allowed_origins.clone());
+    }
+    let engine = state.engine.clone();
+    StreamableHttpService::new(
+        move || Ok(FrontdeskMcp::new(engine.clone())),
+        Arc::new(LocalSessionManager::default()),
+        config,
+    )
+}
+
+/// Resolves the caller of an `/mcp` request and puts it on the request for the tools.
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if let Err(e) = check_origin(&state, req.headers()) {
+        return e.into_response();
+    }
+    let active = match caller_session(&state, req.headers()).await {
+        Ok(active) => active,
+        Err(e) => return e.into_response(),
+    };
+    if req.method() == Method::POST
+        && let Err(e) = state.limits.check_message(active.session.id)
+    {
+        return e.into_response();
+    }
+    req.extensions_mut().insert(active.caller.clone());
+    req.extensions_mut().insert(active);
+    next.run(req).await
+}
+
+/// The session of a Bearer token, or — for platforms that can only send static headers — the
+/// session implicitly opened (or reused) for `X-API-Key` + `X-Caller-Id`.
+async fn caller_session(state: &AppState, headers: &HeaderMap) -> Result<ActiveSession, ApiError> {
+    if let Some(token) = bearer(headers) {
+        return session_for_token(state, token).await;
+    }
+    let caller_id = headers.get("x-caller-id").and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty());
+    let has_key = headers.contains_key("x-api-key");
+    let Some(caller_id) = caller_id else {
+        return Err(if has_key {
+            ApiError::new(StatusCode::BAD_REQUEST, "MISSING_CALLER_ID", "send X-Caller-Id with X-API-Key, or a Bearer session token")
+        } else {
+            missing_token()
+        });
+    };
+    let key = mcp_key(state, headers).await.map_err(|_| invalid_api_key())?;
+    if let Some(token) = state.implicit_sessions.token(key.company_id, caller_id)
+        && let Ok(active) = session_for_token(state, &token).await
+    {
+        return Ok(active);
+    }
+    let ttl = jiff::SignedDuration::try_from(state.settings.session_ttl).unwrap_or(jiff::SignedDuration::from_secs(600));
+    let opened = state.engine.open_session(key.company_id, caller_id, ttl).await.map_err(|e| match e {
+        EngineError::InvalidPhone(message) => ApiError::new(StatusCode::BAD_REQUEST, "INVALID_CALLER_ID", message),
+        other => other.into(),
+    })?;
+    state.implicit_sessions.remember(key.company_id, caller_id, opened.token.clone());
+    session_for_token(state, &opened.token).await
+}

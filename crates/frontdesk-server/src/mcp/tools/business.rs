@@ -1,0 +1,12 @@
+//! `get_business_info`.
+
+use super::results::BusinessOutput;
+use super::turn::{Problem, Reply, Turn};
+
+impl Turn {
+    pub async fn get_business_info(&self) -> Result<Reply, Problem> {
+        let info = self.engine.business_info(&self.caller).await?;
+        let out = BusinessOutput::from(&info);
+        Reply::new(&out, self.say().business(&out))
+    }
+}

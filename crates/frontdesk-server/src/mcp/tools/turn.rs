@@ -1,0 +1,209 @@
+//! One tool call: the caller it is for, their company (for the language and the policy), and
+//! how its outcome becomes a `CallToolResult`.
+//!
+//! Every outcome the agent can act on is a tool result, never a JSON-RPC error: MCP clients
+//! show protocol errors to nobody, while a tool result with `isError: true` reaches the model,
+//! which can then fix its input or tell the caller.
+
+use super::params::ArgProblem;
+use super::results::{AlternativeOutput, BookingOutput, ErrorOutput};
+use super::speech::Say;
+use frontdesk_domain::Language;
+use frontdesk_engine::{BookingScope, Caller, Engine, EngineError};
+use frontdesk_store::{Company, Member};
+use jiff::civil::Date;
+use rmcp::model::{CallToolResult, ContentBlock};
+use serde::Serialize;
+use serde_json::Value;
+
+pub(crate) struct Turn {
+    pub engine: Engine,
+    pub caller: Caller,
+    /// `None` when it could not be loaded; the first use reports the store fault.
+    pub company: Option<Company>,
+}
+
+/// A successful answer: the structured result and its spoken summary.
+pub(crate) struct Reply {
+    structured: Value,
+    text: String,
+}
+
+impl Reply {
+    pub fn new<T: Serialize>(out: &T, text: String) -> Result<Reply, Problem> {
+        let structured = serde_json::to_value(out)
+            .map_err(|e| EngineError::Internal(format!("serialising a tool result: {e}")))?;
+        Ok(Reply { structured, text })
+    }
+}
+
+/// Why a call did not succeed.
+pub(crate) enum Problem {
+    /// An argument was missing or unusable.
+    Arg(ArgProblem),
+    /// The engine refused, with the member concerned when known (to say whose quota is full).
+    Engine { error: EngineError, member: Option<Member> },
+}
+
+impl From<ArgProblem> for Problem {
+    fn from(p: ArgProblem) -> Self {
+        Problem::Arg(p)
+    }
+}
+
+impl From<EngineError> for Problem {
+    fn from(error: EngineError) -> Self {
+        Problem::Engine { error, member: None }
+    }
+}
+
+impl Turn {
+    pub async fn start(engine: &Engine, caller: Caller) -> Turn {
+        // A caller registered during an earlier call of the same session still arrives as
+        // unknown (the session was opened before); look the number up again so they are
+        // recognised from then on.
+        let caller = match (&caller.customer_id, &caller.phone) {
+            (None, Some(phone)) => match engine.identify(caller.company_id, phone).await {
+                Ok(found) if found.caller.customer_id.is_some() => found.caller,
+                _ => caller,
+            },
+            _ => caller,
+        };
+        let company = match engine.company(caller.company_id).await {
+            Ok(company) => Some(company),
+            Err(e) => {
+                tracing::warn!(company_id = caller.company_id, error = %e, "loading the caller's company");
+                None
+            }
+        };
+        Turn { engine: engine.clone(), caller, company }
+    }
+
+    pub fn language(&self) -> Language {
+        self.company.as_ref().map(|c| c.language).unwrap_or_default()
+    }
+
+    pub fn say(&self) -> Say {
+        Say(self.language())
+    }
+
+    /// The business's local date, which date words are relative to.
+    pub async fn today(&self) -> Result<Date, Problem> {
+        Ok(self.engine.today(self.caller.company_id).await?)
+    }
+
+    pub async fn finish(&self, outcome: Result<Reply, Problem>) -> CallToolResult {
+        match outcome {
+            Ok(reply) => {
+                let mut result = CallToolResult::structured(reply.structured);
+                result.content = vec![ContentBlock::text(reply.text)];
+                result
+            }
+            Err(problem) => {
+                let (text, out) = self.explain(problem).await;
+                let structured = serde_json::to_value(&out).unwrap_or(Value::Null);
+                let mut result = CallToolResult::structured_error(structured);
+                result.content = vec![ContentBlock::text(text)];
+                result
+            }
+        }
+    }
+
+    /// The spoken text and the structured content of a failed call.
+    async fn explain(&self, problem: Problem) -> (String, ErrorOutput) {
+        let say = self.say();
+        let (error, member) = match problem {
+            Problem::Arg(p) => {
+                let text = match &p.got {
+                    None => say.missing(p.field, p.hint),
+                    Some(got) => say.invalid(p.field, got, p.hint),
+                };
+                let out = ErrorOutput {
+                    code: "INVALID_INPUT",
+                    rule: None,
+                    field: Some(p.field),
+                    message: text.clone(),
+                    alternatives: Vec::new(),
+                    member_ids: Vec::new(),
+                    active_bookings: Vec::new(),
+                };
+                return (text, out);
+            }
+            Problem::Engine { error, member } => (error, member),
+        };
+
+        let mut out = ErrorOutput {
+            code: error.code(),
+            rule: None,
+            field: None,
+            message: error.to_string(),
+            alternatives: error.alternatives().iter().map(AlternativeOutput::from).collect(),
+            member_ids: Vec::new(),
+            active_bookings: Vec::new(),
+        };
+        let policy = self.company.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
+        let mut text = match &error {
+            EngineError::NotFound { what } => say.not_found(what),
+            EngineError::InvalidInput { field, message } => {
+                out.field = Some(*field);
+                say.invalid_input(field, message)
+            }
+            EngineError::InvalidPhone(message) => say.invalid_phone(message),
+            EngineError::UnknownCaller => {
+                let name = self.company.as_ref().map(|c| c.name.as_str()).unwrap_or("");
+                say.unknown_caller(name, policy.allow_unknown_callers)
+            }
+            EngineError::AmbiguousMember { member_ids, .. } => {
+                out.member_ids = member_ids.clone();
+                let members = self.engine.members(&self.caller).await.unwrap_or_default();
+                let choices: Vec<(i64, String)> = members
+                    .iter()
+                    .filter(|m| member_ids.contains(&m.id))
+                    .map(|m| (m.id, m.name.clone()))
+                    .collect();
+                say.which_member(&choices)
+            }
+            EngineError::NoSuchSlot { service, date, time, .. } => {
+                out.rule = Some("schedule");
+                say.no_such_slot(service, date, time)
+            }
+            EngineError::SlotFull { service, date, time, .. } => {
+                out.rule = Some("full");
+                say.slot_full(service, date, time)
+            }
+            EngineError::TooSoon { message, .. } => {
+                out.rule = Some("notice");
+                // The engine words both cases; only "passed" tells them apart.
+                if message.contains("passed") { say.in_the_past() } else { say.too_soon(policy.min_notice_minutes) }
+            }
+            EngineError::OutsideBookingWindow { .. } => {
+                out.rule = Some("window");
+                say.outside_window(policy.booking_window_days)
+            }
+            EngineError::QuotaReached { active, limit } => {
+                out.rule = Some("quota");
+                let mut text = say.quota_reached(member.as_ref().map(|m| m.name.as_str()), *active, *limit);
+                if let Some(m) = &member {
+                    let held = self.engine.bookings(&self.caller, Some(m.id), BookingScope::Upcoming).await;
+                    out.active_bookings = held.unwrap_or_default().iter().map(BookingOutput::from).collect();
+                    if !out.active_bookings.is_empty() {
+                        text.push_str(&say.active_bookings(&out.active_bookings));
+                    }
+                }
+                text
+            }
+            EngineError::BookingNotActive { status } => say.not_active(status),
+            EngineError::RangeTooLong { max, requested } => say.range_too_long(*max, *requested),
+            EngineError::Unavailable(detail) => {
+                tracing::warn!(detail, "tool call: booking system unavailable");
+                say.unavailable()
+            }
+            EngineError::Internal(detail) => {
+                tracing::error!(detail, "tool call: internal error");
+                say.unavailable()
+            }
+        };
+        text.push_str(&say.alternatives(error.alternatives()));
+        (text, out)
+    }
+}
