@@ -10,7 +10,8 @@ use sqlx::PgPool;
 use sqlx::types::Json;
 
 /// Webhooks arrive out of order and partially filled; a report that does not mention a field
-/// must not erase what an earlier one said (COALESCE). The company is the first reporter's.
+/// must not erase what an earlier one said (COALESCE). The company is the first reporter's:
+/// the WHERE leaves another company's call untouched and returns no row (Conflict).
 pub(crate) async fn upsert_call(pool: &PgPool, call: CallUpdate) -> StoreResult<Call> {
     sqlx::query_as::<_, CallRow>(
         "INSERT INTO calls
@@ -32,6 +33,7 @@ pub(crate) async fn upsert_call(pool: &PgPool, call: CallUpdate) -> StoreResult<
              customer_id = COALESCE(EXCLUDED.customer_id, calls.customer_id),
              booking_id = COALESCE(EXCLUDED.booking_id, calls.booking_id),
              updated_at = EXCLUDED.updated_at
+         WHERE calls.company_id = EXCLUDED.company_id
          RETURNING *",
     )
     .bind(call.company_id)
@@ -50,9 +52,15 @@ pub(crate) async fn upsert_call(pool: &PgPool, call: CallUpdate) -> StoreResult<
     .bind(call.customer_id)
     .bind(call.booking_id)
     .bind(call.now.as_second())
-    .fetch_one(pool)
+    .fetch_optional(pool)
     .await
     .map_err(map_err)?
+    .ok_or_else(|| {
+        StoreError::Conflict(format!(
+            "call {}/{} belongs to another company",
+            call.provider, call.external_id
+        ))
+    })?
     .into_model()
 }
 

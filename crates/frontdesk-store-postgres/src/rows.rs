@@ -403,6 +403,50 @@ impl CallerSessionRow {
     }
 }
 
+#[derive(sqlx::FromRow)]
+pub(crate) struct CredentialsRow {
+    retell_api_key_enc: Option<String>,
+    vapi_secret_hash: Option<String>,
+}
+
+impl CredentialsRow {
+    pub(crate) fn into_model(self) -> CompanyCredentials {
+        CompanyCredentials {
+            retell_api_key_enc: self.retell_api_key_enc,
+            vapi_secret_hash: self.vapi_secret_hash,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct NotificationRow {
+    id: i64,
+    company_id: i64,
+    booking_id: Option<i64>,
+    kind: String,
+    channel: String,
+    recipient: String,
+    payload: JsonValue,
+    created_at: i64,
+    sent_at: Option<i64>,
+}
+
+impl NotificationRow {
+    pub(crate) fn into_model(self) -> StoreResult<Notification> {
+        Ok(Notification {
+            id: self.id,
+            company_id: self.company_id,
+            booking_id: self.booking_id,
+            kind: self.kind,
+            channel: self.channel,
+            recipient: self.recipient,
+            payload: self.payload.0,
+            created_at: ts(self.created_at, "notifications.created_at")?,
+            sent_at: opt_ts(self.sent_at, "notifications.sent_at")?,
+        })
+    }
+}
+
 /// Converts every row, failing on the first corrupt one.
 pub(crate) fn convert_all<R, T>(
     rows: Vec<R>,

@@ -2,7 +2,9 @@
 //! owns its tables. Kept as free functions so no private inherent method can shadow the
 //! trait's for callers outside this crate.
 
-use crate::{PostgresStore, bookings, calls, catalog, keys, people};
+use crate::{
+    PostgresStore, bookings, calls, catalog, credentials, keys, outbox, people, templates,
+};
 use async_trait::async_trait;
 use frontdesk_domain::*;
 use frontdesk_store::*;
@@ -190,6 +192,49 @@ impl Store for PostgresStore {
     }
     async fn find_agent(&self, provider: &str, external_id: &str) -> StoreResult<Agent> {
         calls::find_agent(&self.pool, provider, external_id).await
+    }
+
+    async fn set_company_credentials(
+        &self,
+        company_id: CompanyId,
+        update: CredentialsUpdate,
+    ) -> StoreResult<()> {
+        credentials::set_company_credentials(&self.pool, company_id, update).await
+    }
+    async fn get_company_credentials(
+        &self,
+        company_id: CompanyId,
+    ) -> StoreResult<CompanyCredentials> {
+        credentials::get_company_credentials(&self.pool, company_id).await
+    }
+    async fn find_company_by_vapi_secret_hash(&self, hash: &str) -> StoreResult<Company> {
+        credentials::find_company_by_vapi_secret_hash(&self.pool, hash).await
+    }
+
+    async fn enqueue_notification(&self, new: NewNotification) -> StoreResult<Notification> {
+        outbox::enqueue_notification(&self.pool, new).await
+    }
+    async fn list_pending_notifications(
+        &self,
+        company_id: Option<CompanyId>,
+        limit: i64,
+    ) -> StoreResult<Vec<Notification>> {
+        outbox::list_pending_notifications(&self.pool, company_id, limit).await
+    }
+    async fn mark_notification_sent(&self, id: i64, now: Timestamp) -> StoreResult<()> {
+        outbox::mark_notification_sent(&self.pool, id, now).await
+    }
+
+    async fn set_prompt_template(&self, new: NewPromptTemplate) -> StoreResult<()> {
+        templates::set_prompt_template(&self.pool, new).await
+    }
+    async fn get_prompt_template(
+        &self,
+        company_id: CompanyId,
+        branch_id: Option<BranchId>,
+        language: &str,
+    ) -> StoreResult<String> {
+        templates::get_prompt_template(&self.pool, company_id, branch_id, language).await
     }
 
     async fn create_api_key(&self, new: NewApiKey) -> StoreResult<ApiKey> {

@@ -564,6 +564,317 @@ async fn concurrent_retries_make_one_booking() {
     assert_eq!(all.len(), 1);
 }
 
+fn credentials(retell: Option<&str>, vapi: Option<&str>) -> CredentialsUpdate {
+    CredentialsUpdate {
+        retell_api_key_enc: retell.map(str::to_string),
+        vapi_secret_hash: vapi.map(str::to_string),
+        now: at(NOW),
+    }
+}
+
+#[tokio::test]
+async fn company_credentials_keep_unset_fields_and_route_vapi() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let store = PostgresStore::connect(&db.url).await.expect("connect");
+    let f = fixture(&store, "beyond", 1).await;
+    let other = fixture(&store, "other", 1).await;
+    let (id, other_id) = (f.company.id, other.company.id);
+
+    // A company that never connected a platform has empty credentials.
+    assert_eq!(
+        store.get_company_credentials(id).await.expect("empty"),
+        CompanyCredentials::default()
+    );
+
+    // Each update sets what it names and keeps the rest.
+    store
+        .set_company_credentials(id, credentials(Some("enc-1"), None))
+        .await
+        .expect("retell");
+    store
+        .set_company_credentials(id, credentials(None, Some("hash-a")))
+        .await
+        .expect("vapi");
+    let both = CompanyCredentials {
+        retell_api_key_enc: Some("enc-1".into()),
+        vapi_secret_hash: Some("hash-a".into()),
+    };
+    assert_eq!(store.get_company_credentials(id).await.expect("both"), both);
+    store
+        .set_company_credentials(id, credentials(None, None))
+        .await
+        .expect("nothing");
+    assert_eq!(store.get_company_credentials(id).await.expect("kept"), both);
+    // Setting its own hash again is not a conflict with itself.
+    store
+        .set_company_credentials(id, credentials(Some("enc-2"), Some("hash-a")))
+        .await
+        .expect("again");
+    let got = store.get_company_credentials(id).await.expect("enc-2");
+    assert_eq!(got.retell_api_key_enc.as_deref(), Some("enc-2"));
+
+    assert_eq!(
+        store
+            .find_company_by_vapi_secret_hash("hash-a")
+            .await
+            .expect("by hash"),
+        f.company
+    );
+    let unknown = store.find_company_by_vapi_secret_hash("hash-unknown").await;
+    assert!(matches!(unknown, Err(StoreError::NotFound)), "{unknown:?}");
+
+    // A hash names one company: another company cannot take it, and keeps what it had.
+    let taken = store
+        .set_company_credentials(other_id, credentials(Some("enc-o"), Some("hash-a")))
+        .await;
+    assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
+    assert_eq!(
+        store
+            .get_company_credentials(other_id)
+            .await
+            .expect("other"),
+        CompanyCredentials::default()
+    );
+
+    let missing = other_id + 100;
+    for update in [credentials(Some("enc"), None), credentials(None, None)] {
+        let set = store.set_company_credentials(missing, update).await;
+        assert!(matches!(set, Err(StoreError::NotFound)), "{set:?}");
+    }
+    let get = store.get_company_credentials(missing).await;
+    assert!(matches!(get, Err(StoreError::NotFound)), "{get:?}");
+    // The company row itself is untouched by its credentials.
+    assert_eq!(store.get_company(id).await.expect("company"), f.company);
+}
+
+#[tokio::test]
+async fn notification_outbox_lists_pending_oldest_first() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let store = PostgresStore::connect(&db.url).await.expect("connect");
+    let f = fixture(&store, "beyond", 1).await;
+    let other = fixture(&store, "other", 1).await;
+    let BookingOutcome::Created(booked) = store
+        .create_booking(new_booking(&f, None), limits(1))
+        .await
+        .expect("booking")
+    else {
+        panic!("booking not created");
+    };
+
+    let note = |company_id, booking_id, recipient: &str, now| NewNotification {
+        company_id,
+        booking_id,
+        kind: "booking_confirmed".into(),
+        channel: "sms".into(),
+        recipient: recipient.into(),
+        payload: json!({"voucher": "ABC", "lines": ["a", "b"]}),
+        now,
+    };
+    let later = at("2026-11-20T12:01:00Z");
+    // Queued first but created later: "oldest" is by creation time.
+    let late = store
+        .enqueue_notification(note(f.company.id, None, "+1", later))
+        .await
+        .expect("late");
+    let first = store
+        .enqueue_notification(note(f.company.id, Some(booked.id), "+2", at(NOW)))
+        .await
+        .expect("first");
+    let foreign = store
+        .enqueue_notification(note(other.company.id, None, "+3", at(NOW)))
+        .await
+        .expect("foreign");
+    assert_eq!(
+        (first.booking_id, first.sent_at, first.created_at),
+        (Some(booked.id), None, at(NOW))
+    );
+    assert_eq!(
+        first.payload,
+        json!({"voucher": "ABC", "lines": ["a", "b"]})
+    );
+
+    let ids = |list: Vec<Notification>| list.into_iter().map(|n| n.id).collect::<Vec<_>>();
+    let all = store
+        .list_pending_notifications(None, 0)
+        .await
+        .expect("all");
+    assert_eq!(all[0], first);
+    assert_eq!(ids(all), [first.id, foreign.id, late.id]);
+    let mine = store
+        .list_pending_notifications(Some(f.company.id), -1)
+        .await
+        .expect("mine");
+    assert_eq!(ids(mine), [first.id, late.id]);
+    let one = store
+        .list_pending_notifications(None, 1)
+        .await
+        .expect("one");
+    assert_eq!(ids(one), [first.id]);
+
+    // Marked sent leaves the queue; marking again is not an error.
+    store
+        .mark_notification_sent(first.id, later)
+        .await
+        .expect("sent");
+    store
+        .mark_notification_sent(first.id, later)
+        .await
+        .expect("sent twice");
+    let left = store
+        .list_pending_notifications(Some(f.company.id), 10)
+        .await
+        .expect("left");
+    assert_eq!(ids(left), [late.id]);
+    let missing = store.mark_notification_sent(late.id + 100, later).await;
+    assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
+
+    // A notification cannot point at another company's booking.
+    let stolen = store
+        .enqueue_notification(note(other.company.id, Some(booked.id), "+4", at(NOW)))
+        .await;
+    assert!(matches!(stolen, Err(StoreError::Conflict(_))), "{stolen:?}");
+}
+
+#[tokio::test]
+async fn prompt_templates_fall_back_from_branch_to_company() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let store = PostgresStore::connect(&db.url).await.expect("connect");
+    let f = fixture(&store, "beyond", 1).await;
+    let other = fixture(&store, "other", 1).await;
+    let second = store
+        .upsert_branch(NewBranch {
+            company_id: f.company.id,
+            name: "Lagoon".into(),
+            time_zone: None,
+            address: None,
+            phone_numbers: vec![],
+            exceptions: vec![],
+        })
+        .await
+        .expect("second branch");
+    let template = |branch_id, language: &str, text: &str| NewPromptTemplate {
+        company_id: f.company.id,
+        branch_id,
+        language: language.into(),
+        template: text.into(),
+        now: at(NOW),
+    };
+    let get = |branch_id, language: &'static str| {
+        let store = store.clone();
+        let company_id = f.company.id;
+        async move {
+            store
+                .get_prompt_template(company_id, branch_id, language)
+                .await
+        }
+    };
+    let set = |new: NewPromptTemplate| {
+        let store = store.clone();
+        async move { store.set_prompt_template(new).await.expect("set template") }
+    };
+    let not_found = |r: StoreResult<String>| matches!(r, Err(StoreError::NotFound));
+
+    assert!(not_found(get(Some(f.branch.id), "pt").await));
+    assert!(not_found(get(None, "pt").await));
+
+    // Company-wide only: every branch gets it.
+    set(template(None, "pt", "company v1")).await;
+    set(template(None, "pt", "company v2")).await;
+    assert_eq!(get(None, "pt").await.expect("company"), "company v2");
+    assert_eq!(
+        get(Some(f.branch.id), "pt").await.expect("fallback"),
+        "company v2"
+    );
+
+    // A branch's own template wins for that branch only, and is replaced in place.
+    set(template(Some(f.branch.id), "pt", "beach v1")).await;
+    set(template(Some(f.branch.id), "pt", "beach v2")).await;
+    assert_eq!(
+        get(Some(f.branch.id), "pt").await.expect("branch"),
+        "beach v2"
+    );
+    assert_eq!(
+        get(Some(second.id), "pt").await.expect("other branch"),
+        "company v2"
+    );
+    assert_eq!(get(None, "pt").await.expect("company"), "company v2");
+
+    // Languages do not fall back to each other.
+    assert!(not_found(get(Some(f.branch.id), "en").await));
+    set(template(Some(second.id), "en", "lagoon en")).await;
+    assert_eq!(get(Some(second.id), "en").await.expect("en"), "lagoon en");
+    assert!(not_found(get(None, "en").await));
+    assert!(not_found(get(Some(f.branch.id), "en").await));
+
+    // Another company sees none of it and cannot use this company's branch.
+    assert!(not_found(
+        store
+            .get_prompt_template(other.company.id, Some(f.branch.id), "pt")
+            .await
+    ));
+    let stolen = store
+        .set_prompt_template(NewPromptTemplate {
+            company_id: other.company.id,
+            ..template(Some(f.branch.id), "pt", "stolen")
+        })
+        .await;
+    assert!(matches!(stolen, Err(StoreError::Conflict(_))), "{stolen:?}");
+    assert_eq!(
+        get(Some(f.branch.id), "pt").await.expect("kept"),
+        "beach v2"
+    );
+}
+
+#[tokio::test]
+async fn a_call_stays_with_its_company() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let store = PostgresStore::connect(&db.url).await.expect("connect");
+    let f = fixture(&store, "beyond", 1).await;
+    let other = fixture(&store, "other", 1).await;
+    let call = |company_id, status: &str| CallUpdate {
+        company_id,
+        provider: "retell".into(),
+        external_id: "call-1".into(),
+        status: Some(status.into()),
+        now: at(NOW),
+        ..Default::default()
+    };
+
+    let first = store
+        .upsert_call(call(f.company.id, "ongoing"))
+        .await
+        .expect("call");
+    let hijack = store.upsert_call(call(other.company.id, "ended")).await;
+    assert!(matches!(hijack, Err(StoreError::Conflict(_))), "{hijack:?}");
+    assert_eq!(
+        store
+            .get_call(f.company.id, "retell", "call-1")
+            .await
+            .expect("unchanged"),
+        first
+    );
+    let foreign = store.get_call(other.company.id, "retell", "call-1").await;
+    assert!(matches!(foreign, Err(StoreError::NotFound)), "{foreign:?}");
+
+    // Its own company still updates it.
+    let ended = store
+        .upsert_call(call(f.company.id, "ended"))
+        .await
+        .expect("update");
+    assert_eq!(
+        (ended.id, ended.status.as_deref()),
+        (first.id, Some("ended"))
+    );
+}
+
 #[test]
 fn database_urls_keep_credentials_and_parameters() {
     assert_eq!(

@@ -16,8 +16,9 @@ pub(crate) async fn upsert_call(s: &SqliteStore, call: CallUpdate) -> StoreResul
     let analysis = json(&call.analysis)?;
     let dynamic_variables = json(&call.dynamic_variables)?;
     // Webhooks arrive out of order and each carries only part of the call, so a missing field
-    // never erases what an earlier event said. The company is fixed by the first event.
-    let row: CallRow = sqlx::query_as(concat!(
+    // never erases what an earlier event said. The company is fixed by the first event: the
+    // WHERE leaves another company's call untouched and returns no row (Conflict).
+    let row: Option<CallRow> = sqlx::query_as(concat!(
         "INSERT INTO calls (company_id, provider, external_id, agent_id, from_number, to_number, \
          direction, status, started_at, ended_at, transcript, analysis, dynamic_variables, \
          customer_id, booking_id, created_at, updated_at) \
@@ -35,7 +36,8 @@ pub(crate) async fn upsert_call(s: &SqliteStore, call: CallUpdate) -> StoreResul
          dynamic_variables = COALESCE(excluded.dynamic_variables, calls.dynamic_variables), \
          customer_id = COALESCE(excluded.customer_id, calls.customer_id), \
          booking_id = COALESCE(excluded.booking_id, calls.booking_id), \
-         updated_at = excluded.updated_at RETURNING ",
+         updated_at = excluded.updated_at WHERE calls.company_id = excluded.company_id \
+         RETURNING ",
         call_cols!()
     ))
     .bind(call.company_id)
@@ -55,10 +57,16 @@ pub(crate) async fn upsert_call(s: &SqliteStore, call: CallUpdate) -> StoreResul
     .bind(call.booking_id)
     .bind(call.now.as_second())
     .bind(call.now.as_second())
-    .fetch_one(&s.write)
+    .fetch_optional(&s.write)
     .await
     .map_err(map_err)?;
-    row.into_model()
+    match row {
+        Some(row) => row.into_model(),
+        None => Err(StoreError::Conflict(format!(
+            "call {}/{} belongs to another company",
+            call.provider, call.external_id
+        ))),
+    }
 }
 
 pub(crate) async fn get_call(

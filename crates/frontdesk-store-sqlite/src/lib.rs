@@ -8,10 +8,13 @@
 mod bookings;
 mod calls;
 mod catalog;
+mod credentials;
 mod keys;
+mod outbox;
 mod people;
 mod rows;
 mod store;
+mod templates;
 
 use frontdesk_store::{StoreError, StoreResult};
 use sqlx::error::ErrorKind;

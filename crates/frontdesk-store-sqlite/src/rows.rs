@@ -476,3 +476,55 @@ impl CallerSessionRow {
         })
     }
 }
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CredentialsRow {
+    retell_api_key_enc: Option<String>,
+    vapi_secret_hash: Option<String>,
+}
+
+impl CredentialsRow {
+    pub(crate) fn into_model(self) -> CompanyCredentials {
+        CompanyCredentials {
+            retell_api_key_enc: self.retell_api_key_enc,
+            vapi_secret_hash: self.vapi_secret_hash,
+        }
+    }
+}
+
+macro_rules! notification_cols {
+    () => {
+        "id, company_id, booking_id, kind, channel, recipient, payload, created_at, sent_at"
+    };
+}
+pub(crate) use notification_cols;
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct NotificationRow {
+    id: i64,
+    company_id: i64,
+    booking_id: Option<i64>,
+    kind: String,
+    channel: String,
+    recipient: String,
+    payload: String,
+    created_at: i64,
+    sent_at: Option<i64>,
+}
+
+impl NotificationRow {
+    pub(crate) fn into_model(self) -> StoreResult<Notification> {
+        Ok(Notification {
+            id: self.id,
+            company_id: self.company_id,
+            booking_id: self.booking_id,
+            kind: self.kind,
+            channel: self.channel,
+            recipient: self.recipient,
+            payload: serde_json::from_str(&self.payload)
+                .map_err(bad_json("notifications.payload"))?,
+            created_at: ts("notifications.created_at", self.created_at)?,
+            sent_at: opt_ts("notifications.sent_at", self.sent_at)?,
+        })
+    }
+}

@@ -1,6 +1,8 @@
 //! The `Store` trait, wired to the modules that implement each group of operations.
 
-use crate::{SqliteStore, bookings, calls, catalog, keys, map_err, people};
+use crate::{
+    SqliteStore, bookings, calls, catalog, credentials, keys, map_err, outbox, people, templates,
+};
 use async_trait::async_trait;
 use frontdesk_domain::*;
 use frontdesk_store::*;
@@ -185,6 +187,47 @@ impl Store for SqliteStore {
     }
     async fn find_agent(&self, provider: &str, external_id: &str) -> StoreResult<Agent> {
         calls::find_agent(self, provider, external_id).await
+    }
+
+    async fn set_company_credentials(
+        &self,
+        company_id: CompanyId,
+        update: CredentialsUpdate,
+    ) -> StoreResult<()> {
+        credentials::set_company_credentials(self, company_id, update).await
+    }
+    async fn get_company_credentials(
+        &self,
+        company_id: CompanyId,
+    ) -> StoreResult<CompanyCredentials> {
+        credentials::get_company_credentials(self, company_id).await
+    }
+    async fn find_company_by_vapi_secret_hash(&self, hash: &str) -> StoreResult<Company> {
+        credentials::find_company_by_vapi_secret_hash(self, hash).await
+    }
+    async fn enqueue_notification(&self, new: NewNotification) -> StoreResult<Notification> {
+        outbox::enqueue_notification(self, new).await
+    }
+    async fn list_pending_notifications(
+        &self,
+        company_id: Option<CompanyId>,
+        limit: i64,
+    ) -> StoreResult<Vec<Notification>> {
+        outbox::list_pending_notifications(self, company_id, limit).await
+    }
+    async fn mark_notification_sent(&self, id: i64, now: Timestamp) -> StoreResult<()> {
+        outbox::mark_notification_sent(self, id, now).await
+    }
+    async fn set_prompt_template(&self, new: NewPromptTemplate) -> StoreResult<()> {
+        templates::set_prompt_template(self, new).await
+    }
+    async fn get_prompt_template(
+        &self,
+        company_id: CompanyId,
+        branch_id: Option<BranchId>,
+        language: &str,
+    ) -> StoreResult<String> {
+        templates::get_prompt_template(self, company_id, branch_id, language).await
     }
 
     async fn create_api_key(&self, new: NewApiKey) -> StoreResult<ApiKey> {

@@ -312,3 +312,336 @@ async fn concurrent_bookings_never_overfill_a_slot() -> TestResult {
     assert_eq!((created, full), (5, 95));
     Ok(())
 }
+
+/// A second company beside the fixture's, to prove that rows stay with their company.
+async fn other_company(store: &SqliteStore, slug: &str, now: Timestamp) -> StoreResult<Company> {
+    store
+        .upsert_company(NewCompany {
+            slug: slug.into(),
+            name: "Other".into(),
+            time_zone: "Europe/Berlin".into(),
+            language: Language::DeDe,
+            phone_region: "DE".into(),
+            address: None,
+            policy: BookingPolicy::default(),
+            now,
+        })
+        .await
+}
+
+fn credentials(retell: Option<&str>, vapi: Option<&str>, now: Timestamp) -> CredentialsUpdate {
+    CredentialsUpdate {
+        retell_api_key_enc: retell.map(str::to_string),
+        vapi_secret_hash: vapi.map(str::to_string),
+        now,
+    }
+}
+
+#[tokio::test]
+async fn company_credentials_keep_unset_fields_and_route_vapi() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::connect(&url(&dir)).await?;
+    let f = fixture(&store, 1).await?;
+    let other = other_company(&store, "other", f.now).await?;
+
+    // A company that never connected a platform has empty credentials.
+    assert_eq!(
+        store.get_company_credentials(f.company.id).await?,
+        CompanyCredentials::default()
+    );
+
+    // Each update sets what it names and keeps the rest.
+    store
+        .set_company_credentials(f.company.id, credentials(Some("enc-1"), None, f.now))
+        .await?;
+    store
+        .set_company_credentials(f.company.id, credentials(None, Some("hash-a"), f.now))
+        .await?;
+    let both = CompanyCredentials {
+        retell_api_key_enc: Some("enc-1".into()),
+        vapi_secret_hash: Some("hash-a".into()),
+    };
+    assert_eq!(store.get_company_credentials(f.company.id).await?, both);
+    store
+        .set_company_credentials(f.company.id, credentials(None, None, f.now))
+        .await?;
+    assert_eq!(store.get_company_credentials(f.company.id).await?, both);
+    // Setting its own hash again is not a conflict with itself.
+    store
+        .set_company_credentials(
+            f.company.id,
+            credentials(Some("enc-2"), Some("hash-a"), f.now),
+        )
+        .await?;
+    assert_eq!(
+        store
+            .get_company_credentials(f.company.id)
+            .await?
+            .retell_api_key_enc
+            .as_deref(),
+        Some("enc-2")
+    );
+
+    assert_eq!(
+        store.find_company_by_vapi_secret_hash("hash-a").await?,
+        f.company
+    );
+    assert!(
+        store
+            .find_company_by_vapi_secret_hash("hash-unknown")
+            .await
+            .is_err_and(|e| e.is_not_found())
+    );
+
+    // A hash names one company: another company cannot take it, and keeps what it had.
+    let taken = store
+        .set_company_credentials(other.id, credentials(Some("enc-o"), Some("hash-a"), f.now))
+        .await;
+    assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
+    assert_eq!(
+        store.get_company_credentials(other.id).await?,
+        CompanyCredentials::default()
+    );
+    assert_eq!(
+        store.find_company_by_vapi_secret_hash("hash-a").await?,
+        f.company
+    );
+
+    let missing = other.id + 100;
+    assert!(
+        store
+            .set_company_credentials(missing, credentials(Some("enc"), None, f.now))
+            .await
+            .is_err_and(|e| e.is_not_found())
+    );
+    assert!(
+        store
+            .set_company_credentials(missing, credentials(None, None, f.now))
+            .await
+            .is_err_and(|e| e.is_not_found())
+    );
+    assert!(
+        store
+            .get_company_credentials(missing)
+            .await
+            .is_err_and(|e| e.is_not_found())
+    );
+    // The company row itself is untouched by its credentials.
+    assert_eq!(store.get_company(f.company.id).await?, f.company);
+    Ok(())
+}
+
+#[tokio::test]
+async fn notification_outbox_lists_pending_oldest_first() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::connect(&url(&dir)).await?;
+    let f = fixture(&store, 1).await?;
+    let other = other_company(&store, "other", f.now).await?;
+    let BookingOutcome::Created(booked) = store
+        .create_booking(booking(&f, f.customer.id, None, None), limits(1, f.now))
+        .await?
+    else {
+        panic!("booking not created");
+    };
+
+    let note = |company_id, booking_id, recipient: &str, now| NewNotification {
+        company_id,
+        booking_id,
+        kind: "booking_confirmed".into(),
+        channel: "sms".into(),
+        recipient: recipient.into(),
+        payload: json!({"voucher": "ABC", "lines": ["a", "b"]}),
+        now,
+    };
+    let later = f.now + SignedDuration::from_secs(60);
+    // Queued first but created later: "oldest" is by creation time.
+    let late = store
+        .enqueue_notification(note(f.company.id, None, "+1", later))
+        .await?;
+    let first = store
+        .enqueue_notification(note(f.company.id, Some(booked.id), "+2", f.now))
+        .await?;
+    let foreign = store
+        .enqueue_notification(note(other.id, None, "+3", f.now))
+        .await?;
+    assert_eq!(
+        (first.booking_id, first.sent_at, first.created_at),
+        (Some(booked.id), None, f.now)
+    );
+    assert_eq!(
+        first.payload,
+        json!({"voucher": "ABC", "lines": ["a", "b"]})
+    );
+
+    let ids = |list: Vec<Notification>| list.into_iter().map(|n| n.id).collect::<Vec<_>>();
+    let all = store.list_pending_notifications(None, 0).await?;
+    assert_eq!(all[0], first);
+    assert_eq!(ids(all), [first.id, foreign.id, late.id]);
+    assert_eq!(
+        ids(store
+            .list_pending_notifications(Some(f.company.id), -1)
+            .await?),
+        [first.id, late.id]
+    );
+    assert_eq!(
+        ids(store.list_pending_notifications(None, 1).await?),
+        [first.id]
+    );
+
+    // Marked sent leaves the queue; marking again is not an error.
+    store.mark_notification_sent(first.id, later).await?;
+    store.mark_notification_sent(first.id, later).await?;
+    assert_eq!(
+        ids(store
+            .list_pending_notifications(Some(f.company.id), 10)
+            .await?),
+        [late.id]
+    );
+    assert!(
+        store
+            .mark_notification_sent(late.id + 100, later)
+            .await
+            .is_err_and(|e| e.is_not_found())
+    );
+
+    // A notification cannot point at another company's booking.
+    let stolen = store
+        .enqueue_notification(note(other.id, Some(booked.id), "+4", f.now))
+        .await;
+    assert!(matches!(stolen, Err(StoreError::Conflict(_))), "{stolen:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn prompt_templates_fall_back_from_branch_to_company() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::connect(&url(&dir)).await?;
+    let f = fixture(&store, 1).await?;
+    let other = other_company(&store, "other", f.now).await?;
+    let second = store
+        .upsert_branch(NewBranch {
+            company_id: f.company.id,
+            name: "Lagoon".into(),
+            time_zone: None,
+            address: None,
+            phone_numbers: vec![],
+            exceptions: vec![],
+        })
+        .await?;
+    let template = |branch_id, language: &str, text: &str| NewPromptTemplate {
+        company_id: f.company.id,
+        branch_id,
+        language: language.into(),
+        template: text.into(),
+        now: f.now,
+    };
+    let get = |branch_id, language: &'static str| {
+        let store = store.clone();
+        let company_id = f.company.id;
+        async move {
+            store
+                .get_prompt_template(company_id, branch_id, language)
+                .await
+        }
+    };
+
+    assert!(
+        get(Some(f.branch.id), "pt")
+            .await
+            .is_err_and(|e| e.is_not_found())
+    );
+    assert!(get(None, "pt").await.is_err_and(|e| e.is_not_found()));
+
+    // Company-wide only: every branch gets it.
+    store
+        .set_prompt_template(template(None, "pt", "company v1"))
+        .await?;
+    store
+        .set_prompt_template(template(None, "pt", "company v2"))
+        .await?;
+    assert_eq!(get(None, "pt").await?, "company v2");
+    assert_eq!(get(Some(f.branch.id), "pt").await?, "company v2");
+
+    // A branch's own template wins for that branch only, and is replaced in place.
+    store
+        .set_prompt_template(template(Some(f.branch.id), "pt", "beach v1"))
+        .await?;
+    store
+        .set_prompt_template(template(Some(f.branch.id), "pt", "beach v2"))
+        .await?;
+    assert_eq!(get(Some(f.branch.id), "pt").await?, "beach v2");
+    assert_eq!(get(Some(second.id), "pt").await?, "company v2");
+    assert_eq!(get(None, "pt").await?, "company v2");
+
+    // Languages do not fall back to each other.
+    assert!(
+        get(Some(f.branch.id), "en")
+            .await
+            .is_err_and(|e| e.is_not_found())
+    );
+    store
+        .set_prompt_template(template(Some(second.id), "en", "lagoon en"))
+        .await?;
+    assert_eq!(get(Some(second.id), "en").await?, "lagoon en");
+    assert!(get(None, "en").await.is_err_and(|e| e.is_not_found()));
+    assert!(
+        get(Some(f.branch.id), "en")
+            .await
+            .is_err_and(|e| e.is_not_found())
+    );
+
+    // Another company sees none of it and cannot use this company's branch.
+    assert!(
+        store
+            .get_prompt_template(other.id, Some(f.branch.id), "pt")
+            .await
+            .is_err_and(|e| e.is_not_found())
+    );
+    let stolen = store
+        .set_prompt_template(NewPromptTemplate {
+            company_id: other.id,
+            ..template(Some(f.branch.id), "pt", "stolen")
+        })
+        .await;
+    assert!(matches!(stolen, Err(StoreError::Conflict(_))), "{stolen:?}");
+    assert_eq!(get(Some(f.branch.id), "pt").await?, "beach v2");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_call_stays_with_its_company() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = SqliteStore::connect(&url(&dir)).await?;
+    let f = fixture(&store, 1).await?;
+    let other = other_company(&store, "other", f.now).await?;
+    let call = |company_id, status: &str| CallUpdate {
+        company_id,
+        provider: "retell".into(),
+        external_id: "call-1".into(),
+        status: Some(status.into()),
+        now: f.now,
+        ..Default::default()
+    };
+
+    let first = store.upsert_call(call(f.company.id, "ongoing")).await?;
+    let hijack = store.upsert_call(call(other.id, "ended")).await;
+    assert!(matches!(hijack, Err(StoreError::Conflict(_))), "{hijack:?}");
+    assert_eq!(
+        store.get_call(f.company.id, "retell", "call-1").await?,
+        first
+    );
+    assert!(
+        store
+            .get_call(other.id, "retell", "call-1")
+            .await
+            .is_err_and(|e| e.is_not_found())
+    );
+
+    // Its own company still updates it.
+    let ended = store.upsert_call(call(f.company.id, "ended")).await?;
+    assert_eq!(
+        (ended.id, ended.status.as_deref()),
+        (first.id, Some("ended"))
+    );
+    Ok(())
+}

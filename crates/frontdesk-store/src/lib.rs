@@ -123,6 +123,7 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- calls and agents ------------------------------------------------------------
     /// Creates or updates the call (provider, external id); fields left `None` keep their value.
+    /// `Conflict` when the call exists for another company.
     async fn upsert_call(&self, call: CallUpdate) -> StoreResult<Call>;
     async fn get_call(&self, company_id: CompanyId, provider: &str, external_id: &str)
     -> StoreResult<Call>;
@@ -133,6 +134,33 @@ pub trait Store: Send + Sync + 'static {
     async fn upsert_agent(&self, new: NewAgent) -> StoreResult<Agent>;
     async fn list_agents(&self, company_id: CompanyId) -> StoreResult<Vec<Agent>>;
     async fn find_agent(&self, provider: &str, external_id: &str) -> StoreResult<Agent>;
+
+    // ---- company credentials, notifications, prompt templates --------------------------
+    /// Sets the company's voice-platform credentials; a `None` field keeps the stored value.
+    /// `NotFound` when the company does not exist.
+    async fn set_company_credentials(&self, company_id: CompanyId, update: CredentialsUpdate)
+    -> StoreResult<()>;
+    /// `NotFound` when the company does not exist.
+    async fn get_company_credentials(&self, company_id: CompanyId) -> StoreResult<CompanyCredentials>;
+    /// The company whose Vapi secret hashes to `hash`.
+    async fn find_company_by_vapi_secret_hash(&self, hash: &str) -> StoreResult<Company>;
+    /// Queues a message for a delivery worker (the outbox).
+    async fn enqueue_notification(&self, new: NewNotification) -> StoreResult<Notification>;
+    /// Unsent notifications, oldest first, of one company or all.
+    async fn list_pending_notifications(&self, company_id: Option<CompanyId>, limit: i64)
+    -> StoreResult<Vec<Notification>>;
+    /// `NotFound` if there is no such notification.
+    async fn mark_notification_sent(&self, id: i64, now: Timestamp) -> StoreResult<()>;
+    /// Creates or replaces the prompt template of (company, branch or all branches, language).
+    async fn set_prompt_template(&self, new: NewPromptTemplate) -> StoreResult<()>;
+    /// The most specific template: the branch's for that language, else the company-wide one;
+    /// `NotFound` when neither exists.
+    async fn get_prompt_template(
+        &self,
+        company_id: CompanyId,
+        branch_id: Option<BranchId>,
+        language: &str,
+    ) -> StoreResult<String>;
 
     // ---- API keys ----------------------------------------------------------------------
     async fn create_api_key(&self, new: NewApiKey) -> StoreResult<ApiKey>;

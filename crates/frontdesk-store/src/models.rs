@@ -424,3 +424,57 @@ pub struct NewCallerSession {
     pub now: Timestamp,
     pub expires_at: Timestamp,
 }
+
+/// A company's voice-platform credentials as stored: the Retell API key encrypted by the
+/// engine (it must be read back to call Retell and check signatures), the Vapi secret only as
+/// a SHA-256 hash (it is only ever compared).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CompanyCredentials {
+    pub retell_api_key_enc: Option<String>,
+    pub vapi_secret_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CredentialsUpdate {
+    pub retell_api_key_enc: Option<String>,
+    pub vapi_secret_hash: Option<String>,
+    pub now: Timestamp,
+}
+
+/// A message for a delivery worker, such as an appointment confirmation by SMS.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Notification {
+    pub id: i64,
+    pub company_id: CompanyId,
+    pub booking_id: Option<BookingId>,
+    /// `booking_confirmed`, `booking_rescheduled`, `booking_cancelled`.
+    pub kind: String,
+    /// `sms`, `email`.
+    pub channel: String,
+    pub recipient: String,
+    pub payload: serde_json::Value,
+    pub created_at: Timestamp,
+    pub sent_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewNotification {
+    pub company_id: CompanyId,
+    pub booking_id: Option<BookingId>,
+    pub kind: String,
+    pub channel: String,
+    pub recipient: String,
+    pub payload: serde_json::Value,
+    pub now: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPromptTemplate {
+    pub company_id: CompanyId,
+    /// `None`: every branch of the company.
+    pub branch_id: Option<BranchId>,
+    /// `de`, `en`, `pt`.
+    pub language: String,
+    pub template: String,
+    pub now: Timestamp,
+}
