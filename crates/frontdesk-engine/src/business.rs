@@ -4,10 +4,10 @@
 //! Opening hours are derived from the real service schedules rather than stored separately,
 //! so what an agent says about the hours can never contradict what `availability` offers.
 
+use crate::Engine;
 use crate::caller::Caller;
 use crate::catalog::Catalog;
 use crate::error::{EngineResult, NotFoundAs};
-use crate::Engine;
 use frontdesk_domain::preferences::weekday_name;
 use frontdesk_domain::schedule::{ClockTime, DateException, TimeRange};
 use frontdesk_domain::{BranchId, CompanyId, Language, Schedule, ServiceId};
@@ -130,7 +130,11 @@ impl Engine {
     /// Today's date at the company's main branch (its first), which is what date words such
     /// as "tomorrow" are relative to.
     pub async fn today(&self, company_id: CompanyId) -> EngineResult<Date> {
-        let company = self.store.get_company(company_id).await.or_not_found("company")?;
+        let company = self
+            .store
+            .get_company(company_id)
+            .await
+            .or_not_found("company")?;
         let branches = self.store.list_branches(company_id).await?;
         let tz = main_zone(&branches, &company.time_zone)?;
         Ok(self.now().to_zoned(tz).date())
@@ -141,7 +145,9 @@ impl Engine {
     pub async fn business_info(&self, caller: &Caller) -> EngineResult<BusinessInfo> {
         let catalog = Catalog::load(&self.store, caller.company_id).await?;
         let main = catalog.branches.first();
-        let tz = main.map(|b| catalog.tz(b.id)).unwrap_or_else(|| catalog.company_tz.clone());
+        let tz = main
+            .map(|b| catalog.tz(b.id))
+            .unwrap_or_else(|| catalog.company_tz.clone());
         let now = self.now().to_zoned(tz.clone());
         let today = now.date();
         let services: Vec<&Service> = catalog.services.iter().filter(|s| s.active).collect();
@@ -150,8 +156,11 @@ impl Engine {
             .branches
             .iter()
             .map(|branch| {
-                let own: Vec<&Service> =
-                    services.iter().copied().filter(|s| s.branch_id == branch.id).collect();
+                let own: Vec<&Service> = services
+                    .iter()
+                    .copied()
+                    .filter(|s| s.branch_id == branch.id)
+                    .collect();
                 BranchInfo {
                     id: branch.id,
                     name: branch.name.clone(),
@@ -159,7 +168,11 @@ impl Engine {
                     phone_numbers: branch.phone_numbers.clone(),
                     time_zone: zone_name(&catalog.tz(branch.id)),
                     opening_hours: WEEK.iter().map(|day| day_hours(*day, &own)).collect(),
-                    exceptions: upcoming_exceptions(branch, &own, catalog.today(branch.id, self.now())),
+                    exceptions: upcoming_exceptions(
+                        branch,
+                        &own,
+                        catalog.today(branch.id, self.now()),
+                    ),
                 }
             })
             .collect();
@@ -169,7 +182,10 @@ impl Engine {
         Ok(BusinessInfo {
             company_id: company.id,
             name: company.name.clone(),
-            address: company.address.clone().or_else(|| main.and_then(|b| b.address.clone())),
+            address: company
+                .address
+                .clone()
+                .or_else(|| main.and_then(|b| b.address.clone())),
             phone: main.and_then(|b| b.phone_numbers.first().cloned()),
             language: company.language,
             time_zone: zone_name(&tz),
@@ -188,7 +204,10 @@ impl Engine {
                     name: s.name.clone(),
                     description: s.description.clone(),
                     branch_id: s.branch_id,
-                    branch: catalog.branch(s.branch_id).map(|b| b.name.clone()).unwrap_or_default(),
+                    branch: catalog
+                        .branch(s.branch_id)
+                        .map(|b| b.name.clone())
+                        .unwrap_or_default(),
                     duration_minutes: s.duration_minutes,
                     capacity: s.capacity,
                     price_cents: s.price_cents,
@@ -231,10 +250,17 @@ fn day_hours(day: Weekday, services: &[&Service]) -> DayHours {
     for service in services {
         match &service.schedule {
             Schedule::FixedTimes { times } => starts.extend(
-                times.iter().filter(|(key, _)| key.includes(day)).flat_map(|(_, ts)| ts.iter().copied()),
+                times
+                    .iter()
+                    .filter(|(key, _)| key.includes(day))
+                    .flat_map(|(_, ts)| ts.iter().copied()),
             ),
             Schedule::OpenHours { hours, breaks, .. } => {
-                for range in hours.iter().filter(|(key, _)| key.includes(day)).flat_map(|(_, rs)| rs) {
+                for range in hours
+                    .iter()
+                    .filter(|(key, _)| key.includes(day))
+                    .flat_map(|(_, rs)| rs)
+                {
                     ranges.extend(without_breaks(range, breaks));
                 }
             }
@@ -247,7 +273,10 @@ fn day_hours(day: Weekday, services: &[&Service]) -> DayHours {
         weekday: weekday_name(day),
         closed: starts.is_empty() && ranges.is_empty(),
         start_times: starts.iter().map(ToString::to_string).collect(),
-        open_ranges: ranges.iter().map(|(a, b)| format!("{}-{}", hh_mm(*a), hh_mm(*b))).collect(),
+        open_ranges: ranges
+            .iter()
+            .map(|(a, b)| format!("{}-{}", hh_mm(*a), hh_mm(*b)))
+            .collect(),
     }
 }
 
@@ -298,7 +327,10 @@ fn upcoming_exceptions(branch: &Branch, services: &[&Service], today: Date) -> V
         .filter(within)
         .map(|e| exception_info(e, None))
         .chain(services.iter().flat_map(|s| {
-            s.exceptions.iter().filter(within).map(|e| exception_info(e, Some(s.name.clone())))
+            s.exceptions
+                .iter()
+                .filter(within)
+                .map(|e| exception_info(e, Some(s.name.clone())))
         }))
         .collect();
     out.sort_by(|a, b| a.date.cmp(&b.date).then(a.service.cmp(&b.service)));
@@ -337,7 +369,13 @@ mod tests {
     #[test]
     fn breaks_are_cut_out_and_overlaps_joined() {
         let day = without_breaks(&range("09:00-18:00"), &[range("12:00-13:00")]);
-        assert_eq!(day, vec![(time(9, 0, 0, 0), time(12, 0, 0, 0)), (time(13, 0, 0, 0), time(18, 0, 0, 0))]);
+        assert_eq!(
+            day,
+            vec![
+                (time(9, 0, 0, 0), time(12, 0, 0, 0)),
+                (time(13, 0, 0, 0), time(18, 0, 0, 0))
+            ]
+        );
         let joined = merged(vec![
             (time(13, 0, 0, 0), time(18, 0, 0, 0)),
             (time(9, 0, 0, 0), time(12, 0, 0, 0)),

@@ -1,8 +1,8 @@
 //! Callers, customers, members and their preferences.
 
+use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
-use crate::Engine;
 use frontdesk_domain::{CompanyId, MemberId, MemberPreferences, PhoneNumber};
 use frontdesk_store::{Company, Customer, Member, NewCustomer, NewMember, OptionalExt};
 
@@ -21,7 +21,10 @@ impl Engine {
     }
 
     pub async fn company_by_slug(&self, slug: &str) -> EngineResult<Company> {
-        self.store.get_company_by_slug(slug).await.or_not_found("company")
+        self.store
+            .get_company_by_slug(slug)
+            .await
+            .or_not_found("company")
     }
 
     pub async fn companies(&self) -> EngineResult<Vec<Company>> {
@@ -29,11 +32,19 @@ impl Engine {
     }
 
     /// Normalises `raw_phone` in the company's region and finds the customer it belongs to.
-    pub async fn identify(&self, company_id: CompanyId, raw_phone: &str) -> EngineResult<Identified> {
+    pub async fn identify(
+        &self,
+        company_id: CompanyId,
+        raw_phone: &str,
+    ) -> EngineResult<Identified> {
         let company = self.company(company_id).await?;
         let phone = PhoneNumber::parse(raw_phone, &company.phone_region)
             .map_err(|e| EngineError::InvalidPhone(e.to_string()))?;
-        let customer = self.store.find_customer_by_phone(company_id, phone.as_str()).await.optional()?;
+        let customer = self
+            .store
+            .find_customer_by_phone(company_id, phone.as_str())
+            .await
+            .optional()?;
         let members = match &customer {
             Some(c) => self.store.list_members(company_id, c.id).await?,
             None => Vec::new(),
@@ -43,7 +54,12 @@ impl Engine {
             phone: Some(phone.as_str().to_string()),
             customer_id: customer.as_ref().map(|c| c.id),
         };
-        Ok(Identified { caller, phone, customer, members })
+        Ok(Identified {
+            caller,
+            phone,
+            customer,
+            members,
+        })
     }
 
     /// Registers an unknown caller as a customer with one member (themselves), when the
@@ -58,12 +74,14 @@ impl Engine {
         }
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 120 {
-            return Err(EngineError::invalid("name", "send the caller's full name (1 to 120 characters)"));
+            return Err(EngineError::invalid(
+                "name",
+                "send the caller's full name (1 to 120 characters)",
+            ));
         }
-        let phone = caller
-            .phone
-            .clone()
-            .ok_or_else(|| EngineError::invalid("caller_id", "the caller's phone number is unknown"))?;
+        let phone = caller.phone.clone().ok_or_else(|| {
+            EngineError::invalid("caller_id", "the caller's phone number is unknown")
+        })?;
         let customer = self
             .store
             .upsert_customer(NewCustomer {
@@ -86,13 +104,20 @@ impl Engine {
                 relationship: Some("self".into()),
             })
             .await?;
-        Ok(Caller::customer(caller.company_id, customer.id, Some(phone)))
+        Ok(Caller::customer(
+            caller.company_id,
+            customer.id,
+            Some(phone),
+        ))
     }
 
     /// The caller's members; empty for a caller the company does not know.
     pub async fn members(&self, caller: &Caller) -> EngineResult<Vec<Member>> {
         match caller.customer_id {
-            Some(customer_id) => Ok(self.store.list_members(caller.company_id, customer_id).await?),
+            Some(customer_id) => Ok(self
+                .store
+                .list_members(caller.company_id, customer_id)
+                .await?),
             None => Ok(Vec::new()),
         }
     }
@@ -116,7 +141,12 @@ impl Engine {
         member_id: MemberId,
     ) -> EngineResult<MemberPreferences> {
         let member = self.member_of(caller, member_id).await?;
-        Ok(self.store.get_member_preferences(member.id).await.optional()?.unwrap_or_default())
+        Ok(self
+            .store
+            .get_member_preferences(member.id)
+            .await
+            .optional()?
+            .unwrap_or_default())
     }
 
     pub async fn set_member_preferences(
@@ -127,7 +157,9 @@ impl Engine {
     ) -> EngineResult<MemberPreferences> {
         let member = self.member_of(caller, member_id).await?;
         validate_preferences(&preferences)?;
-        self.store.set_member_preferences(member.id, &preferences, self.now()).await?;
+        self.store
+            .set_member_preferences(member.id, &preferences, self.now())
+            .await?;
         Ok(preferences)
     }
 }
@@ -140,17 +172,26 @@ fn validate_preferences(p: &MemberPreferences) -> EngineResult<()> {
         || p.target_weekdays.len() > 7
         || p.target_dates.len() > 62;
     if too_many {
-        return Err(EngineError::invalid("preferences", "too many values in one preference list"));
+        return Err(EngineError::invalid(
+            "preferences",
+            "too many values in one preference list",
+        ));
     }
     if let Some(bad) = p
         .target_weekdays
         .iter()
         .find(|w| frontdesk_domain::dates::weekday_from_word(w).is_none())
     {
-        return Err(EngineError::invalid("target_weekdays", format!("{bad:?} is not a weekday name")));
+        return Err(EngineError::invalid(
+            "target_weekdays",
+            format!("{bad:?} is not a weekday name"),
+        ));
     }
     if p.notes.as_ref().is_some_and(|n| n.len() > 1000) {
-        return Err(EngineError::invalid("notes", "notes may be at most 1000 characters"));
+        return Err(EngineError::invalid(
+            "notes",
+            "notes may be at most 1000 characters",
+        ));
     }
     Ok(())
 }

@@ -4,7 +4,7 @@ mod common;
 
 use common::spawn_app;
 use futures::StreamExt;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::time::Duration;
 
 /// Reads SSE events (`event`, `data`) off a streaming response.
@@ -15,7 +15,10 @@ struct Events {
 
 impl Events {
     fn new(response: reqwest::Response) -> Self {
-        Events { body: Box::pin(response.bytes_stream()), buffer: String::new() }
+        Events {
+            body: Box::pin(response.bytes_stream()),
+            buffer: String::new(),
+        }
     }
 
     /// The next event, `None` when the stream ends; comments (keep-alives) are skipped.
@@ -53,19 +56,44 @@ impl Events {
 }
 
 async fn open_stream(app: &common::TestApp, token: &str) -> (Events, String) {
-    let response = app.client.get(app.url("/mcp/sse")).bearer_auth(token).send().await.expect("GET /mcp/sse");
+    let response = app
+        .client
+        .get(app.url("/mcp/sse"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET /mcp/sse");
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str().unwrap_or("").starts_with("text/event-stream"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("text/event-stream")
+    );
     assert_eq!(response.headers()["x-accel-buffering"], "no");
     let mut events = Events::new(response);
     let (event, endpoint) = events.next().await.expect("endpoint event");
     assert_eq!(event, "endpoint");
-    assert!(endpoint.starts_with("/mcp/messages/?session_id="), "{endpoint}");
+    assert!(
+        endpoint.starts_with("/mcp/messages/?session_id="),
+        "{endpoint}"
+    );
     (events, endpoint)
 }
 
-async fn post(app: &common::TestApp, token: &str, endpoint: &str, body: Value) -> reqwest::Response {
-    app.client.post(app.url(endpoint)).bearer_auth(token).json(&body).send().await.expect("POST message")
+async fn post(
+    app: &common::TestApp,
+    token: &str,
+    endpoint: &str,
+    body: Value,
+) -> reqwest::Response {
+    app.client
+        .post(app.url(endpoint))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("POST message")
 }
 
 #[tokio::test]
@@ -81,7 +109,13 @@ async fn responses_arrive_on_the_stream_in_order() {
     assert_eq!(initialized["id"], 1);
     assert_eq!(initialized["result"]["serverInfo"]["name"], "frontdesk");
 
-    post(&app, &token, &endpoint, json!({ "jsonrpc": "2.0", "method": "notifications/initialized" })).await;
+    post(
+        &app,
+        &token,
+        &endpoint,
+        json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }),
+    )
+    .await;
     for id in 2..5 {
         let call = json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call", "params": { "name": "get_members", "arguments": {} } });
         assert_eq!(post(&app, &token, &endpoint, call).await.status(), 202);
@@ -89,7 +123,9 @@ async fn responses_arrive_on_the_stream_in_order() {
     for id in 2..5 {
         let answer = events.message().await;
         assert_eq!(answer["id"], id);
-        let text = answer["result"]["content"][0]["text"].as_str().unwrap_or_default();
+        let text = answer["result"]["content"][0]["text"]
+            .as_str()
+            .unwrap_or_default();
         assert!(text.contains("Rafael"), "{answer}");
     }
 }
@@ -101,13 +137,31 @@ async fn a_session_has_one_stream_and_only_its_owner_posts_to_it() {
     let intruder = app.session_token("+5521988887777").await;
     let (_events, endpoint) = open_stream(&app, &token).await;
 
-    let second = app.client.get(app.url("/mcp/sse")).bearer_auth(&token).send().await.expect("get");
-    let foreign = post(&app, &intruder, &endpoint, json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" })).await;
+    let second = app
+        .client
+        .get(app.url("/mcp/sse"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get");
+    let foreign = post(
+        &app,
+        &intruder,
+        &endpoint,
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" }),
+    )
+    .await;
 
     assert_eq!(second.status(), 429);
-    assert_eq!(second.json::<Value>().await.expect("json")["code"], "RATE_LIMITED");
+    assert_eq!(
+        second.json::<Value>().await.expect("json")["code"],
+        "RATE_LIMITED"
+    );
     assert_eq!(foreign.status(), 404);
-    assert_eq!(foreign.json::<Value>().await.expect("json")["code"], "INVALID_SESSION_ID");
+    assert_eq!(
+        foreign.json::<Value>().await.expect("json")["code"],
+        "INVALID_SESSION_ID"
+    );
 }
 
 #[tokio::test]
@@ -116,11 +170,25 @@ async fn logout_closes_the_stream() {
     let token = app.session_token("+5511999999999").await;
     let (mut events, _endpoint) = open_stream(&app, &token).await;
 
-    app.client.post(app.url("/mcp/auth/logout")).bearer_auth(&token).send().await.expect("logout");
+    app.client
+        .post(app.url("/mcp/auth/logout"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("logout");
 
-    assert!(events.next().await.is_none(), "the stream should end after logout");
+    assert!(
+        events.next().await.is_none(),
+        "the stream should end after logout"
+    );
     // The session may open a stream again? No: its token is refused.
-    let again = app.client.get(app.url("/mcp/sse")).bearer_auth(&token).send().await.expect("get");
+    let again = app
+        .client
+        .get(app.url("/mcp/sse"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get");
     assert_eq!(again.status(), 401);
 }
 
@@ -129,10 +197,18 @@ async fn the_guides_direct_mode_answers_in_the_http_body() {
     let app = spawn_app().await;
     let token = app.session_token("+5511999999999").await;
 
-    let tools = app.rpc(&token, json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" })).await;
+    let tools = app
+        .rpc(
+            &token,
+            json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" }),
+        )
+        .await;
     let bookings = app
-        .rpc(&token, json!({ "jsonrpc": "2.0", "id": 2, "method": "tools/call",
-            "params": { "name": "get_bookings", "arguments": { "member_id": 12345 } } }))
+        .rpc(
+            &token,
+            json!({ "jsonrpc": "2.0", "id": 2, "method": "tools/call",
+            "params": { "name": "get_bookings", "arguments": { "member_id": 12345 } } }),
+        )
         .await;
     let batch = app
         .rpc(&token, json!([
@@ -141,14 +217,36 @@ async fn the_guides_direct_mode_answers_in_the_http_body() {
             { "jsonrpc": "2.0", "id": "b", "method": "tools/call", "params": { "name": "get_members", "arguments": {} } }
         ]))
         .await;
-    let garbage = app.client.post(app.url("/mcp/messages/")).bearer_auth(&token)
-        .header("content-type", "application/json").body("{not json").send().await.expect("post");
+    let garbage = app
+        .client
+        .post(app.url("/mcp/messages/"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("post");
 
     assert_eq!(tools.status(), 200);
     let body: Value = tools.json().await.expect("json");
     assert_eq!(body["id"], 1);
-    let names: Vec<&str> = body["result"]["tools"].as_array().expect("tools").iter().filter_map(|t| t["name"].as_str()).collect();
-    for name in ["get_members", "get_member_preferences", "set_member_preferences", "get_availability", "book_session", "cancel_booking", "get_bookings", "reschedule_booking", "get_business_info"] {
+    let names: Vec<&str> = body["result"]["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    for name in [
+        "get_members",
+        "get_member_preferences",
+        "set_member_preferences",
+        "get_availability",
+        "book_session",
+        "cancel_booking",
+        "get_bookings",
+        "reschedule_booking",
+        "get_business_info",
+    ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
     assert_eq!(bookings.status(), 200);
@@ -160,5 +258,8 @@ async fn the_guides_direct_mode_answers_in_the_http_body() {
     assert_eq!(answers[0]["id"], "a");
     assert_eq!(answers[1]["id"], "b");
     assert_eq!(garbage.status(), 400);
-    assert_eq!(garbage.json::<Value>().await.expect("json")["code"], "PARSE_ERROR");
+    assert_eq!(
+        garbage.json::<Value>().await.expect("json")["code"],
+        "PARSE_ERROR"
+    );
 }

@@ -4,19 +4,24 @@ mod common;
 
 use common::{spawn_app, spawn_app_with};
 use frontdesk_server::ServerSettings;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::time::Duration;
 
 #[tokio::test]
 async fn a_known_caller_gets_a_session_with_their_members() {
     let app = spawn_app().await;
 
-    let response = app.create_session(&app.beyond_key, json!({ "caller_id": "+5511999999999" })).await;
+    let response = app
+        .create_session(&app.beyond_key, json!({ "caller_id": "+5511999999999" }))
+        .await;
 
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.expect("json");
     let token = body["session_token"].as_str().expect("token");
-    assert!(token.starts_with("sess_") && token.len() >= 5 + 43, "{token}");
+    assert!(
+        token.starts_with("sess_") && token.len() >= 5 + 43,
+        "{token}"
+    );
     assert_eq!(body["expires_in"], 600);
     assert_eq!(
         body["user"],
@@ -27,30 +32,47 @@ async fn a_known_caller_gets_a_session_with_their_members() {
 #[tokio::test]
 async fn caller_ids_are_normalised_as_the_guide_says() {
     let app = spawn_app().await;
-    for caller_id in [json!("5511999999999"), json!("(11) 99999-9999"), json!(5511999999999u64)] {
-        let response = app.create_session(&app.beyond_key, json!({ "caller_id": caller_id })).await;
+    for caller_id in [
+        json!("5511999999999"),
+        json!("(11) 99999-9999"),
+        json!(5511999999999u64),
+    ] {
+        let response = app
+            .create_session(&app.beyond_key, json!({ "caller_id": caller_id }))
+            .await;
         assert_eq!(response.status(), 200, "{caller_id}");
         let body: Value = response.json().await.expect("json");
         assert_eq!(body["user"]["phone"], "+5511999999999", "{caller_id}");
         assert_eq!(body["user"]["name"], "Rafael Silva");
     }
 
-    let invalid = app.create_session(&app.beyond_key, json!({ "caller_id": "99999999" })).await;
+    let invalid = app
+        .create_session(&app.beyond_key, json!({ "caller_id": "99999999" }))
+        .await;
     assert_eq!(invalid.status(), 400);
     let body: Value = invalid.json().await.expect("json");
     assert_eq!(body["code"], "INVALID_CALLER_ID");
-    assert!(body["error"].as_str().is_some_and(|e| e.contains("99999999")));
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("99999999"))
+    );
 }
 
 #[tokio::test]
 async fn an_unknown_caller_still_gets_a_session() {
     let app = spawn_app().await;
 
-    let response = app.create_session(&app.beyond_key, json!({ "caller_id": "+5521988887777" })).await;
+    let response = app
+        .create_session(&app.beyond_key, json!({ "caller_id": "+5521988887777" }))
+        .await;
 
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.expect("json");
-    assert_eq!(body["user"], json!({ "phone": "+5521988887777", "name": null, "has_beyond_token": false, "member_ids": [] }));
+    assert_eq!(
+        body["user"],
+        json!({ "phone": "+5521988887777", "name": null, "has_beyond_token": false, "member_ids": [] })
+    );
 }
 
 #[tokio::test]
@@ -64,9 +86,13 @@ async fn session_creation_errors_have_the_documented_codes() {
         .send()
         .await
         .expect("post");
-    let bad_key = app.create_session("fd_mcp_not-a-key", json!({ "caller_id": "+5511999999999" })).await;
+    let bad_key = app
+        .create_session("fd_mcp_not-a-key", json!({ "caller_id": "+5511999999999" }))
+        .await;
     let no_caller = app.create_session(&app.beyond_key, json!({})).await;
-    let empty_caller = app.create_session(&app.beyond_key, json!({ "caller_id": "  " })).await;
+    let empty_caller = app
+        .create_session(&app.beyond_key, json!({ "caller_id": "  " }))
+        .await;
     let not_json = app
         .client
         .post(app.url("/mcp/auth/session"))
@@ -106,9 +132,26 @@ async fn validate_answers_valid_with_the_user_or_invalid() {
     let app = spawn_app().await;
     let token = app.session_token("+5511999999999").await;
 
-    let valid = app.client.get(app.url("/mcp/auth/validate")).bearer_auth(&token).send().await.expect("get");
-    let invalid = app.client.get(app.url("/mcp/auth/validate")).bearer_auth("sess_nope").send().await.expect("get");
-    let missing = app.client.get(app.url("/mcp/auth/validate")).send().await.expect("get");
+    let valid = app
+        .client
+        .get(app.url("/mcp/auth/validate"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get");
+    let invalid = app
+        .client
+        .get(app.url("/mcp/auth/validate"))
+        .bearer_auth("sess_nope")
+        .send()
+        .await
+        .expect("get");
+    let missing = app
+        .client
+        .get(app.url("/mcp/auth/validate"))
+        .send()
+        .await
+        .expect("get");
 
     assert_eq!(valid.status(), 200);
     let body: Value = valid.json().await.expect("json");
@@ -116,7 +159,10 @@ async fn validate_answers_valid_with_the_user_or_invalid() {
     assert_eq!(body["user"]["member_ids"], json!([12345, 12346]));
     assert_eq!(invalid.status(), 401);
     let body: Value = invalid.json().await.expect("json");
-    assert_eq!(body, json!({ "valid": false, "error": "Invalid or expired session", "code": "INVALID_SESSION" }));
+    assert_eq!(
+        body,
+        json!({ "valid": false, "error": "Invalid or expired session", "code": "INVALID_SESSION" })
+    );
     assert_eq!(missing.status(), 401);
     let body: Value = missing.json().await.expect("json");
     assert_eq!(body["code"], "MISSING_TOKEN");
@@ -127,14 +173,46 @@ async fn after_logout_the_token_is_refused_everywhere() {
     let app = spawn_app().await;
     let token = app.session_token("+5511999999999").await;
 
-    let logout = app.client.post(app.url("/mcp/auth/logout")).bearer_auth(&token).send().await.expect("post");
+    let logout = app
+        .client
+        .post(app.url("/mcp/auth/logout"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(logout.status(), 200);
-    assert_eq!(logout.json::<Value>().await.expect("json"), json!({ "success": true }));
+    assert_eq!(
+        logout.json::<Value>().await.expect("json"),
+        json!({ "success": true })
+    );
 
-    let validate = app.client.get(app.url("/mcp/auth/validate")).bearer_auth(&token).send().await.expect("get");
-    let message = app.rpc(&token, json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" })).await;
-    let sse = app.client.get(app.url("/mcp/sse")).bearer_auth(&token).send().await.expect("get");
-    let again = app.client.post(app.url("/mcp/auth/logout")).bearer_auth(&token).send().await.expect("post");
+    let validate = app
+        .client
+        .get(app.url("/mcp/auth/validate"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get");
+    let message = app
+        .rpc(
+            &token,
+            json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" }),
+        )
+        .await;
+    let sse = app
+        .client
+        .get(app.url("/mcp/sse"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get");
+    let again = app
+        .client
+        .post(app.url("/mcp/auth/logout"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("post");
     for response in [validate, message, sse, again] {
         assert_eq!(response.status(), 401);
         let body: Value = response.json().await.expect("json");
@@ -144,13 +222,29 @@ async fn after_logout_the_token_is_refused_everywhere() {
 
 #[tokio::test]
 async fn an_expired_session_is_refused() {
-    let app = spawn_app_with(ServerSettings { session_ttl: Duration::from_secs(1), ..ServerSettings::default() }).await;
+    let app = spawn_app_with(ServerSettings {
+        session_ttl: Duration::from_secs(1),
+        ..ServerSettings::default()
+    })
+    .await;
     let token = app.session_token("+5511999999999").await;
-    let before = app.client.get(app.url("/mcp/auth/validate")).bearer_auth(&token).send().await.expect("get");
+    let before = app
+        .client
+        .get(app.url("/mcp/auth/validate"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get");
     assert_eq!(before.status(), 200);
 
     tokio::time::sleep(Duration::from_millis(1300)).await;
-    let after = app.client.get(app.url("/mcp/auth/validate")).bearer_auth(&token).send().await.expect("get");
+    let after = app
+        .client
+        .get(app.url("/mcp/auth/validate"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get");
 
     assert_eq!(after.status(), 401);
 }
@@ -159,7 +253,15 @@ async fn an_expired_session_is_refused() {
 async fn health_counts_the_live_sessions() {
     let app = spawn_app().await;
     let count = || async {
-        let body: Value = app.client.get(app.url("/mcp/health")).send().await.expect("get").json().await.expect("json");
+        let body: Value = app
+            .client
+            .get(app.url("/mcp/health"))
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
         assert_eq!(body["status"], "healthy");
         assert_eq!(body["service"], "mcp-server");
         body["active_sessions"].as_i64().expect("count")
@@ -170,7 +272,12 @@ async fn health_counts_the_live_sessions() {
     let _b = app.session_token("+5521988887777").await;
     assert_eq!(count().await, 2);
 
-    app.client.post(app.url("/mcp/auth/logout")).bearer_auth(&a).send().await.expect("logout");
+    app.client
+        .post(app.url("/mcp/auth/logout"))
+        .bearer_auth(&a)
+        .send()
+        .await
+        .expect("logout");
     assert_eq!(count().await, 1);
 }
 
@@ -178,11 +285,15 @@ async fn health_counts_the_live_sessions() {
 async fn session_creation_is_limited_to_ten_a_minute_per_ip() {
     let app = spawn_app().await;
     for i in 0..10 {
-        let ok = app.create_session(&app.beyond_key, json!({ "caller_id": "+5511999999999" })).await;
+        let ok = app
+            .create_session(&app.beyond_key, json!({ "caller_id": "+5511999999999" }))
+            .await;
         assert_eq!(ok.status(), 200, "request {i}");
     }
 
-    let limited = app.create_session(&app.beyond_key, json!({ "caller_id": "+5511999999999" })).await;
+    let limited = app
+        .create_session(&app.beyond_key, json!({ "caller_id": "+5511999999999" }))
+        .await;
 
     assert_eq!(limited.status(), 429);
     let retry_after: u64 = limited
@@ -203,7 +314,11 @@ async fn messages_are_limited_to_sixty_a_minute_per_session() {
     let other = app.session_token("+5521988887777").await;
     let list = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" });
     for i in 0..60 {
-        assert_eq!(app.rpc(&token, list.clone()).await.status(), 200, "message {i}");
+        assert_eq!(
+            app.rpc(&token, list.clone()).await.status(),
+            200,
+            "message {i}"
+        );
     }
 
     let limited = app.rpc(&token, list.clone()).await;
@@ -211,7 +326,10 @@ async fn messages_are_limited_to_sixty_a_minute_per_session() {
 
     assert_eq!(limited.status(), 429);
     assert!(limited.headers().contains_key("retry-after"));
-    assert_eq!(limited.json::<Value>().await.expect("json")["code"], "RATE_LIMITED");
+    assert_eq!(
+        limited.json::<Value>().await.expect("json")["code"],
+        "RATE_LIMITED"
+    );
     assert_eq!(other_session.status(), 200, "the limit is per session");
 }
 
@@ -220,8 +338,13 @@ async fn an_oversized_body_gets_a_json_413() {
     let app = spawn_app().await;
     let huge = "9".repeat(100 * 1024);
 
-    let response = app.create_session(&app.beyond_key, json!({ "caller_id": huge })).await;
+    let response = app
+        .create_session(&app.beyond_key, json!({ "caller_id": huge }))
+        .await;
 
     assert_eq!(response.status(), 413);
-    assert_eq!(response.json::<Value>().await.expect("json")["code"], "PAYLOAD_TOO_LARGE");
+    assert_eq!(
+        response.json::<Value>().await.expect("json")["code"],
+        "PAYLOAD_TOO_LARGE"
+    );
 }

@@ -46,7 +46,14 @@ impl StreamHub {
         }
         let ended = CancellationToken::new();
         inner.by_session.insert(session_id, stream_id.clone());
-        inner.by_stream.insert(stream_id, Stream { session_id, inbox, ended: ended.clone() });
+        inner.by_stream.insert(
+            stream_id,
+            Stream {
+                session_id,
+                inbox,
+                ended: ended.clone(),
+            },
+        );
         Ok(ended)
     }
 
@@ -55,14 +62,22 @@ impl StreamHub {
         let mut inner = self.lock();
         if let Some(stream) = inner.by_stream.remove(stream_id) {
             stream.ended.cancel();
-            if inner.by_session.get(&stream.session_id).is_some_and(|s| s == stream_id) {
+            if inner
+                .by_session
+                .get(&stream.session_id)
+                .is_some_and(|s| s == stream_id)
+            {
                 inner.by_session.remove(&stream.session_id);
             }
         }
     }
 
     /// Where messages for `stream_id` go, if it is open and belongs to `session_id`.
-    pub fn inbox(&self, stream_id: &str, session_id: i64) -> Option<mpsc::Sender<ClientJsonRpcMessage>> {
+    pub fn inbox(
+        &self,
+        stream_id: &str,
+        session_id: i64,
+    ) -> Option<mpsc::Sender<ClientJsonRpcMessage>> {
         let inner = self.lock();
         inner
             .by_stream

@@ -13,7 +13,11 @@ pub struct ImplicitSessions {
 
 impl ImplicitSessions {
     pub fn token(&self, company_id: CompanyId, caller_id: &str) -> Option<String> {
-        self.tokens.lock().unwrap_or_else(|e| e.into_inner()).get(&(company_id, caller_id.to_string())).cloned()
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&(company_id, caller_id.to_string()))
+            .cloned()
     }
 
     pub fn remember(&self, company_id: CompanyId, caller_id: &str, token: String) {

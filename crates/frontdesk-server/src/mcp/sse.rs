@@ -6,7 +6,7 @@
 //! when the caller session ends (logout or expiry), when the server shuts down, or when the
 //! client goes away — and then the MCP session behind it is stopped.
 
-use crate::auth::{check_origin, SessionAuth};
+use crate::auth::{SessionAuth, check_origin};
 use crate::error::ApiError;
 use crate::limits::rate_limited;
 use crate::mcp::tools::FrontdeskMcp;
@@ -15,9 +15,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use futures::channel::mpsc;
-use futures::StreamExt;
 use frontdesk_engine::keys::random_token;
+use futures::StreamExt;
+use futures::channel::mpsc;
 use rmcp::model::{ClientJsonRpcMessage, ServerJsonRpcMessage};
 use std::convert::Infallible;
 use std::time::Duration;
@@ -37,7 +37,12 @@ pub async fn open(
     let ended = state
         .streams
         .open(session_id, stream_id.clone(), inbox_tx)
-        .map_err(|_| rate_limited("this session already has an open SSE stream (one per session)", state.settings.sse_keep_alive))?;
+        .map_err(|_| {
+            rate_limited(
+                "this session already has an open SSE stream (one per session)",
+                state.settings.sse_keep_alive,
+            )
+        })?;
 
     // The MCP session: rmcp's server on a pair of channels, initialised by the client's
     // `initialize` like any 2024-11-05 session.
@@ -55,7 +60,9 @@ pub async fn open(
 
     // Events for the client; the body ends when this sender is dropped.
     let (events_tx, events_rx) = tokio::sync::mpsc::channel::<Result<Event, Infallible>>(64);
-    let endpoint = Event::default().event("endpoint").data(format!("/mcp/messages/?session_id={stream_id}"));
+    let endpoint = Event::default()
+        .event("endpoint")
+        .data(format!("/mcp/messages/?session_id={stream_id}"));
     let _ = events_tx.send(Ok(endpoint)).await;
     let expires_in = active
         .session
@@ -88,9 +95,17 @@ pub async fn open(
         tracing::debug!(session_id, "legacy SSE stream closed");
     });
 
-    let keep_alive = KeepAlive::new().interval(state.settings.sse_keep_alive).text("keep-alive");
-    let mut response = Sse::new(ReceiverStream::new(events_rx)).keep_alive(keep_alive).into_response();
-    response.headers_mut().insert("x-accel-buffering", HeaderValue::from_static("no"));
-    response.headers_mut().insert("cache-control", HeaderValue::from_static("no-cache"));
+    let keep_alive = KeepAlive::new()
+        .interval(state.settings.sse_keep_alive)
+        .text("keep-alive");
+    let mut response = Sse::new(ReceiverStream::new(events_rx))
+        .keep_alive(keep_alive)
+        .into_response();
+    response
+        .headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    response
+        .headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-cache"));
     Ok(response)
 }

@@ -4,7 +4,9 @@
 //! with a caller id) into a `Caller` on the request, counts the message against the
 //! session's rate limit and checks the `Origin`.
 
-use crate::auth::{bearer, check_origin, invalid_api_key, mcp_key, missing_token, session_for_token};
+use crate::auth::{
+    bearer, check_origin, invalid_api_key, mcp_key, missing_token, session_for_token,
+};
 use crate::error::ApiError;
 use crate::mcp::tools::FrontdeskMcp;
 use crate::state::AppState;
@@ -12,8 +14,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use frontdesk_engine::sessions::ActiveSession;
 use frontdesk_engine::EngineError;
+use frontdesk_engine::sessions::ActiveSession;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use std::sync::Arc;
@@ -24,12 +26,16 @@ pub fn service(state: &AppState) -> StreamableHttpService<FrontdeskMcp, LocalSes
         .with_sse_keep_alive(Some(settings.sse_keep_alive))
         .with_cancellation_token(state.shutdown.child_token())
         .with_max_request_body_bytes(settings.body_limit_bytes);
-    config = if settings.mcp_allowed_hosts.is_empty() || settings.mcp_allowed_hosts.iter().any(|h| h == "*") {
+    config = if settings.mcp_allowed_hosts.is_empty()
+        || settings.mcp_allowed_hosts.iter().any(|h| h == "*")
+    {
         config.disable_allowed_hosts()
     } else {
         config.with_allowed_hosts(settings.mcp_allowed_hosts.clone())
     };
-    if !settings.mcp_allowed_origins.is_empty() && !settings.mcp_allowed_origins.iter().any(|o| o == "*") {
+    if !settings.mcp_allowed_origins.is_empty()
+        && !settings.mcp_allowed_origins.iter().any(|o| o == "*")
+    {
         config = config.with_allowed_origins(settings.mcp_allowed_origins.clone());
     }
     let engine = state.engine.clone();
@@ -65,26 +71,45 @@ async fn caller_session(state: &AppState, headers: &HeaderMap) -> Result<ActiveS
     if let Some(token) = bearer(headers) {
         return session_for_token(state, token).await;
     }
-    let caller_id = headers.get("x-caller-id").and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty());
+    let caller_id = headers
+        .get("x-caller-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
     let has_key = headers.contains_key("x-api-key");
     let Some(caller_id) = caller_id else {
         return Err(if has_key {
-            ApiError::new(StatusCode::BAD_REQUEST, "MISSING_CALLER_ID", "send X-Caller-Id with X-API-Key, or a Bearer session token")
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "MISSING_CALLER_ID",
+                "send X-Caller-Id with X-API-Key, or a Bearer session token",
+            )
         } else {
             missing_token()
         });
     };
-    let key = mcp_key(state, headers).await.map_err(|_| invalid_api_key())?;
+    let key = mcp_key(state, headers)
+        .await
+        .map_err(|_| invalid_api_key())?;
     if let Some(token) = state.implicit_sessions.token(key.company_id, caller_id)
         && let Ok(active) = session_for_token(state, &token).await
     {
         return Ok(active);
     }
-    let ttl = jiff::SignedDuration::try_from(state.settings.session_ttl).unwrap_or(jiff::SignedDuration::from_secs(600));
-    let opened = state.engine.open_session(key.company_id, caller_id, ttl).await.map_err(|e| match e {
-        EngineError::InvalidPhone(message) => ApiError::new(StatusCode::BAD_REQUEST, "INVALID_CALLER_ID", message),
-        other => other.into(),
-    })?;
-    state.implicit_sessions.remember(key.company_id, caller_id, opened.token.clone());
+    let ttl = jiff::SignedDuration::try_from(state.settings.session_ttl)
+        .unwrap_or(jiff::SignedDuration::from_secs(600));
+    let opened = state
+        .engine
+        .open_session(key.company_id, caller_id, ttl)
+        .await
+        .map_err(|e| match e {
+            EngineError::InvalidPhone(message) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "INVALID_CALLER_ID", message)
+            }
+            other => other.into(),
+        })?;
+    state
+        .implicit_sessions
+        .remember(key.company_id, caller_id, opened.token.clone());
     session_for_token(state, &opened.token).await
 }

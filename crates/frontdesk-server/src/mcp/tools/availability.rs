@@ -47,18 +47,32 @@ impl Turn {
             ranked: availability.ranked,
             total: availability.slots.len(),
             truncated: availability.slots.len() > MAX_SLOTS,
-            slots: availability.slots.iter().take(MAX_SLOTS).map(SlotOutput::from).collect(),
+            slots: availability
+                .slots
+                .iter()
+                .take(MAX_SLOTS)
+                .map(SlotOutput::from)
+                .collect(),
             next_available: availability.next_available.as_ref().map(SlotOutput::from),
         };
         let member = match (availability.ranked, member_id) {
-            (true, Some(id)) => self.engine.find_member(&self.caller, Some(id), None).await.ok().map(|m| m.name),
+            (true, Some(id)) => self
+                .engine
+                .find_member(&self.caller, Some(id), None)
+                .await
+                .ok()
+                .map(|m| m.name),
             _ => None,
         };
         Reply::new(&out, self.say().availability(&out, member.as_deref()))
     }
 }
 
-pub(crate) fn resolve(word: Option<DateWord>, field: &'static str, today: Date) -> Result<Option<Date>, Problem> {
+pub(crate) fn resolve(
+    word: Option<DateWord>,
+    field: &'static str,
+    today: Date,
+) -> Result<Option<Date>, Problem> {
     word.map(|w| parse_date(&w.0, today).map_err(|_| bad(field, &w.0, Hint::Date).into()))
         .transpose()
 }

@@ -9,7 +9,7 @@ use super::params::{
 };
 use super::results::{BookOutput, BookingOutput, BookingsOutput, CancelOutput, RescheduleOutput};
 use super::turn::{Problem, Reply, Turn};
-use frontdesk_domain::{normalize_voucher_code, parse_time, BookingSource};
+use frontdesk_domain::{BookingSource, normalize_voucher_code, parse_time};
 use frontdesk_engine::{BookingRef, BookingScope, EngineError};
 use jiff::civil::Time;
 
@@ -35,10 +35,15 @@ impl Turn {
 
         let mut registered = false;
         if self.caller.customer_id.is_none() {
-            let Some(name) = &name else { return Err(EngineError::UnknownCaller.into()) };
+            let Some(name) = &name else {
+                return Err(EngineError::UnknownCaller.into());
+            };
             self.caller = self.engine.register_caller(&self.caller, name).await?;
             registered = true;
-            tracing::info!(company_id = self.caller.company_id, "registered a new caller to book");
+            tracing::info!(
+                company_id = self.caller.company_id,
+                "registered a new caller to book"
+            );
         }
 
         let mut request = frontdesk_engine::BookRequest::new(date, time, BookingSource::Mcp);
@@ -64,8 +69,15 @@ impl Turn {
             }
             Err(error @ EngineError::QuotaReached { .. }) => {
                 // Say whose quota it is and which booking holds it.
-                let member = self.engine.find_member(&self.caller, member_id, member_name.as_deref()).await.ok();
-                Err(Problem::Engine { error, member })
+                let member = self
+                    .engine
+                    .find_member(&self.caller, member_id, member_name.as_deref())
+                    .await
+                    .ok();
+                Err(Problem::Engine {
+                    error: Box::new(error),
+                    member: member.map(Box::new),
+                })
             }
             Err(error) => Err(error.into()),
         }
@@ -117,12 +129,18 @@ impl Turn {
     pub async fn get_bookings(&self, req: BookingsRequest) -> Result<Reply, Problem> {
         let member_id = req.member_id.optional("member_id")?;
         let member_name = req.member_name.optional("member_name")?;
-        let status = req.status.optional("status")?.unwrap_or(StatusFilter::Upcoming);
+        let status = req
+            .status
+            .optional("status")?
+            .unwrap_or(StatusFilter::Upcoming);
         let member_id = match (member_id, member_name) {
             (Some(id), _) => Some(id),
-            (None, Some(name)) if self.caller.customer_id.is_some() => {
-                Some(self.engine.find_member(&self.caller, None, Some(&name)).await?.id)
-            }
+            (None, Some(name)) if self.caller.customer_id.is_some() => Some(
+                self.engine
+                    .find_member(&self.caller, None, Some(&name))
+                    .await?
+                    .id,
+            ),
             _ => None,
         };
         let scope = match status {
@@ -149,13 +167,20 @@ fn time_of(arg: Arg<TimeWord>) -> Result<Time, Problem> {
 
 /// The booking an agent means: an id, or a voucher code (also when sent as `booking_id`).
 fn booking_ref(id: Arg<BookingKey>, voucher: Arg<String>) -> Result<BookingRef, ArgProblem> {
-    match (id.optional("booking_id")?, voucher.optional("voucher_code")?) {
+    match (
+        id.optional("booking_id")?,
+        voucher.optional("voucher_code")?,
+    ) {
         (Some(BookingKey::Id(id)), _) => Ok(BookingRef::Id(id)),
         (_, Some(code)) => Ok(BookingRef::Voucher(code)),
         (Some(BookingKey::Voucher(code)), None) if normalize_voucher_code(&code).is_some() => {
             Ok(BookingRef::Voucher(code))
         }
         (Some(BookingKey::Voucher(code)), None) => Err(bad("booking_id", &code, Hint::BookingRef)),
-        (None, None) => Err(ArgProblem { field: "booking_id", got: None, hint: Hint::BookingRef }),
+        (None, None) => Err(ArgProblem {
+            field: "booking_id",
+            got: None,
+            hint: Hint::BookingRef,
+        }),
     }
 }

@@ -13,19 +13,21 @@ use super::turn::Turn;
 use axum::http::request::Parts;
 use frontdesk_engine::{Caller, Engine};
 use rmcp::handler::server::router::tool::ToolRouter;
-use rmcp::handler::server::tool::{schema_for_output, ToolCallContext};
+use rmcp::handler::server::tool::{ToolCallContext, schema_for_output};
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ServerCapabilities,
     ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
-use rmcp::{tool, tool_handler, tool_router, ErrorData, RoleServer, ServerHandler};
+use rmcp::{ErrorData, RoleServer, ServerHandler, tool, tool_handler, tool_router};
 use std::borrow::Cow;
 
 /// Names `tools/call` accepts but `tools/list` does not show: earlier integrations call them.
-pub const ALIASES: [(&str, &str); 2] =
-    [("check_availability", "get_availability"), ("list_bookings", "get_bookings")];
+pub const ALIASES: [(&str, &str); 2] = [
+    ("check_availability", "get_availability"),
+    ("list_bookings", "get_bookings"),
+];
 
 const INSTRUCTIONS: &str = "\
 frontdesk books sessions and appointments for the person on this phone call. The caller is \
@@ -59,17 +61,28 @@ impl FrontdeskMcp {
     /// The caller of each request comes from its extensions: a [`Caller`] put there by the
     /// transport, or one on the HTTP request parts that rmcp's Streamable HTTP server passes on.
     pub fn new(engine: Engine) -> Self {
-        FrontdeskMcp { engine, caller: None, tool_router: Self::tool_router() }
+        FrontdeskMcp {
+            engine,
+            caller: None,
+            tool_router: Self::tool_router(),
+        }
     }
 
     /// Every request acts for `caller` (the stdio transport).
     pub fn for_caller(engine: Engine, caller: Caller) -> Self {
-        FrontdeskMcp { engine, caller: Some(caller), tool_router: Self::tool_router() }
+        FrontdeskMcp {
+            engine,
+            caller: Some(caller),
+            tool_router: Self::tool_router(),
+        }
     }
 
     /// The tool a name means, after the legacy aliases.
     pub fn canonical_name(name: &str) -> &str {
-        ALIASES.iter().find(|(alias, _)| *alias == name).map_or(name, |(_, real)| real)
+        ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == name)
+            .map_or(name, |(_, real)| real)
     }
 
     fn caller_of(&self, ctx: &RequestContext<RoleServer>) -> Result<Caller, ErrorData> {
@@ -78,7 +91,11 @@ impl FrontdeskMcp {
         }
         ctx.extensions
             .get::<Caller>()
-            .or_else(|| ctx.extensions.get::<Parts>().and_then(|p| p.extensions.get::<Caller>()))
+            .or_else(|| {
+                ctx.extensions
+                    .get::<Parts>()
+                    .and_then(|p| p.extensions.get::<Caller>())
+            })
             .cloned()
             // Not the agent's doing and nothing it can fix in its arguments: a protocol error.
             .ok_or_else(|| ErrorData::invalid_request("no caller session", None))
@@ -98,7 +115,10 @@ impl FrontdeskMcp {
         output_schema = schema_for_output::<MembersOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
-    async fn get_members(&self, ctx: RequestContext<RoleServer>) -> Result<CallToolResult, ErrorData> {
+    async fn get_members(
+        &self,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, ErrorData> {
         let turn = self.turn(&ctx).await?;
         let outcome = turn.get_members().await;
         Ok(turn.finish(outcome).await)
@@ -230,7 +250,10 @@ impl FrontdeskMcp {
         output_schema = schema_for_output::<BusinessOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
-    async fn get_business_info(&self, ctx: RequestContext<RoleServer>) -> Result<CallToolResult, ErrorData> {
+    async fn get_business_info(
+        &self,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, ErrorData> {
         let turn = self.turn(&ctx).await?;
         let outcome = turn.get_business_info().await;
         Ok(turn.finish(outcome).await)

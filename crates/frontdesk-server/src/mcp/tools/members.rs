@@ -1,12 +1,12 @@
 //! `get_members`, `get_member_preferences`, `set_member_preferences`.
 
 use super::params::{Arg, ArgProblem, Hint, MemberRequest, SetPreferencesRequest};
-use super::results::{MembersOutput, MemberOutput, PreferencesData, PreferencesOutput};
+use super::results::{MemberOutput, MembersOutput, PreferencesData, PreferencesOutput};
 use super::turn::{Problem, Reply, Turn};
 use frontdesk_domain::dates::weekday_from_word;
 use frontdesk_domain::preferences::weekday_name;
 use frontdesk_domain::schedule::ClockTime;
-use frontdesk_domain::{parse_date, parse_time, MemberPreferences};
+use frontdesk_domain::{MemberPreferences, parse_date, parse_time};
 use frontdesk_store::Member;
 
 impl Turn {
@@ -21,27 +21,43 @@ impl Turn {
 
     pub async fn get_member_preferences(&self, req: MemberRequest) -> Result<Reply, Problem> {
         let member = self.member(req.member_id, req.member_name).await?;
-        let preferences = self.engine.member_preferences(&self.caller, member.id).await?;
+        let preferences = self
+            .engine
+            .member_preferences(&self.caller, member.id)
+            .await?;
         let out = preferences_output(&member, &preferences);
         Reply::new(&out, self.say().preferences(&out, false))
     }
 
     /// Merges what was sent into the saved preferences: a field left out keeps its value.
-    pub async fn set_member_preferences(&self, req: SetPreferencesRequest) -> Result<Reply, Problem> {
+    pub async fn set_member_preferences(
+        &self,
+        req: SetPreferencesRequest,
+    ) -> Result<Reply, Problem> {
         let services = req.services.optional("services")?;
         let attributes = req.attributes.optional("attributes")?;
         let level = req.level.optional("level")?;
         let wave_side = req.wave_side.optional("wave_side")?;
-        let hours = req.target_hours.optional_as("target_hours", Hint::TimeList)?;
-        let weekdays = req.target_weekdays.optional_as("target_weekdays", Hint::Weekdays)?;
-        let dates = req.target_dates.optional_as("target_dates", Hint::DateList)?;
+        let hours = req
+            .target_hours
+            .optional_as("target_hours", Hint::TimeList)?;
+        let weekdays = req
+            .target_weekdays
+            .optional_as("target_weekdays", Hint::Weekdays)?;
+        let dates = req
+            .target_dates
+            .optional_as("target_dates", Hint::DateList)?;
         let notes = req.notes.optional("notes")?;
 
         let hours = hours
             .map(|hours| {
                 hours
                     .iter()
-                    .map(|h| parse_time(h).map(ClockTime).map_err(|_| bad("target_hours", h, Hint::TimeList)))
+                    .map(|h| {
+                        parse_time(h)
+                            .map(ClockTime)
+                            .map_err(|_| bad("target_hours", h, Hint::TimeList))
+                    })
                     .collect::<Result<Vec<_>, _>>()
             })
             .transpose()?;
@@ -62,7 +78,9 @@ impl Turn {
                 Some(
                     words
                         .iter()
-                        .map(|w| parse_date(w, today).map_err(|_| bad("target_dates", w, Hint::DateList)))
+                        .map(|w| {
+                            parse_date(w, today).map_err(|_| bad("target_dates", w, Hint::DateList))
+                        })
                         .collect::<Result<Vec<_>, _>>()?,
                 )
             }
@@ -70,15 +88,19 @@ impl Turn {
         };
 
         let member = self.member(req.member_id, req.member_name).await?;
-        let mut preferences = self.engine.member_preferences(&self.caller, member.id).await?;
+        let mut preferences = self
+            .engine
+            .member_preferences(&self.caller, member.id)
+            .await?;
         if let Some(services) = services {
             preferences.services = services;
         }
         let shortcuts = [("level", level), ("wave_side", wave_side)];
-        let attributes = attributes
-            .unwrap_or_default()
-            .into_iter()
-            .chain(shortcuts.into_iter().filter_map(|(k, v)| Some((k.to_string(), v?))));
+        let attributes = attributes.unwrap_or_default().into_iter().chain(
+            shortcuts
+                .into_iter()
+                .filter_map(|(k, v)| Some((k.to_string(), v?))),
+        );
         for (key, values) in attributes {
             if values.is_empty() {
                 preferences.attributes.remove(&key);
@@ -98,7 +120,10 @@ impl Turn {
         if let Some(notes) = notes {
             preferences.notes = Some(notes);
         }
-        let saved = self.engine.set_member_preferences(&self.caller, member.id, preferences).await?;
+        let saved = self
+            .engine
+            .set_member_preferences(&self.caller, member.id, preferences)
+            .await?;
         let out = preferences_output(&member, &saved);
         Reply::new(&out, self.say().preferences(&out, true))
     }
@@ -107,7 +132,10 @@ impl Turn {
     pub async fn member(&self, id: Arg<i64>, name: Arg<String>) -> Result<Member, Problem> {
         let id = id.optional("member_id")?;
         let name = name.optional("member_name")?;
-        Ok(self.engine.find_member(&self.caller, id, name.as_deref()).await?)
+        Ok(self
+            .engine
+            .find_member(&self.caller, id, name.as_deref())
+            .await?)
     }
 }
 
@@ -121,5 +149,9 @@ fn preferences_output(member: &Member, preferences: &MemberPreferences) -> Prefe
 }
 
 pub(crate) fn bad(field: &'static str, got: &str, hint: Hint) -> ArgProblem {
-    ArgProblem { field, got: Some(got.chars().take(40).collect()), hint }
+    ArgProblem {
+        field,
+        got: Some(got.chars().take(40).collect()),
+        hint,
+    }
 }

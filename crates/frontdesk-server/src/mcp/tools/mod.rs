@@ -24,7 +24,7 @@ pub mod results;
 pub mod speech;
 mod turn;
 
-pub use handler::{FrontdeskMcp, ALIASES};
+pub use handler::{ALIASES, FrontdeskMcp};
 
 /// The tools `tools/list` shows, in the order of the integration guide.
 pub const TOOL_NAMES: [&str; 9] = [

@@ -104,12 +104,20 @@ impl<T: Lenient> Arg<T> {
         match self {
             Arg::Absent => Ok(None),
             Arg::Given(v) => Ok(Some(v)),
-            Arg::Invalid(value) => Err(ArgProblem { field, got: Some(quote(&value)), hint }),
+            Arg::Invalid(value) => Err(ArgProblem {
+                field,
+                got: Some(quote(&value)),
+                hint,
+            }),
         }
     }
 
     pub fn required(self, field: &'static str) -> Result<T, ArgProblem> {
-        self.optional(field)?.ok_or(ArgProblem { field, got: None, hint: T::HINT })
+        self.optional(field)?.ok_or(ArgProblem {
+            field,
+            got: None,
+            hint: T::HINT,
+        })
     }
 }
 
@@ -131,7 +139,9 @@ impl Lenient for i64 {
     fn from_json(value: &Value) -> Option<Self> {
         match value {
             Value::Number(n) => n.as_i64().or_else(|| {
-                n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
             }),
             Value::String(s) => s.trim().trim_start_matches('#').trim().parse().ok(),
             _ => None,
@@ -156,7 +166,11 @@ impl Lenient for Vec<String> {
         match value {
             // "08:00, 18:00" as one string is a list too.
             Value::String(s) => Some(
-                s.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect(),
+                s.split([',', ';'])
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect(),
             ),
             Value::Number(n) => Some(vec![n.to_string()]),
             Value::Array(items) => items
@@ -173,7 +187,9 @@ impl Lenient for Vec<String> {
 impl Lenient for BTreeMap<String, Vec<String>> {
     const HINT: Hint = Hint::Attributes;
     fn from_json(value: &Value) -> Option<Self> {
-        let Value::Object(map) = value else { return None };
+        let Value::Object(map) = value else {
+            return None;
+        };
         map.iter()
             .map(|(key, v)| Some((key.trim().to_string(), Vec::<String>::from_json(v)?)))
             .collect()
@@ -304,10 +320,12 @@ impl Lenient for StatusFilter {
 const MEMBER_ID: &str = "The member's id, as get_members returns it (e.g. 12345).";
 const MEMBER_NAME: &str = "The member's name (full or first name), when you do not have the id. Ignored when member_id is given.";
 const DATE: &str = "The date: YYYY-MM-DD, or a word such as today, tomorrow or a weekday name (monday, segunda, Montag) meaning its next occurrence, today included. Relative to the business's local date.";
-const TIME: &str = "Start time, HH:MM in 24-hour form (e.g. 08:00), exactly as get_availability offered it.";
+const TIME: &str =
+    "Start time, HH:MM in 24-hour form (e.g. 08:00), exactly as get_availability offered it.";
 const SERVICE: &str = "A service by code or name as get_business_info lists them (partial names work when unique); may also be an attribute value such as a level.";
 const LEVEL: &str = "Filter by level (the `level` attribute), e.g. Intermediario2.";
-const WAVE_SIDE: &str = "Filter by wave side (the `wave_side` attribute), e.g. Lado_esquerdo or Lado_direito.";
+const WAVE_SIDE: &str =
+    "Filter by wave side (the `wave_side` attribute), e.g. Lado_esquerdo or Lado_direito.";
 const BOOKING_ID: &str = "The booking's id, as get_bookings or book_session returned it.";
 const VOUCHER: &str = "The booking's voucher code, e.g. KRM-482 (spoken forms such as 'krm 482' work). Use it when the caller reads their code instead of an id.";
 
@@ -332,28 +350,42 @@ pub struct SetPreferencesRequest {
     #[schemars(description = MEMBER_NAME)]
     pub member_name: Arg<String>,
     #[serde(default)]
-    #[schemars(description = "Preferred services, by code or name. Replaces the saved list; [] clears it.")]
+    #[schemars(
+        description = "Preferred services, by code or name. Replaces the saved list; [] clears it."
+    )]
     pub services: Arg<Vec<String>>,
     #[serde(default)]
-    #[schemars(description = "Preferred values per service attribute, e.g. {\"level\": [\"Intermediario2\"], \"wave_side\": [\"Lado_esquerdo\"]}. Each attribute given replaces its saved values; [] clears one.")]
+    #[schemars(
+        description = "Preferred values per service attribute, e.g. {\"level\": [\"Intermediario2\"], \"wave_side\": [\"Lado_esquerdo\"]}. Each attribute given replaces its saved values; [] clears one."
+    )]
     pub attributes: Arg<BTreeMap<String, Vec<String>>>,
     #[serde(default)]
     #[schemars(description = "Shortcut for attributes.level: the preferred level(s).")]
     pub level: Arg<Vec<String>>,
     #[serde(default, alias = "waveSide")]
-    #[schemars(description = "Shortcut for attributes.wave_side: the preferred wave side(s), e.g. Lado_esquerdo.")]
+    #[schemars(
+        description = "Shortcut for attributes.wave_side: the preferred wave side(s), e.g. Lado_esquerdo."
+    )]
     pub wave_side: Arg<Vec<String>>,
     #[serde(default, alias = "targetHours")]
-    #[schemars(description = "Preferred start times, HH:MM (e.g. [\"08:00\"]). Replaces the saved list; [] clears it.")]
+    #[schemars(
+        description = "Preferred start times, HH:MM (e.g. [\"08:00\"]). Replaces the saved list; [] clears it."
+    )]
     pub target_hours: Arg<Vec<String>>,
     #[serde(default, alias = "targetWeekdays")]
-    #[schemars(description = "Preferred weekdays by name in English, Portuguese or German (e.g. [\"saturday\", \"domingo\"]). Replaces the saved list; [] clears it.")]
+    #[schemars(
+        description = "Preferred weekdays by name in English, Portuguese or German (e.g. [\"saturday\", \"domingo\"]). Replaces the saved list; [] clears it."
+    )]
     pub target_weekdays: Arg<Vec<String>>,
     #[serde(default, alias = "targetDates")]
-    #[schemars(description = "Specific wanted dates, YYYY-MM-DD or date words. Replaces the saved list; [] clears it.")]
+    #[schemars(
+        description = "Specific wanted dates, YYYY-MM-DD or date words. Replaces the saved list; [] clears it."
+    )]
     pub target_dates: Arg<Vec<String>>,
     #[serde(default)]
-    #[schemars(description = "Free-text notes about the member's wishes (at most 1000 characters).")]
+    #[schemars(
+        description = "Free-text notes about the member's wishes (at most 1000 characters)."
+    )]
     pub notes: Arg<String>,
 }
 
@@ -361,13 +393,17 @@ pub struct SetPreferencesRequest {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct AvailabilityRequest {
     #[serde(default, alias = "day")]
-    #[schemars(description = "One day to look at (default: today). YYYY-MM-DD, today, tomorrow or a weekday name.")]
+    #[schemars(
+        description = "One day to look at (default: today). YYYY-MM-DD, today, tomorrow or a weekday name."
+    )]
     pub date: Arg<DateWord>,
     #[serde(default, alias = "dateFrom", alias = "from")]
     #[schemars(description = "First day of a range (instead of date). Same forms as date.")]
     pub date_from: Arg<DateWord>,
     #[serde(default, alias = "dateTo", alias = "to")]
-    #[schemars(description = "Last day of a range, inclusive; at most 31 days after date_from. Default: date_from.")]
+    #[schemars(
+        description = "Last day of a range, inclusive; at most 31 days after date_from. Default: date_from."
+    )]
     pub date_to: Arg<DateWord>,
     #[serde(default)]
     #[schemars(description = SERVICE)]
@@ -387,7 +423,9 @@ pub struct AvailabilityRequest {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct BookRequest {
     #[serde(default, alias = "memberId")]
-    #[schemars(description = "Who the booking is for (from get_members). May be left out when the caller has exactly one member.")]
+    #[schemars(
+        description = "Who the booking is for (from get_members). May be left out when the caller has exactly one member."
+    )]
     pub member_id: Arg<i64>,
     #[serde(default, alias = "memberName")]
     #[schemars(description = MEMBER_NAME)]
@@ -399,17 +437,23 @@ pub struct BookRequest {
     #[schemars(description = "The level, when it picks the service (e.g. Intermediario2).")]
     pub level: Arg<String>,
     #[serde(default, alias = "waveSide")]
-    #[schemars(description = "The wave side, when it picks the service (Lado_esquerdo or Lado_direito).")]
+    #[schemars(
+        description = "The wave side, when it picks the service (Lado_esquerdo or Lado_direito)."
+    )]
     pub wave_side: Arg<String>,
     #[schemars(description = DATE)]
     pub date: Arg<DateWord>,
     #[schemars(description = TIME)]
     pub time: Arg<TimeWord>,
     #[serde(default, alias = "idempotencyKey")]
-    #[schemars(description = "Any unique string for this booking attempt (e.g. the call id plus a counter). Retrying with the same key returns the first booking instead of booking twice; without it, a retry books again.")]
+    #[schemars(
+        description = "Any unique string for this booking attempt (e.g. the call id plus a counter). Retrying with the same key returns the first booking instead of booking twice; without it, a retry books again."
+    )]
     pub idempotency_key: Arg<String>,
     #[serde(default, alias = "caller_name", alias = "callerName")]
-    #[schemars(description = "The caller's full name, only for a caller without a customer account: registers them first, when the business allows new callers to book.")]
+    #[schemars(
+        description = "The caller's full name, only for a caller without a customer account: registers them first, when the business allows new callers to book."
+    )]
     pub name: Arg<String>,
     #[serde(default)]
     #[schemars(description = "A short note for the business about this booking.")]
@@ -460,7 +504,9 @@ pub struct BookingsRequest {
     #[schemars(description = "Only this member's bookings, by name, when you do not have the id.")]
     pub member_name: Arg<String>,
     #[serde(default)]
-    #[schemars(description = "upcoming (default): confirmed and not yet over; past; cancelled; all.")]
+    #[schemars(
+        description = "upcoming (default): confirmed and not yet over; past; cancelled; all."
+    )]
     pub status: Arg<StatusFilter>,
 }
 
@@ -495,8 +541,12 @@ mod tests {
 
     #[test]
     fn lists_accept_one_string_and_blank_means_absent() {
-        let r: SetPreferencesRequest = parse(json!({"target_hours": "08:00, 18:00", "notes": "  "}));
-        assert_eq!(r.target_hours, Arg::Given(vec!["08:00".to_string(), "18:00".to_string()]));
+        let r: SetPreferencesRequest =
+            parse(json!({"target_hours": "08:00, 18:00", "notes": "  "}));
+        assert_eq!(
+            r.target_hours,
+            Arg::Given(vec!["08:00".to_string(), "18:00".to_string()])
+        );
         assert_eq!(r.notes, Arg::Absent);
         let r: BookingsRequest = parse(json!({"status": "Cancelled"}));
         assert_eq!(r.status, Arg::Given(StatusFilter::Cancelled));

@@ -4,8 +4,8 @@
 //! dependency, and the wire contract should not change whenever an engine struct does.
 //! Dates are `YYYY-MM-DD` and times `HH:MM` in the branch's time zone; instants are RFC 3339.
 
-use frontdesk_domain::preferences::weekday_name;
 use frontdesk_domain::MemberPreferences;
+use frontdesk_domain::preferences::weekday_name;
 use frontdesk_engine::business::{BranchInfo, DayHours, ExceptionInfo, ServiceInfo};
 use frontdesk_engine::error::Alternative;
 use frontdesk_engine::{BookingView, BusinessInfo, Slot};

@@ -10,8 +10,8 @@ use super::results::{
     AvailabilityOutput, BookOutput, BookingOutput, BookingsOutput, BusinessOutput, CancelOutput,
     MembersOutput, PreferencesOutput, RescheduleOutput, SlotOutput,
 };
-use frontdesk_domain::dates::weekday_from_word;
 use frontdesk_domain::Language;
+use frontdesk_domain::dates::weekday_from_word;
 use frontdesk_engine::error::Alternative;
 use jiff::civil::{Date, Weekday};
 use std::collections::BTreeSet;
@@ -35,11 +35,33 @@ impl Say {
     pub fn weekday(self, day: Weekday) -> &'static str {
         let i = day.to_monday_zero_offset() as usize;
         match self.0 {
-            Language::PtBr => {
-                ["segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"][i]
-            }
-            Language::DeDe => ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"][i],
-            Language::EnUs => ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][i],
+            Language::PtBr => [
+                "segunda-feira",
+                "terça-feira",
+                "quarta-feira",
+                "quinta-feira",
+                "sexta-feira",
+                "sábado",
+                "domingo",
+            ][i],
+            Language::DeDe => [
+                "Montag",
+                "Dienstag",
+                "Mittwoch",
+                "Donnerstag",
+                "Freitag",
+                "Samstag",
+                "Sonntag",
+            ][i],
+            Language::EnUs => [
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            ][i],
         }
     }
 
@@ -47,16 +69,46 @@ impl Say {
         let i = (month.clamp(1, 12) - 1) as usize;
         match self.0 {
             Language::PtBr => [
-                "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
-                "novembro", "dezembro",
+                "janeiro",
+                "fevereiro",
+                "março",
+                "abril",
+                "maio",
+                "junho",
+                "julho",
+                "agosto",
+                "setembro",
+                "outubro",
+                "novembro",
+                "dezembro",
             ][i],
             Language::DeDe => [
-                "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-                "November", "Dezember",
+                "Januar",
+                "Februar",
+                "März",
+                "April",
+                "Mai",
+                "Juni",
+                "Juli",
+                "August",
+                "September",
+                "Oktober",
+                "November",
+                "Dezember",
             ][i],
             Language::EnUs => [
-                "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December",
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
             ][i],
         }
     }
@@ -146,14 +198,26 @@ impl Say {
         let names: Vec<String> = out.members.iter().map(|m| m.name.clone()).collect();
         match (out.known_caller, names.is_empty(), self.0) {
             (false, _, Language::PtBr) => "Este número de telefone não tem cadastro.".into(),
-            (false, _, Language::DeDe) => "Zu dieser Telefonnummer gibt es kein Kundenkonto.".into(),
+            (false, _, Language::DeDe) => {
+                "Zu dieser Telefonnummer gibt es kein Kundenkonto.".into()
+            }
             (false, _, Language::EnUs) => "This phone number has no customer account.".into(),
             (true, true, _) => self
-                .pick("A conta não tem membros cadastrados.", "Das Konto hat keine Mitglieder.", "This account has no members.")
+                .pick(
+                    "A conta não tem membros cadastrados.",
+                    "Das Konto hat keine Mitglieder.",
+                    "This account has no members.",
+                )
                 .into(),
-            (true, false, Language::PtBr) => format!("Membros da conta: {}.", self.and_list(&names)),
-            (true, false, Language::DeDe) => format!("Mitglieder des Kontos: {}.", self.and_list(&names)),
-            (true, false, Language::EnUs) => format!("Members on this account: {}.", self.and_list(&names)),
+            (true, false, Language::PtBr) => {
+                format!("Membros da conta: {}.", self.and_list(&names))
+            }
+            (true, false, Language::DeDe) => {
+                format!("Mitglieder des Kontos: {}.", self.and_list(&names))
+            }
+            (true, false, Language::EnUs) => {
+                format!("Members on this account: {}.", self.and_list(&names))
+            }
         }
     }
 
@@ -164,7 +228,9 @@ impl Say {
                 (Language::PtBr, true) => format!("Preferências de {who} apagadas."),
                 (Language::PtBr, false) => format!("{who} ainda não tem preferências salvas."),
                 (Language::DeDe, true) => format!("Die Vorlieben von {who} wurden gelöscht."),
-                (Language::DeDe, false) => format!("Für {who} sind noch keine Vorlieben gespeichert."),
+                (Language::DeDe, false) => {
+                    format!("Für {who} sind noch keine Vorlieben gespeichert.")
+                }
                 (Language::EnUs, true) => format!("Cleared the preferences of {who}."),
                 (Language::EnUs, false) => format!("{who} has no saved preferences yet."),
             };
@@ -173,10 +239,17 @@ impl Say {
         let mut parts = Vec::new();
         if !p.services.is_empty() {
             let label = self.pick("serviços", "Leistungen", "services");
-            parts.push(format!("{label} {}", self.list(&speak_all(&p.services), self.or())));
+            parts.push(format!(
+                "{label} {}",
+                self.list(&speak_all(&p.services), self.or())
+            ));
         }
         for (key, values) in p.attributes.iter().filter(|(_, v)| !v.is_empty()) {
-            parts.push(format!("{} {}", self.attribute_label(key), self.list(&speak_all(values), self.or())));
+            parts.push(format!(
+                "{} {}",
+                self.attribute_label(key),
+                self.list(&speak_all(values), self.or())
+            ));
         }
         if !p.target_hours.is_empty() {
             let label = match p.target_hours.len() {
@@ -189,20 +262,39 @@ impl Say {
             let days: Vec<String> = p
                 .target_weekdays
                 .iter()
-                .map(|w| weekday_from_word(w).map(|d| self.weekday(d).to_string()).unwrap_or_else(|| w.clone()))
+                .map(|w| {
+                    weekday_from_word(w)
+                        .map(|d| self.weekday(d).to_string())
+                        .unwrap_or_else(|| w.clone())
+                })
                 .collect();
-            parts.push(format!("{} {}", self.pick("dias", "Wochentage", "days"), self.list(&days, self.or())));
+            parts.push(format!(
+                "{} {}",
+                self.pick("dias", "Wochentage", "days"),
+                self.list(&days, self.or())
+            ));
         }
         if !p.target_dates.is_empty() {
             let dates: Vec<String> = p
                 .target_dates
                 .iter()
-                .map(|d| d.parse::<Date>().map(|d| self.date(d)).unwrap_or_else(|_| d.clone()))
+                .map(|d| {
+                    d.parse::<Date>()
+                        .map(|d| self.date(d))
+                        .unwrap_or_else(|_| d.clone())
+                })
                 .collect();
-            parts.push(format!("{} {}", self.pick("datas", "Daten", "dates"), self.list(&dates, self.or())));
+            parts.push(format!(
+                "{} {}",
+                self.pick("datas", "Daten", "dates"),
+                self.list(&dates, self.or())
+            ));
         }
         if let Some(notes) = &p.notes {
-            parts.push(format!("{}: {notes}", self.pick("observação", "Notiz", "note")));
+            parts.push(format!(
+                "{}: {notes}",
+                self.pick("observação", "Notiz", "note")
+            ));
         }
         let parts = parts.join("; ");
         match (self.0, saved) {
@@ -257,7 +349,14 @@ impl Say {
             let who = member.unwrap_or("");
             let items: Vec<String> = out.slots[..shown]
                 .iter()
-                .map(|s| format!("{}, {} ({})", self.at_text(&s.date, &s.time), speakable(&s.service), self.places(s.remaining)))
+                .map(|s| {
+                    format!(
+                        "{}, {} ({})",
+                        self.at_text(&s.date, &s.time),
+                        speakable(&s.service),
+                        self.places(s.remaining)
+                    )
+                })
                 .collect();
             match self.0 {
                 Language::PtBr => format!("Melhores opções para {who}: {}.", items.join("; ")),
@@ -269,23 +368,41 @@ impl Say {
             let days: Vec<String> = groups
                 .iter()
                 .map(|(date, slots)| {
-                    let times: Vec<String> = slots
+                    let day = date
+                        .parse::<Date>()
+                        .map(|d| self.date(d))
+                        .unwrap_or_else(|_| date.clone());
+                    if one_service {
+                        let times: Vec<String> = slots.iter().map(|s| s.time.clone()).collect();
+                        return format!("{day}: {}", self.and_list(&times));
+                    }
+                    // Service names hold commas ("Avançado2, Lado direito"): separate the
+                    // slots more strongly.
+                    let items: Vec<String> = slots
                         .iter()
-                        .map(|s| if one_service { s.time.clone() } else { format!("{} {}", s.time, speakable(&s.service)) })
+                        .map(|s| format!("{} {}", s.time, speakable(&s.service)))
                         .collect();
-                    let day = date.parse::<Date>().map(|d| self.date(d)).unwrap_or_else(|_| date.clone());
-                    format!("{day}: {}", self.and_list(&times))
+                    format!("{day}: {}", items.join("; "))
                 })
                 .collect();
             let head = match (self.0, one_service) {
-                (Language::PtBr, true) => format!("Horários livres de {}", speakable(services.first().copied().unwrap_or(""))),
+                (Language::PtBr, true) => format!(
+                    "Horários livres de {}",
+                    speakable(services.first().copied().unwrap_or(""))
+                ),
                 (Language::PtBr, false) => "Horários livres".to_string(),
-                (Language::DeDe, true) => format!("Freie Termine für {}", speakable(services.first().copied().unwrap_or(""))),
+                (Language::DeDe, true) => format!(
+                    "Freie Termine für {}",
+                    speakable(services.first().copied().unwrap_or(""))
+                ),
                 (Language::DeDe, false) => "Freie Termine".to_string(),
-                (Language::EnUs, true) => format!("Available times for {}", speakable(services.first().copied().unwrap_or(""))),
+                (Language::EnUs, true) => format!(
+                    "Available times for {}",
+                    speakable(services.first().copied().unwrap_or(""))
+                ),
                 (Language::EnUs, false) => "Available times".to_string(),
             };
-            format!("{head}: {}.", days.join("; "))
+            format!("{head}: {}.", days.join(". "))
         };
         if rest > 0 {
             text.push_str(&self.more(rest));
@@ -332,12 +449,20 @@ impl Say {
             });
         }
         text.push_str(&match (self.0, out.replayed) {
-            (Language::PtBr, false) => format!("Reserva confirmada: {what}. O código da reserva é {code}."),
-            (Language::PtBr, true) => format!("Essa reserva já estava feita: {what}. O código da reserva é {code}."),
+            (Language::PtBr, false) => {
+                format!("Reserva confirmada: {what}. O código da reserva é {code}.")
+            }
+            (Language::PtBr, true) => {
+                format!("Essa reserva já estava feita: {what}. O código da reserva é {code}.")
+            }
             (Language::DeDe, false) => format!("Gebucht: {what}. Der Buchungscode ist {code}."),
-            (Language::DeDe, true) => format!("Dieser Termin war bereits gebucht: {what}. Der Buchungscode ist {code}."),
+            (Language::DeDe, true) => {
+                format!("Dieser Termin war bereits gebucht: {what}. Der Buchungscode ist {code}.")
+            }
             (Language::EnUs, false) => format!("Booked: {what}. The booking code is {code}."),
-            (Language::EnUs, true) => format!("This booking had already been made: {what}. The booking code is {code}."),
+            (Language::EnUs, true) => {
+                format!("This booking had already been made: {what}. The booking code is {code}.")
+            }
         });
         text
     }
@@ -380,7 +505,11 @@ impl Say {
             .iter()
             .map(|b| {
                 let phrase = self.booking_phrase(b, true);
-                if status == "all" { format!("{phrase} ({})", self.status(&b.status)) } else { phrase }
+                if status == "all" {
+                    format!("{phrase} ({})", self.status(&b.status))
+                } else {
+                    phrase
+                }
             })
             .collect();
         let mut text = format!("{head}: {}.", items.join("; "));
@@ -395,7 +524,11 @@ impl Say {
             "confirmed" => self.pick("confirmada", "bestätigt", "confirmed"),
             "cancelled" => self.pick("cancelada", "storniert", "cancelled"),
             "completed" => self.pick("concluída", "abgeschlossen", "completed"),
-            "no_show" => self.pick("marcada como falta", "als nicht erschienen vermerkt", "marked as a no-show"),
+            "no_show" => self.pick(
+                "marcada como falta",
+                "als nicht erschienen vermerkt",
+                "marked as a no-show",
+            ),
             _ => self.pick("inativa", "nicht mehr aktiv", "not active"),
         }
     }
@@ -413,11 +546,17 @@ impl Say {
         let what = self.booking_phrase(b, false);
         let refund = match (self.0, out.refund_applicable) {
             (Language::PtBr, true) => "O cancelamento é gratuito.",
-            (Language::PtBr, false) => "O prazo de cancelamento gratuito já tinha passado, então não há reembolso.",
+            (Language::PtBr, false) => {
+                "O prazo de cancelamento gratuito já tinha passado, então não há reembolso."
+            }
             (Language::DeDe, true) => "Die Stornierung ist kostenlos.",
-            (Language::DeDe, false) => "Die kostenlose Stornierungsfrist war schon vorbei, es gibt keine Erstattung.",
+            (Language::DeDe, false) => {
+                "Die kostenlose Stornierungsfrist war schon vorbei, es gibt keine Erstattung."
+            }
             (Language::EnUs, true) => "The cancellation is free of charge.",
-            (Language::EnUs, false) => "The free cancellation period had passed, so there is no refund.",
+            (Language::EnUs, false) => {
+                "The free cancellation period had passed, so there is no refund."
+            }
         };
         match self.0 {
             Language::PtBr => format!("Reserva {code} cancelada: {what}. {refund}"),
@@ -432,8 +571,12 @@ impl Say {
         let after = self.at_text(&out.after.date, &out.after.time);
         let service = speakable(&out.after.service);
         match self.0 {
-            Language::PtBr => format!("Reserva {code} remarcada de {before} para {after}, {service}."),
-            Language::DeDe => format!("Termin {code} verschoben von {before} auf {after}, {service}."),
+            Language::PtBr => {
+                format!("Reserva {code} remarcada de {before} para {after}, {service}.")
+            }
+            Language::DeDe => {
+                format!("Termin {code} verschoben von {before} auf {after}, {service}.")
+            }
             Language::EnUs => format!("Booking {code} moved from {before} to {after}, {service}."),
         }
     }
@@ -445,7 +588,10 @@ impl Say {
         }
         text.push('.');
         if let Some(phone) = &out.phone {
-            text.push_str(&format!(" {} {phone}.", self.pick("Telefone", "Telefon", "Phone")));
+            text.push_str(&format!(
+                " {} {phone}.",
+                self.pick("Telefone", "Telefon", "Phone")
+            ));
         }
         if let Ok(date) = out.now.date.parse::<Date>() {
             let (time, day) = (&out.now.time, self.date(date));
@@ -456,7 +602,10 @@ impl Say {
             });
         }
         if let Some(branch) = out.branches.first() {
-            let today = branch.opening_hours.iter().find(|d| d.weekday == out.now.weekday);
+            let today = branch
+                .opening_hours
+                .iter()
+                .find(|d| d.weekday == out.now.weekday);
             if let Some(today) = today {
                 text.push(' ');
                 text.push_str(&self.day_hours(&today.start_times, &today.open_ranges));
@@ -511,7 +660,13 @@ impl Say {
                 Language::DeDe => format!("Heute gibt es Termine zwischen {first} und {last} Uhr."),
                 Language::EnUs => format!("Today there are sessions from {first} to {last}."),
             },
-            _ => self.pick("Hoje está fechado.", "Heute ist geschlossen.", "Closed today.").into(),
+            _ => self
+                .pick(
+                    "Hoje está fechado.",
+                    "Heute ist geschlossen.",
+                    "Closed today.",
+                )
+                .into(),
         }
     }
 
@@ -647,11 +802,16 @@ impl Say {
 
     /// "Rafael Silva (12345) ou Lucas Silva (12346)".
     pub fn which_member(self, choices: &[(i64, String)]) -> String {
-        let items: Vec<String> = choices.iter().map(|(id, name)| format!("{name} ({id})")).collect();
+        let items: Vec<String> = choices
+            .iter()
+            .map(|(id, name)| format!("{name} ({id})"))
+            .collect();
         let list = self.list(&items, self.or());
         match self.0 {
             Language::PtBr => format!("Para qual membro é a reserva? Envie member_id: {list}."),
-            Language::DeDe => format!("Für welches Mitglied ist der Termin? Senden Sie member_id: {list}."),
+            Language::DeDe => {
+                format!("Für welches Mitglied ist der Termin? Senden Sie member_id: {list}.")
+            }
             Language::EnUs => format!("Which member is it for? Send member_id: {list}."),
         }
     }
@@ -685,17 +845,29 @@ impl Say {
 
     pub fn too_soon(self, minutes: i64) -> String {
         match self.0 {
-            Language::PtBr => format!("Esse horário é muito em cima da hora: as reservas precisam de pelo menos {minutes} minutos de antecedência."),
-            Language::DeDe => format!("Dieser Termin ist zu kurzfristig: Buchungen brauchen mindestens {minutes} Minuten Vorlauf."),
-            Language::EnUs => format!("That time is too soon: bookings need at least {minutes} minutes' notice."),
+            Language::PtBr => format!(
+                "Esse horário é muito em cima da hora: as reservas precisam de pelo menos {minutes} minutos de antecedência."
+            ),
+            Language::DeDe => format!(
+                "Dieser Termin ist zu kurzfristig: Buchungen brauchen mindestens {minutes} Minuten Vorlauf."
+            ),
+            Language::EnUs => {
+                format!("That time is too soon: bookings need at least {minutes} minutes' notice.")
+            }
         }
     }
 
     pub fn outside_window(self, days: i64) -> String {
         match self.0 {
-            Language::PtBr => format!("Essa data está longe demais: as reservas abrem com no máximo {days} dias de antecedência."),
-            Language::DeDe => format!("Dieses Datum liegt zu weit in der Zukunft: Buchungen sind höchstens {days} Tage im Voraus möglich."),
-            Language::EnUs => format!("That date is too far ahead: bookings open at most {days} days in advance."),
+            Language::PtBr => format!(
+                "Essa data está longe demais: as reservas abrem com no máximo {days} dias de antecedência."
+            ),
+            Language::DeDe => format!(
+                "Dieses Datum liegt zu weit in der Zukunft: Buchungen sind höchstens {days} Tage im Voraus möglich."
+            ),
+            Language::EnUs => {
+                format!("That date is too far ahead: bookings open at most {days} days in advance.")
+            }
         }
     }
 
@@ -704,12 +876,20 @@ impl Say {
             Language::PtBr => format!(
                 "{} já tem {active} {} e o máximo permitido é {limit}. Para reservar outra, cancele ou remarque a reserva existente.",
                 who.unwrap_or("Este membro"),
-                if active == 1 { "reserva ativa" } else { "reservas ativas" },
+                if active == 1 {
+                    "reserva ativa"
+                } else {
+                    "reservas ativas"
+                },
             ),
             Language::DeDe => format!(
                 "{} hat bereits {active} {}, erlaubt sind höchstens {limit}. Für einen neuen Termin muss ein bestehender storniert oder verschoben werden.",
                 who.unwrap_or("Dieses Mitglied"),
-                if active == 1 { "aktiven Termin" } else { "aktive Termine" },
+                if active == 1 {
+                    "aktiven Termin"
+                } else {
+                    "aktive Termine"
+                },
             ),
             Language::EnUs => format!(
                 "{} already has {active} active {}, the most allowed is {limit}. Cancel or reschedule the existing booking to book another.",
@@ -720,7 +900,11 @@ impl Say {
     }
 
     pub fn active_bookings(self, bookings: &[BookingOutput]) -> String {
-        let items: Vec<String> = bookings.iter().take(3).map(|b| self.booking_phrase(b, true)).collect();
+        let items: Vec<String> = bookings
+            .iter()
+            .take(3)
+            .map(|b| self.booking_phrase(b, true))
+            .collect();
         match self.0 {
             Language::PtBr => format!(" Reserva ativa: {}.", items.join("; ")),
             Language::DeDe => format!(" Aktiver Termin: {}.", items.join("; ")),
@@ -732,16 +916,24 @@ impl Say {
         let status = self.status(status);
         match self.0 {
             Language::PtBr => format!("Essa reserva está {status} e não pode mais ser alterada."),
-            Language::DeDe => format!("Dieser Termin ist {status} und kann nicht mehr geändert werden."),
+            Language::DeDe => {
+                format!("Dieser Termin ist {status} und kann nicht mehr geändert werden.")
+            }
             Language::EnUs => format!("This booking is {status} and can no longer be changed."),
         }
     }
 
     pub fn range_too_long(self, max: i64, requested: i64) -> String {
         match self.0 {
-            Language::PtBr => format!("O período pode ter no máximo {max} dias, não {requested}: envie date_from e date_to mais próximos."),
-            Language::DeDe => format!("Der Zeitraum darf höchstens {max} Tage umfassen, nicht {requested}: senden Sie date_from und date_to näher beieinander."),
-            Language::EnUs => format!("A date range may cover at most {max} days, not {requested}: send a date_from and date_to closer together."),
+            Language::PtBr => format!(
+                "O período pode ter no máximo {max} dias, não {requested}: envie date_from e date_to mais próximos."
+            ),
+            Language::DeDe => format!(
+                "Der Zeitraum darf höchstens {max} Tage umfassen, nicht {requested}: senden Sie date_from und date_to näher beieinander."
+            ),
+            Language::EnUs => format!(
+                "A date range may cover at most {max} days, not {requested}: send a date_from and date_to closer together."
+            ),
         }
     }
 
@@ -756,7 +948,9 @@ impl Say {
 
     /// " Horários livres de X: sábado, 21 de novembro às 08:00 ou 18:00 …".
     pub fn alternatives(self, alternatives: &[Alternative]) -> String {
-        let Some(first) = alternatives.first() else { return String::new() };
+        let Some(first) = alternatives.first() else {
+            return String::new();
+        };
         let same_service = alternatives.iter().all(|a| a.service == first.service);
         let shown = &alternatives[..alternatives.len().min(3)];
         let items: Vec<String> = if same_service {
@@ -768,9 +962,24 @@ impl Say {
                     None => days.push((&a.date, vec![a.time.clone()])),
                 }
             }
-            days.iter().map(|(date, times)| self.at_text(date, &self.list(times, self.or()))).collect()
+            // The engine puts the nearest first; read aloud, clock order is easier to follow.
+            for (_, times) in &mut days {
+                times.sort();
+            }
+            days.iter()
+                .map(|(date, times)| self.at_text(date, &self.list(times, self.or())))
+                .collect()
         } else {
-            shown.iter().map(|a| format!("{}, {}", self.at_text(&a.date, &a.time), speakable(&a.service))).collect()
+            shown
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{}, {}",
+                        self.at_text(&a.date, &a.time),
+                        speakable(&a.service)
+                    )
+                })
+                .collect()
         };
         let list = items.join("; ");
         let service = speakable(&first.service);
@@ -788,7 +997,9 @@ impl Say {
 /// A name as it should be read aloud: "Intermediario2 · Lado esquerdo" becomes
 /// "Intermediario2, Lado esquerdo", "Lado_esquerdo" becomes "Lado esquerdo".
 pub fn speakable(name: &str) -> String {
-    name.replace(" · ", ", ").replace('·', ",").replace('_', " ")
+    name.replace(" · ", ", ")
+        .replace('·', ",")
+        .replace('_', " ")
 }
 
 fn speak_all(items: &[String]) -> Vec<String> {
@@ -815,15 +1026,30 @@ mod tests {
     #[test]
     fn dates_are_spoken_in_each_language() {
         let d = date(2026, 11, 21);
-        assert_eq!(Say(Language::PtBr).at(d, "08:00"), "sábado, 21 de novembro às 08:00");
-        assert_eq!(Say(Language::DeDe).at(d, "08:00"), "Samstag, 21. November um 08:00 Uhr");
-        assert_eq!(Say(Language::EnUs).at(d, "08:00"), "Saturday, November 21 at 08:00");
-        assert_eq!(Say(Language::PtBr).date(date(2026, 12, 1)), "terça-feira, 1º de dezembro");
+        assert_eq!(
+            Say(Language::PtBr).at(d, "08:00"),
+            "sábado, 21 de novembro às 08:00"
+        );
+        assert_eq!(
+            Say(Language::DeDe).at(d, "08:00"),
+            "Samstag, 21. November um 08:00 Uhr"
+        );
+        assert_eq!(
+            Say(Language::EnUs).at(d, "08:00"),
+            "Saturday, November 21 at 08:00"
+        );
+        assert_eq!(
+            Say(Language::PtBr).date(date(2026, 12, 1)),
+            "terça-feira, 1º de dezembro"
+        );
     }
 
     #[test]
     fn names_read_aloud_without_symbols() {
-        assert_eq!(speakable("Intermediario2 · Lado esquerdo"), "Intermediario2, Lado esquerdo");
+        assert_eq!(
+            speakable("Intermediario2 · Lado esquerdo"),
+            "Intermediario2, Lado esquerdo"
+        );
         assert_eq!(speakable("Lado_esquerdo"), "Lado esquerdo");
     }
 }

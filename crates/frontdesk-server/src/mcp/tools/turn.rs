@@ -42,7 +42,11 @@ pub(crate) enum Problem {
     /// An argument was missing or unusable.
     Arg(ArgProblem),
     /// The engine refused, with the member concerned when known (to say whose quota is full).
-    Engine { error: EngineError, member: Option<Member> },
+    /// Boxed: results travel by value through every `?`.
+    Engine {
+        error: Box<EngineError>,
+        member: Option<Box<Member>>,
+    },
 }
 
 impl From<ArgProblem> for Problem {
@@ -53,7 +57,10 @@ impl From<ArgProblem> for Problem {
 
 impl From<EngineError> for Problem {
     fn from(error: EngineError) -> Self {
-        Problem::Engine { error, member: None }
+        Problem::Engine {
+            error: Box::new(error),
+            member: None,
+        }
     }
 }
 
@@ -76,11 +83,18 @@ impl Turn {
                 None
             }
         };
-        Turn { engine: engine.clone(), caller, company }
+        Turn {
+            engine: engine.clone(),
+            caller,
+            company,
+        }
     }
 
     pub fn language(&self) -> Language {
-        self.company.as_ref().map(|c| c.language).unwrap_or_default()
+        self.company
+            .as_ref()
+            .map(|c| c.language)
+            .unwrap_or_default()
     }
 
     pub fn say(&self) -> Say {
@@ -129,7 +143,7 @@ impl Turn {
                 };
                 return (text, out);
             }
-            Problem::Engine { error, member } => (error, member),
+            Problem::Engine { error, member } => (*error, member.map(|m| *m)),
         };
 
         let mut out = ErrorOutput {
@@ -137,11 +151,19 @@ impl Turn {
             rule: None,
             field: None,
             message: error.to_string(),
-            alternatives: error.alternatives().iter().map(AlternativeOutput::from).collect(),
+            alternatives: error
+                .alternatives()
+                .iter()
+                .map(AlternativeOutput::from)
+                .collect(),
             member_ids: Vec::new(),
             active_bookings: Vec::new(),
         };
-        let policy = self.company.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
+        let policy = self
+            .company
+            .as_ref()
+            .map(|c| c.policy.clone())
+            .unwrap_or_default();
         let mut text = match &error {
             EngineError::NotFound { what } => say.not_found(what),
             EngineError::InvalidInput { field, message } => {
@@ -163,18 +185,32 @@ impl Turn {
                     .collect();
                 say.which_member(&choices)
             }
-            EngineError::NoSuchSlot { service, date, time, .. } => {
+            EngineError::NoSuchSlot {
+                service,
+                date,
+                time,
+                ..
+            } => {
                 out.rule = Some("schedule");
                 say.no_such_slot(service, date, time)
             }
-            EngineError::SlotFull { service, date, time, .. } => {
+            EngineError::SlotFull {
+                service,
+                date,
+                time,
+                ..
+            } => {
                 out.rule = Some("full");
                 say.slot_full(service, date, time)
             }
             EngineError::TooSoon { message, .. } => {
                 out.rule = Some("notice");
                 // The engine words both cases; only "passed" tells them apart.
-                if message.contains("passed") { say.in_the_past() } else { say.too_soon(policy.min_notice_minutes) }
+                if message.contains("passed") {
+                    say.in_the_past()
+                } else {
+                    say.too_soon(policy.min_notice_minutes)
+                }
             }
             EngineError::OutsideBookingWindow { .. } => {
                 out.rule = Some("window");
@@ -182,10 +218,18 @@ impl Turn {
             }
             EngineError::QuotaReached { active, limit } => {
                 out.rule = Some("quota");
-                let mut text = say.quota_reached(member.as_ref().map(|m| m.name.as_str()), *active, *limit);
+                let mut text =
+                    say.quota_reached(member.as_ref().map(|m| m.name.as_str()), *active, *limit);
                 if let Some(m) = &member {
-                    let held = self.engine.bookings(&self.caller, Some(m.id), BookingScope::Upcoming).await;
-                    out.active_bookings = held.unwrap_or_default().iter().map(BookingOutput::from).collect();
+                    let held = self
+                        .engine
+                        .bookings(&self.caller, Some(m.id), BookingScope::Upcoming)
+                        .await;
+                    out.active_bookings = held
+                        .unwrap_or_default()
+                        .iter()
+                        .map(BookingOutput::from)
+                        .collect();
                     if !out.active_bookings.is_empty() {
                         text.push_str(&say.active_bookings(&out.active_bookings));
                     }
@@ -205,5 +249,56 @@ impl Turn {
         };
         text.push_str(&say.alternatives(error.alternatives()));
         (text, out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use frontdesk_store_sqlite::SqliteStore;
+    use std::sync::Arc;
+
+    fn text(result: &CallToolResult) -> &str {
+        result
+            .content
+            .first()
+            .and_then(|c| c.as_text())
+            .map(|t| t.text.as_str())
+            .unwrap_or("")
+    }
+
+    /// Store faults never leak their detail: the agent hears "try again" and a stable code.
+    #[tokio::test]
+    async fn faults_become_a_generic_try_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("fd.db").display());
+        let engine = Engine::new(Arc::new(SqliteStore::connect(&url).await.expect("store")));
+        let beyond = engine.load_demo().await.expect("demo")[0].company.clone();
+        let turn = Turn {
+            caller: Caller::anonymous(beyond.id, None),
+            company: Some(beyond),
+            engine,
+        };
+        for (fault, code) in [
+            (
+                EngineError::Unavailable("connection refused to db-7".into()),
+                "TEMPORARILY_UNAVAILABLE",
+            ),
+            (
+                EngineError::Internal("no such table: bookings".into()),
+                "INTERNAL_ERROR",
+            ),
+        ] {
+            let result = turn.finish(Err(fault.into())).await;
+            assert_eq!(result.is_error, Some(true));
+            let data = result.structured_content.clone().expect("structured");
+            assert_eq!(data["code"], serde_json::json!(code));
+            assert_eq!(
+                text(&result),
+                "O sistema de reservas está temporariamente indisponível. Tente novamente em instantes."
+            );
+            let all = format!("{data}{}", text(&result));
+            assert!(!all.contains("db-7") && !all.contains("bookings"), "{all}");
+        }
     }
 }
