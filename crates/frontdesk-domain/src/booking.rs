@@ -81,10 +81,18 @@ mod tests {
 
     #[test]
     fn text_forms_round_trip() {
-        for s in [BookingStatus::Confirmed, BookingStatus::Cancelled, BookingStatus::Completed, BookingStatus::NoShow] {
+        for s in [
+            BookingStatus::Confirmed,
+            BookingStatus::Cancelled,
+            BookingStatus::Completed,
+            BookingStatus::NoShow,
+        ] {
             assert_eq!(s.as_str().parse::<BookingStatus>().ok(), Some(s));
         }
         assert!("deleted".parse::<BookingStatus>().is_err());
-        assert_eq!("gateway".parse::<ApiKeyKind>().ok(), Some(ApiKeyKind::Gateway));
+        assert_eq!(
+            "gateway".parse::<ApiKeyKind>().ok(),
+            Some(ApiKeyKind::Gateway)
+        );
     }
 }

@@ -27,16 +27,21 @@ pub fn parse_date(input: &str, today: Date) -> Result<Date, DateParseError> {
     let offset = match word.as_str() {
         "today" | "hoje" | "heute" => Some(0),
         "tomorrow" | "amanha" | "morgen" => Some(1),
-        "day after tomorrow" | "the day after tomorrow" | "depois de amanha" | "ubermorgen"
+        "day after tomorrow"
+        | "the day after tomorrow"
+        | "depois de amanha"
+        | "ubermorgen"
         | "uebermorgen" => Some(2),
         _ => None,
     };
     if let Some(days) = offset {
-        return today.checked_add(jiff::Span::new().days(days)).map_err(|_| err());
+        return today
+            .checked_add(jiff::Span::new().days(days))
+            .map_err(|_| err());
     }
     let weekday = weekday_from_word(&word).ok_or_else(err)?;
-    let ahead = (weekday.to_monday_zero_offset() - today.weekday().to_monday_zero_offset())
-        .rem_euclid(7);
+    let ahead =
+        (weekday.to_monday_zero_offset() - today.weekday().to_monday_zero_offset()).rem_euclid(7);
     today
         .checked_add(jiff::Span::new().days(i64::from(ahead)))
         .map_err(|_| err())
@@ -63,18 +68,17 @@ pub fn parse_time(input: &str) -> Result<Time, DateParseError> {
 /// Weekday from its name in English, Portuguese or German (full or short).
 pub fn weekday_from_word(word: &str) -> Option<Weekday> {
     let w = fold(word);
-    let w = w.strip_suffix("-feira").or_else(|| w.strip_suffix(" feira")).unwrap_or(&w);
+    let w = w
+        .strip_suffix("-feira")
+        .or_else(|| w.strip_suffix(" feira"))
+        .unwrap_or(&w);
     Some(match w {
         "monday" | "mon" | "segunda" | "seg" | "montag" | "mo" => Weekday::Monday,
         "tuesday" | "tue" | "tues" | "terca" | "ter" | "dienstag" | "di" => Weekday::Tuesday,
         "wednesday" | "wed" | "quarta" | "qua" | "mittwoch" | "mi" => Weekday::Wednesday,
-        "thursday" | "thu" | "thurs" | "quinta" | "qui" | "donnerstag" | "do" => {
-            Weekday::Thursday
-        }
+        "thursday" | "thu" | "thurs" | "quinta" | "qui" | "donnerstag" | "do" => Weekday::Thursday,
         "friday" | "fri" | "sexta" | "sex" | "freitag" | "fr" => Weekday::Friday,
-        "saturday" | "sat" | "sabado" | "sab" | "samstag" | "sonnabend" | "sa" => {
-            Weekday::Saturday
-        }
+        "saturday" | "sat" | "sabado" | "sab" | "samstag" | "sonnabend" | "sa" => Weekday::Saturday,
         "sunday" | "sun" | "domingo" | "dom" | "sonntag" | "so" => Weekday::Sunday,
         _ => return None,
     })
@@ -151,7 +155,14 @@ mod tests {
 
     #[test]
     fn bad_dates_are_refused() {
-        for w in ["", "yesterday-ish", "2026-02-30", "32/01/2026", "🦀", "9999999-01-01"] {
+        for w in [
+            "",
+            "yesterday-ish",
+            "2026-02-30",
+            "32/01/2026",
+            "🦀",
+            "9999999-01-01",
+        ] {
             assert!(parse_date(w, TODAY).is_err(), "{w:?}");
         }
     }

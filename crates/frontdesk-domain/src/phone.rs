@@ -50,8 +50,7 @@ impl PhoneNumber {
         }
         for (candidate, international) in candidates {
             if let Ok(number) = phonenumber::parse(Some(region), &candidate)
-                && (phonenumber::is_valid(&number)
-                    || international && has_possible_length(&number))
+                && (phonenumber::is_valid(&number) || international && has_possible_length(&number))
             {
                 return Ok(PhoneNumber(number.format().mode(Mode::E164).to_string()));
             }
@@ -145,7 +144,16 @@ mod tests {
 
     #[test]
     fn garbage_is_refused_without_panicking() {
-        for input in ["", "   ", "abc", "+", "++++", "0", "+999999999999999999999", "💥"] {
+        for input in [
+            "",
+            "   ",
+            "abc",
+            "+",
+            "++++",
+            "0",
+            "+999999999999999999999",
+            "💥",
+        ] {
             assert!(PhoneNumber::parse(input, "BR").is_err(), "{input:?}");
         }
         assert!(matches!(

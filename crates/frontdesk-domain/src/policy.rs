@@ -33,10 +33,18 @@ impl Default for BookingPolicy {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyViolation {
-    #[error("this slot starts too soon: bookings need at least {min_notice_minutes} minutes notice")]
-    TooSoon { min_notice_minutes: i64, earliest: Timestamp },
+    #[error(
+        "this slot starts too soon: bookings need at least {min_notice_minutes} minutes notice"
+    )]
+    TooSoon {
+        min_notice_minutes: i64,
+        earliest: Timestamp,
+    },
     #[error("this slot is too far ahead: bookings open {booking_window_days} days in advance")]
-    TooFarAhead { booking_window_days: i64, latest: Timestamp },
+    TooFarAhead {
+        booking_window_days: i64,
+        latest: Timestamp,
+    },
     #[error("this slot has already started")]
     InThePast,
 }
@@ -50,8 +58,10 @@ impl BookingPolicy {
 
     /// The last instant a booking may start at, seen from `now`.
     pub fn latest_start(&self, now: Timestamp) -> Timestamp {
-        now.saturating_add(SignedDuration::from_hours(self.booking_window_days.max(0) * 24))
-            .unwrap_or(now)
+        now.saturating_add(SignedDuration::from_hours(
+            self.booking_window_days.max(0) * 24,
+        ))
+        .unwrap_or(now)
     }
 
     /// Whether a slot starting at `start` may be offered and booked at `now`.
@@ -79,7 +89,9 @@ impl BookingPolicy {
     /// Whether cancelling a booking that starts at `start` is free at `now`.
     pub fn cancellation_is_free(&self, start: Timestamp, now: Timestamp) -> bool {
         let deadline = start
-            .saturating_sub(SignedDuration::from_hours(self.free_cancellation_hours.max(0)))
+            .saturating_sub(SignedDuration::from_hours(
+                self.free_cancellation_hours.max(0),
+            ))
             .unwrap_or(start);
         now <= deadline
     }
@@ -95,18 +107,34 @@ mod tests {
 
     #[test]
     fn notice_and_window_bound_what_can_be_booked() {
-        let p = BookingPolicy { min_notice_minutes: 20, booking_window_days: 7, ..Default::default() };
+        let p = BookingPolicy {
+            min_notice_minutes: 20,
+            booking_window_days: 7,
+            ..Default::default()
+        };
         let now = at("2026-11-21T10:00:00Z");
-        assert!(matches!(p.check_start(at("2026-11-21T10:10:00Z"), now), Err(PolicyViolation::TooSoon { .. })));
+        assert!(matches!(
+            p.check_start(at("2026-11-21T10:10:00Z"), now),
+            Err(PolicyViolation::TooSoon { .. })
+        ));
         assert_eq!(p.check_start(at("2026-11-21T10:20:00Z"), now), Ok(()));
         assert_eq!(p.check_start(at("2026-11-28T10:00:00Z"), now), Ok(()));
-        assert!(matches!(p.check_start(at("2026-11-28T10:01:00Z"), now), Err(PolicyViolation::TooFarAhead { .. })));
-        assert_eq!(p.check_start(at("2026-11-21T09:00:00Z"), now), Err(PolicyViolation::InThePast));
+        assert!(matches!(
+            p.check_start(at("2026-11-28T10:01:00Z"), now),
+            Err(PolicyViolation::TooFarAhead { .. })
+        ));
+        assert_eq!(
+            p.check_start(at("2026-11-21T09:00:00Z"), now),
+            Err(PolicyViolation::InThePast)
+        );
     }
 
     #[test]
     fn cancellation_is_free_until_the_deadline() {
-        let p = BookingPolicy { free_cancellation_hours: 24, ..Default::default() };
+        let p = BookingPolicy {
+            free_cancellation_hours: 24,
+            ..Default::default()
+        };
         let start = at("2026-11-22T10:00:00Z");
         assert!(p.cancellation_is_free(start, at("2026-11-21T10:00:00Z")));
         assert!(!p.cancellation_is_free(start, at("2026-11-21T10:00:01Z")));

@@ -118,6 +118,9 @@ mod tests {
         let best = prefs.score(&slot(&left, time(8, 0, 0, 0)));
         assert!(best > prefs.score(&slot(&right, time(8, 0, 0, 0))));
         assert!(best > prefs.score(&slot(&left, time(18, 0, 0, 0))));
-        assert_eq!(MemberPreferences::default().score(&slot(&left, time(8, 0, 0, 0))), 0);
+        assert_eq!(
+            MemberPreferences::default().score(&slot(&left, time(8, 0, 0, 0))),
+            0
+        );
     }
 }

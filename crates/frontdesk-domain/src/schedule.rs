@@ -17,7 +17,9 @@ use std::str::FromStr;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScheduleError {
-    #[error("{0:?} is not a day: use mon..sun, a range such as mon-fri, daily, weekdays or weekend")]
+    #[error(
+        "{0:?} is not a day: use mon..sun, a range such as mon-fri, daily, weekdays or weekend"
+    )]
     Day(String),
     #[error("{0:?} is not a time: use HH:MM")]
     Time(String),
@@ -179,7 +181,9 @@ impl<'de> Deserialize<'de> for DayKey {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Schedule {
     /// Fixed start times per weekday.
-    FixedTimes { times: BTreeMap<DayKey, Vec<ClockTime>> },
+    FixedTimes {
+        times: BTreeMap<DayKey, Vec<ClockTime>>,
+    },
     /// Open hours per weekday, cut into slots every `interval_minutes`, skipping breaks.
     OpenHours {
         hours: BTreeMap<DayKey, Vec<TimeRange>>,
@@ -209,7 +213,9 @@ pub struct DateException {
 
 impl Schedule {
     pub fn validate(&self) -> Result<(), ScheduleError> {
-        if let Schedule::OpenHours { interval_minutes, .. } = self
+        if let Schedule::OpenHours {
+            interval_minutes, ..
+        } = self
             && !(5..=1440).contains(interval_minutes)
         {
             return Err(ScheduleError::Interval(*interval_minutes));
@@ -229,10 +235,8 @@ impl Schedule {
         if todays.iter().any(|e| e.closed) {
             return Vec::new();
         }
-        let special_hours: Option<Vec<TimeRange>> =
-            todays.iter().find_map(|e| e.hours.clone());
-        let special_times: Option<Vec<ClockTime>> =
-            todays.iter().find_map(|e| e.times.clone());
+        let special_hours: Option<Vec<TimeRange>> = todays.iter().find_map(|e| e.hours.clone());
+        let special_times: Option<Vec<ClockTime>> = todays.iter().find_map(|e| e.times.clone());
         let weekday = date.weekday();
         let duration = jiff::SignedDuration::from_mins(i64::from(duration_minutes.max(1)));
 
@@ -250,15 +254,18 @@ impl Schedule {
                     Some(ranges) => listed
                         .into_iter()
                         .filter(|t| {
-                            end_of(*t, duration).is_some_and(|end| {
-                                ranges.iter().any(|r| r.contains_span(*t, end))
-                            })
+                            end_of(*t, duration)
+                                .is_some_and(|end| ranges.iter().any(|r| r.contains_span(*t, end)))
                         })
                         .collect(),
                     None => listed,
                 }
             }
-            Schedule::OpenHours { hours, interval_minutes, breaks } => {
+            Schedule::OpenHours {
+                hours,
+                interval_minutes,
+                breaks,
+            } => {
                 let ranges: Vec<TimeRange> = special_hours.unwrap_or_else(|| {
                     hours
                         .iter()
@@ -308,8 +315,13 @@ pub fn zoned_starts(date: Date, times: &[Time], tz: &TimeZone) -> Vec<Zoned> {
         if matches!(ambiguous.offset(), AmbiguousOffset::Gap { .. }) {
             continue;
         }
-        let Ok(zoned) = ambiguous.earlier() else { continue };
-        if out.last().is_some_and(|prev| prev.timestamp() >= zoned.timestamp()) {
+        let Ok(zoned) = ambiguous.earlier() else {
+            continue;
+        };
+        if out
+            .last()
+            .is_some_and(|prev| prev.timestamp() >= zoned.timestamp())
+        {
             continue;
         }
         out.push(zoned);
@@ -347,7 +359,10 @@ mod tests {
             "times": {"daily": ["08:00", "12:00"], "sat,sun": ["18:00"]}
         }));
         // 2026-11-20 is a Friday, 2026-11-21 a Saturday.
-        assert_eq!(s.start_times_on(date(2026, 11, 20), 60, &[]), vec![time(8, 0, 0, 0), time(12, 0, 0, 0)]);
+        assert_eq!(
+            s.start_times_on(date(2026, 11, 20), 60, &[]),
+            vec![time(8, 0, 0, 0), time(12, 0, 0, 0)]
+        );
         assert_eq!(
             s.start_times_on(date(2026, 11, 21), 60, &[]),
             vec![time(8, 0, 0, 0), time(12, 0, 0, 0), time(18, 0, 0, 0)]
@@ -367,7 +382,11 @@ mod tests {
         assert!(!long.contains(&time(11, 30, 0, 0)));
         assert_eq!(long.last(), Some(&time(17, 0, 0, 0)));
         // Weekend closed.
-        assert!(practice().start_times_on(date(2026, 11, 21), 30, &[]).is_empty());
+        assert!(
+            practice()
+                .start_times_on(date(2026, 11, 21), 30, &[])
+                .is_empty()
+        );
     }
 
     #[test]
@@ -379,8 +398,16 @@ mod tests {
             times: None,
             note: Some("Christmas Eve".into()),
         };
-        assert!(practice().start_times_on(date(2026, 12, 24), 30, std::slice::from_ref(&closed)).is_empty());
-        assert!(!practice().start_times_on(date(2026, 12, 23), 30, &[closed]).is_empty());
+        assert!(
+            practice()
+                .start_times_on(date(2026, 12, 24), 30, std::slice::from_ref(&closed))
+                .is_empty()
+        );
+        assert!(
+            !practice()
+                .start_times_on(date(2026, 12, 23), 30, &[closed])
+                .is_empty()
+        );
 
         let short_day = DateException {
             date: date(2026, 12, 23),
@@ -389,7 +416,12 @@ mod tests {
             times: None,
             note: None,
         };
-        assert_eq!(practice().start_times_on(date(2026, 12, 23), 30, &[short_day]).len(), 4);
+        assert_eq!(
+            practice()
+                .start_times_on(date(2026, 12, 23), 30, &[short_day])
+                .len(),
+            4
+        );
     }
 
     #[test]
@@ -417,7 +449,11 @@ mod tests {
         let locals: Vec<String> = zoned.iter().map(|z| z.time().to_string()).collect();
         assert_eq!(locals, ["01:00:00", "01:30:00", "03:00:00", "03:30:00"]);
         // Instants strictly increase: no slot twice.
-        assert!(zoned.windows(2).all(|w| w[0].timestamp() < w[1].timestamp()));
+        assert!(
+            zoned
+                .windows(2)
+                .all(|w| w[0].timestamp() < w[1].timestamp())
+        );
     }
 
     #[test]
@@ -429,10 +465,19 @@ mod tests {
         let day = date(2026, 10, 25);
         let zoned = zoned_starts(day, &night.start_times_on(day, 30, &[]), &tz);
         let locals: Vec<String> = zoned.iter().map(|z| z.time().to_string()).collect();
-        assert_eq!(locals, ["01:00:00", "01:30:00", "02:00:00", "02:30:00", "03:00:00", "03:30:00"]);
+        assert_eq!(
+            locals,
+            [
+                "01:00:00", "01:30:00", "02:00:00", "02:30:00", "03:00:00", "03:30:00"
+            ]
+        );
         // 02:00 is the first (summer-time, +02:00) occurrence.
         assert_eq!(zoned[2].offset().seconds(), 7200);
-        assert!(zoned.windows(2).all(|w| w[0].timestamp() < w[1].timestamp()));
+        assert!(
+            zoned
+                .windows(2)
+                .all(|w| w[0].timestamp() < w[1].timestamp())
+        );
     }
 
     #[test]

@@ -49,13 +49,19 @@ mod tests {
     fn codes_have_the_speakable_shape() {
         for _ in 0..200 {
             let code = new_voucher_code();
-            assert_eq!(normalize_voucher_code(&code).as_deref(), Some(code.as_str()));
+            assert_eq!(
+                normalize_voucher_code(&code).as_deref(),
+                Some(code.as_str())
+            );
         }
     }
 
     #[test]
     fn spoken_forms_normalise() {
-        assert_eq!(normalize_voucher_code("krm 482").as_deref(), Some("KRM-482"));
+        assert_eq!(
+            normalize_voucher_code("krm 482").as_deref(),
+            Some("KRM-482")
+        );
         assert_eq!(normalize_voucher_code("KRM482").as_deref(), Some("KRM-482"));
         assert_eq!(normalize_voucher_code("KR-482"), None);
         assert_eq!(normalize_voucher_code("123-KRM"), None);

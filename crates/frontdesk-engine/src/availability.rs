@@ -1,11 +1,11 @@
 //! What is free: the slots of a company's services over a date range, with the places left in
 //! each, after the schedule, its exceptions, the booking policy and the confirmed bookings.
 
+use crate::Engine;
 use crate::caller::Caller;
 use crate::catalog::Catalog;
 use crate::error::{Alternative, EngineError, EngineResult, NotFoundAs};
 use crate::text::same;
-use crate::Engine;
 use frontdesk_domain::preferences::SlotFacts;
 use frontdesk_domain::schedule::zoned_starts;
 use frontdesk_domain::{BranchId, MemberId, MemberPreferences, ServiceId, StaffId};
@@ -116,10 +116,16 @@ impl Engine {
     ) -> EngineResult<Availability> {
         let days = (query.to - query.from).get_days() as i64 + 1;
         if query.to < query.from {
-            return Err(EngineError::invalid("date", "the end date is before the start date"));
+            return Err(EngineError::invalid(
+                "date",
+                "the end date is before the start date",
+            ));
         }
         if days > MAX_RANGE_DAYS {
-            return Err(EngineError::RangeTooLong { max: MAX_RANGE_DAYS, requested: days });
+            return Err(EngineError::RangeTooLong {
+                max: MAX_RANGE_DAYS,
+                requested: days,
+            });
         }
         let catalog = Catalog::load(&self.store, caller.company_id).await?;
         let services = filter_services(&catalog, query)?;
@@ -128,10 +134,14 @@ impl Engine {
             None => None,
         };
         let now = self.now();
-        let mut slots = self.slots(&catalog, &services, query.from, query.to, now).await?;
+        let mut slots = self
+            .slots(&catalog, &services, query.from, query.to, now)
+            .await?;
         let mut next_available = None;
         if !slots.iter().any(|s| s.remaining > 0) {
-            next_available = self.next_free_slot(&catalog, &services, query.to, now).await?;
+            next_available = self
+                .next_free_slot(&catalog, &services, query.to, now)
+                .await?;
         }
         if !query.include_full {
             slots.retain(|s| s.remaining > 0);
@@ -156,7 +166,14 @@ impl Engine {
             .iana_name()
             .unwrap_or("UTC")
             .to_string();
-        Ok(Availability { from: query.from, to: query.to, time_zone, slots, next_available, ranked })
+        Ok(Availability {
+            from: query.from,
+            to: query.to,
+            time_zone,
+            slots,
+            next_available,
+            ranked,
+        })
     }
 
     async fn preferences_for_ranking(
@@ -165,7 +182,11 @@ impl Engine {
         member_id: MemberId,
     ) -> EngineResult<Option<MemberPreferences>> {
         let member = self.member_of(caller, member_id).await?;
-        Ok(self.store.get_member_preferences(member.id).await.optional()?)
+        Ok(self
+            .store
+            .get_member_preferences(member.id)
+            .await
+            .optional()?)
     }
 
     /// Every offered slot of `services` from `from` to `to` (local dates), chronological.
@@ -184,7 +205,10 @@ impl Engine {
             for service in services {
                 let tz = catalog.tz(service.branch_id);
                 let exceptions = catalog.exceptions_for(service);
-                let times = service.schedule.start_times_on(date, service.duration_minutes, &exceptions);
+                let times =
+                    service
+                        .schedule
+                        .start_times_on(date, service.duration_minutes, &exceptions);
                 for zoned in zoned_starts(date, &times, &tz) {
                     let starts_at = zoned.timestamp();
                     if policy.check_start(starts_at, now).is_err() {
@@ -215,7 +239,11 @@ impl Engine {
             };
         }
         self.apply_usage(catalog, services, &mut slots).await?;
-        slots.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.service_name.cmp(&b.service_name)));
+        slots.sort_by(|a, b| {
+            a.starts_at
+                .cmp(&b.starts_at)
+                .then(a.service_name.cmp(&b.service_name))
+        });
         Ok(slots)
     }
 
@@ -233,10 +261,16 @@ impl Engine {
             return Ok(());
         };
         let by_id: HashMap<ServiceId, &Service> = services.iter().map(|s| (s.id, *s)).collect();
-        let group_ids: Vec<ServiceId> =
-            services.iter().filter(|s| s.staff_ids.is_empty()).map(|s| s.id).collect();
+        let group_ids: Vec<ServiceId> = services
+            .iter()
+            .filter(|s| s.staff_ids.is_empty())
+            .map(|s| s.id)
+            .collect();
         let staff_ids: Vec<StaffId> = {
-            let mut ids: Vec<StaffId> = services.iter().flat_map(|s| s.staff_ids.iter().copied()).collect();
+            let mut ids: Vec<StaffId> = services
+                .iter()
+                .flat_map(|s| s.staff_ids.iter().copied())
+                .collect();
             ids.sort_unstable();
             ids.dedup();
             ids
@@ -261,9 +295,14 @@ impl Engine {
             )
             .await?;
         for slot in slots.iter_mut() {
-            let Some(service) = by_id.get(&slot.service_id) else { continue };
+            let Some(service) = by_id.get(&slot.service_id) else {
+                continue;
+            };
             if service.staff_ids.is_empty() {
-                let booked = usage.get(&(slot.service_id, slot.starts_at.as_second())).copied().unwrap_or(0);
+                let booked = usage
+                    .get(&(slot.service_id, slot.starts_at.as_second()))
+                    .copied()
+                    .unwrap_or(0);
                 slot.remaining = (slot.capacity - booked).max(0);
                 continue;
             }
@@ -277,7 +316,10 @@ impl Engine {
                         b.staff_id == **id && b.starts_at < window_end && b.ends_at > window_start
                     })
                 })
-                .map(|id| StaffRef { id: *id, name: catalog.staff_name(*id).unwrap_or("").to_string() })
+                .map(|id| StaffRef {
+                    id: *id,
+                    name: catalog.staff_name(*id).unwrap_or("").to_string(),
+                })
                 .collect();
             slot.capacity = service.staff_ids.len() as i64;
             slot.remaining = slot.staff.len() as i64;
@@ -294,14 +336,18 @@ impl Engine {
         after: Date,
         now: Timestamp,
     ) -> EngineResult<Option<Slot>> {
-        let Some(branch_id) = services.first().map(|s| s.branch_id) else { return Ok(None) };
+        let Some(branch_id) = services.first().map(|s| s.branch_id) else {
+            return Ok(None);
+        };
         let window_end = catalog.today(branch_id, catalog.company.policy.latest_start(now));
         let mut from = match after.tomorrow() {
             Ok(d) => d,
             Err(_) => return Ok(None),
         };
         while from <= window_end {
-            let to = from.saturating_add(jiff::Span::new().days(6)).min(window_end);
+            let to = from
+                .saturating_add(jiff::Span::new().days(6))
+                .min(window_end);
             let slots = self.slots(catalog, services, from, to, now).await?;
             if let Some(slot) = slots.into_iter().find(|s| s.remaining > 0) {
                 return Ok(Some(slot));
@@ -316,7 +362,11 @@ impl Engine {
 }
 
 /// The interval a staff member must be free for: the slot widened by the service's buffers.
-pub(crate) fn staff_window(service: &Service, start: Timestamp, end: Timestamp) -> (Timestamp, Timestamp) {
+pub(crate) fn staff_window(
+    service: &Service,
+    start: Timestamp,
+    end: Timestamp,
+) -> (Timestamp, Timestamp) {
     let before = SignedDuration::from_mins(i64::from(service.buffer_before_minutes.max(0)));
     let after = SignedDuration::from_mins(i64::from(service.buffer_after_minutes.max(0)));
     (
@@ -363,7 +413,9 @@ pub(crate) fn filter_services<'c>(
         .filter(|s| query.branch_id.is_none_or(|b| s.branch_id == b))
         .filter(|s| {
             query.attributes.iter().all(|(key, wanted)| {
-                s.attributes.iter().any(|(k, v)| same(k, key) && same(v, wanted))
+                s.attributes
+                    .iter()
+                    .any(|(k, v)| same(k, key) && same(v, wanted))
             })
         })
         .collect();
@@ -375,16 +427,31 @@ pub(crate) fn filter_services<'c>(
                 let mut values: Vec<&str> = catalog
                     .services
                     .iter()
-                    .filter_map(|s| s.attributes.iter().find(|(k, _)| same(k, key)).map(|(_, v)| v.as_str()))
+                    .filter_map(|s| {
+                        s.attributes
+                            .iter()
+                            .find(|(k, _)| same(k, key))
+                            .map(|(_, v)| v.as_str())
+                    })
                     .collect();
                 values.sort_unstable();
                 values.dedup();
-                format!("{key}: {}", if values.is_empty() { "none".into() } else { values.join(", ") })
+                format!(
+                    "{key}: {}",
+                    if values.is_empty() {
+                        "none".into()
+                    } else {
+                        values.join(", ")
+                    }
+                )
             })
             .collect();
         return Err(EngineError::invalid(
             "attributes",
-            format!("no service matches these filters; known values are {}", known.join("; ")),
+            format!(
+                "no service matches these filters; known values are {}",
+                known.join("; ")
+            ),
         ));
     }
     Ok(selected)
@@ -397,7 +464,11 @@ impl Engine {
         caller: &Caller,
         member_id: MemberId,
     ) -> EngineResult<frontdesk_store::Member> {
-        let member = self.store.get_member(caller.company_id, member_id).await.or_not_found("member")?;
+        let member = self
+            .store
+            .get_member(caller.company_id, member_id)
+            .await
+            .or_not_found("member")?;
         if Some(member.customer_id) != caller.customer_id {
             return Err(EngineError::NotFound { what: "member" });
         }

@@ -5,20 +5,20 @@
 //! staff, quota, idempotency) to the store, which enforces them in the same transaction as
 //! the write.
 
-use crate::availability::{filter_services, staff_window, AvailabilityQuery, Slot};
+use crate::Engine;
+use crate::availability::{AvailabilityQuery, Slot, filter_services, staff_window};
 use crate::caller::Caller;
 use crate::catalog::Catalog;
 use crate::error::{Alternative, EngineError, EngineResult, NotFoundAs};
 use crate::text::same;
-use crate::Engine;
 use frontdesk_domain::schedule::zoned_starts;
 use frontdesk_domain::{
-    normalize_voucher_code, BookingId, BookingSource, BookingStatus, MemberId, PolicyViolation,
-    ServiceId, StaffId,
+    BookingId, BookingSource, BookingStatus, MemberId, PolicyViolation, ServiceId, StaffId,
+    normalize_voucher_code,
 };
 use frontdesk_store::{
-    Booking, BookingLimits, BookingMove, BookingOutcome, BookingQuery, CancelOutcome,
-    Cancellation, Member, NewBooking, Refusal, RescheduleOutcome, Service,
+    Booking, BookingLimits, BookingMove, BookingOutcome, BookingQuery, CancelOutcome, Cancellation,
+    Member, NewBooking, Refusal, RescheduleOutcome, Service,
 };
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
@@ -159,12 +159,15 @@ impl Engine {
             req.time,
         )?;
         let now = self.now();
-        let (starts_at, ends_at) = self.checked_slot(&catalog, service, req.date, req.time, now).await?;
+        let (starts_at, ends_at) = self
+            .checked_slot(&catalog, service, req.date, req.time, now)
+            .await?;
 
         let policy = &catalog.company.policy;
-        let quota = member
-            .as_ref()
-            .and_then(|m| m.max_active_bookings.or(policy.max_active_bookings_per_member));
+        let quota = member.as_ref().and_then(|m| {
+            m.max_active_bookings
+                .or(policy.max_active_bookings_per_member)
+        });
         let new = NewBooking {
             company_id: caller.company_id,
             branch_id: service.branch_id,
@@ -176,7 +179,10 @@ impl Engine {
             ends_at,
             source: req.source,
             // Scoped to the customer, so one caller's key can never return another's booking.
-            idempotency_key: req.idempotency_key.as_deref().map(|k| scoped_key(customer_id, k)),
+            idempotency_key: req
+                .idempotency_key
+                .as_deref()
+                .map(|k| scoped_key(customer_id, k)),
             call_id: req.call_id.clone(),
             notes: req.notes.clone(),
         };
@@ -194,8 +200,14 @@ impl Engine {
             let window = staff_window(service, starts_at, ends_at);
             let mut last = None;
             for staff_id in candidates {
-                let attempt = NewBooking { staff_id: Some(staff_id), ..new.clone() };
-                let limits = BookingLimits { staff_window: Some(window), ..limits.clone() };
+                let attempt = NewBooking {
+                    staff_id: Some(staff_id),
+                    ..new.clone()
+                };
+                let limits = BookingLimits {
+                    staff_window: Some(window),
+                    ..limits.clone()
+                };
                 match self.store.create_booking(attempt, limits).await? {
                     BookingOutcome::Refused(Refusal::StaffBusy { .. }) => {
                         last = Some(BookingOutcome::Refused(Refusal::SlotFull { capacity: 1 }))
@@ -211,15 +223,23 @@ impl Engine {
 
         match outcome {
             BookingOutcome::Created(b) => {
-                tracing::info!(booking_id = b.id, company_id = b.company_id, "booking confirmed");
-                Ok(BookResult { booking: self.view(&catalog, b).await?, replayed: false })
+                tracing::info!(
+                    booking_id = b.id,
+                    company_id = b.company_id,
+                    "booking confirmed"
+                );
+                Ok(BookResult {
+                    booking: self.view(&catalog, b).await?,
+                    replayed: false,
+                })
             }
-            BookingOutcome::Replayed(b) => {
-                Ok(BookResult { booking: self.view(&catalog, b).await?, replayed: true })
-            }
-            BookingOutcome::Refused(refusal) => {
-                Err(self.refusal_error(&catalog, service, req.date, req.time, refusal, now).await)
-            }
+            BookingOutcome::Replayed(b) => Ok(BookResult {
+                booking: self.view(&catalog, b).await?,
+                replayed: true,
+            }),
+            BookingOutcome::Refused(refusal) => Err(self
+                .refusal_error(&catalog, service, req.date, req.time, refusal, now)
+                .await),
         }
     }
 
@@ -240,11 +260,24 @@ impl Engine {
                 already_cancelled: true,
             });
         }
-        let refund_applicable = catalog.company.policy.cancellation_is_free(existing.starts_at, now);
-        let reason = reason.map(|r| r.trim().chars().take(500).collect::<String>()).filter(|r| !r.is_empty());
+        let refund_applicable = catalog
+            .company
+            .policy
+            .cancellation_is_free(existing.starts_at, now);
+        let reason = reason
+            .map(|r| r.trim().chars().take(500).collect::<String>())
+            .filter(|r| !r.is_empty());
         match self
             .store
-            .cancel_booking(caller.company_id, existing.id, Cancellation { reason, refund_applicable, now })
+            .cancel_booking(
+                caller.company_id,
+                existing.id,
+                Cancellation {
+                    reason,
+                    refund_applicable,
+                    now,
+                },
+            )
             .await
             .or_not_found("booking")?
         {
@@ -253,14 +286,16 @@ impl Engine {
                 refund_applicable,
                 already_cancelled: false,
             }),
-            CancelOutcome::NotActive(b) if b.status == BookingStatus::Cancelled => Ok(CancelResult {
-                refund_applicable: b.refund_applicable.unwrap_or(false),
-                booking: self.view(&catalog, b).await?,
-                already_cancelled: true,
-            }),
-            CancelOutcome::NotActive(b) => {
-                Err(EngineError::BookingNotActive { status: b.status.to_string() })
+            CancelOutcome::NotActive(b) if b.status == BookingStatus::Cancelled => {
+                Ok(CancelResult {
+                    refund_applicable: b.refund_applicable.unwrap_or(false),
+                    booking: self.view(&catalog, b).await?,
+                    already_cancelled: true,
+                })
             }
+            CancelOutcome::NotActive(b) => Err(EngineError::BookingNotActive {
+                status: b.status.to_string(),
+            }),
         }
     }
 
@@ -272,14 +307,18 @@ impl Engine {
         let catalog = Catalog::load(&self.store, caller.company_id).await?;
         let existing = self.owned_booking(caller, &req.booking).await?;
         if existing.status != BookingStatus::Confirmed {
-            return Err(EngineError::BookingNotActive { status: existing.status.to_string() });
+            return Err(EngineError::BookingNotActive {
+                status: existing.status.to_string(),
+            });
         }
         let service = match (req.service_id, req.service.as_deref()) {
             (None, None) => catalog.service_by_id(existing.service_id)?,
             (id, name) => pick_service(&catalog, id, name, &BTreeMap::new(), req.date, req.time)?,
         };
         let now = self.now();
-        let (starts_at, ends_at) = self.checked_slot(&catalog, service, req.date, req.time, now).await?;
+        let (starts_at, ends_at) = self
+            .checked_slot(&catalog, service, req.date, req.time, now)
+            .await?;
         let limits = BookingLimits {
             capacity: i64::from(service.capacity),
             staff_window: None,
@@ -294,9 +333,13 @@ impl Engine {
             ends_at,
         };
         let outcome = if service.staff_ids.is_empty() {
-            self.store.reschedule_booking(caller.company_id, existing.id, to, limits).await?
+            self.store
+                .reschedule_booking(caller.company_id, existing.id, to, limits)
+                .await?
         } else {
-            let preferred = req.staff_id.or(existing.staff_id.filter(|id| service.staff_ids.contains(id)));
+            let preferred = req.staff_id.or(existing
+                .staff_id
+                .filter(|id| service.staff_ids.contains(id)));
             let mut candidates = staff_candidates(&catalog, service, req.staff_id)?;
             if let Some(p) = preferred {
                 candidates.sort_by_key(|id| *id != p);
@@ -304,9 +347,18 @@ impl Engine {
             let window = staff_window(service, starts_at, ends_at);
             let mut last = RescheduleOutcome::Refused(Refusal::SlotFull { capacity: 0 });
             for staff_id in candidates {
-                let to = BookingMove { staff_id: Some(staff_id), ..to.clone() };
-                let limits = BookingLimits { staff_window: Some(window), ..limits.clone() };
-                last = self.store.reschedule_booking(caller.company_id, existing.id, to, limits).await?;
+                let to = BookingMove {
+                    staff_id: Some(staff_id),
+                    ..to.clone()
+                };
+                let limits = BookingLimits {
+                    staff_window: Some(window),
+                    ..limits.clone()
+                };
+                last = self
+                    .store
+                    .reschedule_booking(caller.company_id, existing.id, to, limits)
+                    .await?;
                 if !matches!(last, RescheduleOutcome::Refused(Refusal::StaffBusy { .. })) {
                     break;
                 }
@@ -318,12 +370,12 @@ impl Engine {
                 before: self.view(&catalog, before).await?,
                 after: self.view(&catalog, after).await?,
             }),
-            RescheduleOutcome::NotActive(b) => {
-                Err(EngineError::BookingNotActive { status: b.status.to_string() })
-            }
-            RescheduleOutcome::Refused(refusal) => {
-                Err(self.refusal_error(&catalog, service, req.date, req.time, refusal, now).await)
-            }
+            RescheduleOutcome::NotActive(b) => Err(EngineError::BookingNotActive {
+                status: b.status.to_string(),
+            }),
+            RescheduleOutcome::Refused(refusal) => Err(self
+                .refusal_error(&catalog, service, req.date, req.time, refusal, now)
+                .await),
         }
     }
 
@@ -334,10 +386,14 @@ impl Engine {
         member_id: Option<MemberId>,
         scope: BookingScope,
     ) -> EngineResult<Vec<BookingView>> {
-        let Some(customer_id) = caller.customer_id else { return Ok(Vec::new()) };
+        // A member id is checked first: an unknown caller asking about someone's member gets
+        // "not found", not an empty list that would read as "no bookings".
         if let Some(id) = member_id {
             self.member_of(caller, id).await?;
         }
+        let Some(customer_id) = caller.customer_id else {
+            return Ok(Vec::new());
+        };
         let now = self.now();
         let mut query = BookingQuery {
             company_id: caller.company_id,
@@ -352,8 +408,11 @@ impl Engine {
                 query.ends_after = Some(now);
             }
             BookingScope::Past => {
-                query.statuses =
-                    vec![BookingStatus::Confirmed, BookingStatus::Completed, BookingStatus::NoShow];
+                query.statuses = vec![
+                    BookingStatus::Confirmed,
+                    BookingStatus::Completed,
+                    BookingStatus::NoShow,
+                ];
                 query.starts_before = Some(now);
                 query.newest_first = true;
             }
@@ -372,7 +431,11 @@ impl Engine {
     }
 
     /// One of the caller's bookings, by id or voucher code.
-    pub async fn booking(&self, caller: &Caller, booking: &BookingRef) -> EngineResult<BookingView> {
+    pub async fn booking(
+        &self,
+        caller: &Caller,
+        booking: &BookingRef,
+    ) -> EngineResult<BookingView> {
         let catalog = Catalog::load(&self.store, caller.company_id).await?;
         let b = self.owned_booking(caller, booking).await?;
         self.view(&catalog, b).await
@@ -384,9 +447,14 @@ impl Engine {
             BookingRef::Id(id) => self.store.get_booking(caller.company_id, *id).await,
             BookingRef::Voucher(code) => {
                 let code = normalize_voucher_code(code).ok_or_else(|| {
-                    EngineError::invalid("voucher_code", "a voucher code has three letters and three digits, like KRM-482")
+                    EngineError::invalid(
+                        "voucher_code",
+                        "a voucher code has three letters and three digits, like KRM-482",
+                    )
                 })?;
-                self.store.get_booking_by_voucher(caller.company_id, &code).await
+                self.store
+                    .get_booking_by_voucher(caller.company_id, &code)
+                    .await
             }
         }
         .or_not_found("booking")?;
@@ -407,12 +475,24 @@ impl Engine {
         if let Some(id) = member_id {
             return self.member_of(caller, id).await.map(Some);
         }
-        let members = self.store.list_members(caller.company_id, customer_id).await?;
+        let members = self
+            .store
+            .list_members(caller.company_id, customer_id)
+            .await?;
         let listing = || {
-            members.iter().map(|m| format!("{} ({})", m.name, m.id)).collect::<Vec<_>>().join(", ")
+            members
+                .iter()
+                .map(|m| format!("{} ({})", m.name, m.id))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         if let Some(name) = member_name.map(str::trim).filter(|n| !n.is_empty()) {
-            let first_word = |m: &Member| m.name.split_whitespace().next().is_some_and(|w| same(w, name));
+            let first_word = |m: &Member| {
+                m.name
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| same(w, name))
+            };
             let matches: Vec<&Member> = match members.iter().find(|m| same(&m.name, name)) {
                 Some(exact) => vec![exact],
                 None => members.iter().filter(|m| first_word(m)).collect(),
@@ -421,10 +501,16 @@ impl Engine {
                 [one] => Ok(Some((*one).clone())),
                 [] => Err(EngineError::invalid(
                     "member_name",
-                    format!("no member called {name:?}; the caller's members are: {}", listing()),
+                    format!(
+                        "no member called {name:?}; the caller's members are: {}",
+                        listing()
+                    ),
                 )),
                 _ => Err(EngineError::AmbiguousMember {
-                    message: format!("several members are called {name:?}: send member_id, one of {}", listing()),
+                    message: format!(
+                        "several members are called {name:?}: send member_id, one of {}",
+                        listing()
+                    ),
                     member_ids: matches.iter().map(|m| m.id).collect(),
                 }),
             };
@@ -433,7 +519,10 @@ impl Engine {
             [] => Ok(None),
             [only] => Ok(Some(only.clone())),
             many => Err(EngineError::AmbiguousMember {
-                message: format!("who is the booking for? send member_id, one of {}", listing()),
+                message: format!(
+                    "who is the booking for? send member_id, one of {}",
+                    listing()
+                ),
                 member_ids: many.iter().map(|m| m.id).collect(),
             }),
         }
@@ -450,8 +539,16 @@ impl Engine {
         now: Timestamp,
     ) -> EngineResult<(Timestamp, Timestamp)> {
         let tz = catalog.tz(service.branch_id);
-        let starts = service.schedule.start_times_on(date, service.duration_minutes, &catalog.exceptions_for(service));
-        let zoned = if starts.contains(&time) { zoned_starts(date, &[time], &tz) } else { Vec::new() };
+        let starts = service.schedule.start_times_on(
+            date,
+            service.duration_minutes,
+            &catalog.exceptions_for(service),
+        );
+        let zoned = if starts.contains(&time) {
+            zoned_starts(date, &[time], &tz)
+        } else {
+            Vec::new()
+        };
         let Some(start) = zoned.first().map(|z| z.timestamp()) else {
             return Err(EngineError::NoSuchSlot {
                 service: service.name.clone(),
@@ -466,7 +563,9 @@ impl Engine {
                     message: format!("{} {} has already started or passed", date, hh_mm(time)),
                     alternatives: self.alternatives(catalog, service, date, time, now).await,
                 },
-                PolicyViolation::TooSoon { min_notice_minutes, .. } => EngineError::TooSoon {
+                PolicyViolation::TooSoon {
+                    min_notice_minutes, ..
+                } => EngineError::TooSoon {
                     message: format!(
                         "{} {} starts too soon: bookings need at least {min_notice_minutes} minutes notice",
                         date,
@@ -474,18 +573,21 @@ impl Engine {
                     ),
                     alternatives: self.alternatives(catalog, service, date, time, now).await,
                 },
-                PolicyViolation::TooFarAhead { booking_window_days, latest } => {
-                    EngineError::OutsideBookingWindow {
-                        message: format!(
-                            "{date} is too far ahead: bookings open {booking_window_days} days in advance, until {}",
-                            latest.to_zoned(tz.clone()).date()
-                        ),
-                    }
-                }
+                PolicyViolation::TooFarAhead {
+                    booking_window_days,
+                    latest,
+                } => EngineError::OutsideBookingWindow {
+                    message: format!(
+                        "{date} is too far ahead: bookings open {booking_window_days} days in advance, until {}",
+                        latest.to_zoned(tz.clone()).date()
+                    ),
+                },
             });
         }
         let end = start
-            .saturating_add(SignedDuration::from_mins(i64::from(service.duration_minutes)))
+            .saturating_add(SignedDuration::from_mins(i64::from(
+                service.duration_minutes,
+            )))
             .unwrap_or(start);
         Ok((start, end))
     }
@@ -527,7 +629,17 @@ impl Engine {
         };
         let mut free: Vec<&Slot> = slots.iter().filter(|s| s.remaining > 0).collect();
         let minutes = |t: Time| i64::from(t.hour()) * 60 + i64::from(t.minute());
-        free.sort_by_key(|s| (s.date != date, if s.date == date { (minutes(s.time) - minutes(time)).abs() } else { 0 }, s.starts_at));
+        free.sort_by_key(|s| {
+            (
+                s.date != date,
+                if s.date == date {
+                    (minutes(s.time) - minutes(time)).abs()
+                } else {
+                    0
+                },
+                s.starts_at,
+            )
+        });
         free.into_iter().take(3).map(Slot::alternative).collect()
     }
 
@@ -536,7 +648,12 @@ impl Engine {
         let tz = catalog.tz(b.branch_id);
         let local = b.starts_at.to_zoned(tz.clone());
         let member = match b.member_id {
-            Some(id) => self.store.get_member(b.company_id, id).await.ok().map(|m| m.name),
+            Some(id) => self
+                .store
+                .get_member(b.company_id, id)
+                .await
+                .ok()
+                .map(|m| m.name),
             None => None,
         };
         Ok(BookingView {
@@ -548,9 +665,15 @@ impl Engine {
             service_code: service.map(|s| s.code.clone()).unwrap_or_default(),
             attributes: service.map(|s| s.attributes.clone()).unwrap_or_default(),
             branch_id: b.branch_id,
-            branch: catalog.branch(b.branch_id).map(|br| br.name.clone()).unwrap_or_default(),
+            branch: catalog
+                .branch(b.branch_id)
+                .map(|br| br.name.clone())
+                .unwrap_or_default(),
             staff_id: b.staff_id,
-            staff: b.staff_id.and_then(|id| catalog.staff_name(id)).map(str::to_string),
+            staff: b
+                .staff_id
+                .and_then(|id| catalog.staff_name(id))
+                .map(str::to_string),
             customer_id: b.customer_id,
             member_id: b.member_id,
             member,
@@ -589,17 +712,28 @@ fn pick_service<'c>(
         return Ok(candidates[0]);
     }
     if candidates.is_empty() {
-        return Err(EngineError::invalid("service", "no service matches; ask which service the caller wants"));
+        return Err(EngineError::invalid(
+            "service",
+            "no service matches; ask which service the caller wants",
+        ));
     }
     let at_that_time: Vec<&Service> = candidates
         .iter()
         .copied()
-        .filter(|s| s.schedule.start_times_on(date, s.duration_minutes, &catalog.exceptions_for(s)).contains(&time))
+        .filter(|s| {
+            s.schedule
+                .start_times_on(date, s.duration_minutes, &catalog.exceptions_for(s))
+                .contains(&time)
+        })
         .collect();
     match at_that_time.as_slice() {
         [one] => Ok(one),
         _ => {
-            let names: Vec<&str> = if at_that_time.is_empty() { candidates.iter().map(|s| s.name.as_str()).collect() } else { at_that_time.iter().map(|s| s.name.as_str()).collect() };
+            let names: Vec<&str> = if at_that_time.is_empty() {
+                candidates.iter().map(|s| s.name.as_str()).collect()
+            } else {
+                at_that_time.iter().map(|s| s.name.as_str()).collect()
+            };
             Err(EngineError::invalid(
                 "service",
                 format!("say which service: {}", names.join(", ")),
@@ -609,11 +743,18 @@ fn pick_service<'c>(
 }
 
 /// Staff who may take the booking: the requested one, or everyone active who performs it.
-fn staff_candidates(catalog: &Catalog, service: &Service, requested: Option<StaffId>) -> EngineResult<Vec<StaffId>> {
+fn staff_candidates(
+    catalog: &Catalog,
+    service: &Service,
+    requested: Option<StaffId>,
+) -> EngineResult<Vec<StaffId>> {
     let active = |id: &StaffId| catalog.staff.iter().any(|s| s.id == *id && s.active);
     match requested {
         Some(id) if service.staff_ids.contains(&id) && active(&id) => Ok(vec![id]),
-        Some(_) => Err(EngineError::invalid("staff_id", format!("that staff member does not perform {}", service.name))),
+        Some(_) => Err(EngineError::invalid(
+            "staff_id",
+            format!("that staff member does not perform {}", service.name),
+        )),
         None => Ok(service.staff_ids.iter().copied().filter(active).collect()),
     }
 }

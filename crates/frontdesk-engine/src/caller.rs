@@ -15,11 +15,19 @@ pub struct Caller {
 impl Caller {
     /// A caller acting for a known customer.
     pub fn customer(company_id: CompanyId, customer_id: CustomerId, phone: Option<String>) -> Self {
-        Caller { company_id, phone, customer_id: Some(customer_id) }
+        Caller {
+            company_id,
+            phone,
+            customer_id: Some(customer_id),
+        }
     }
 
     /// A caller the company does not know (yet).
     pub fn anonymous(company_id: CompanyId, phone: Option<String>) -> Self {
-        Caller { company_id, phone, customer_id: None }
+        Caller {
+            company_id,
+            phone,
+            customer_id: None,
+        }
     }
 }

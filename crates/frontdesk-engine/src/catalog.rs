@@ -6,9 +6,9 @@ use crate::text::{fold, same};
 use frontdesk_domain::schedule::DateException;
 use frontdesk_domain::{BranchId, CompanyId, ServiceId};
 use frontdesk_store::{Branch, Company, DynStore, Service, Staff};
+use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::Timestamp;
 
 pub(crate) struct Catalog {
     pub company: Company,
@@ -20,14 +20,23 @@ pub(crate) struct Catalog {
 
 impl Catalog {
     pub async fn load(store: &DynStore, company_id: CompanyId) -> EngineResult<Catalog> {
-        let company = store.get_company(company_id).await.or_not_found("company")?;
+        let company = store
+            .get_company(company_id)
+            .await
+            .or_not_found("company")?;
         let company_tz = time_zone(&company.time_zone)?;
         let (branches, services, staff) = (
             store.list_branches(company_id).await?,
             store.list_services(company_id).await?,
             store.list_staff(company_id).await?,
         );
-        Ok(Catalog { company, company_tz, branches, services, staff })
+        Ok(Catalog {
+            company,
+            company_tz,
+            branches,
+            services,
+            staff,
+        })
     }
 
     pub fn branch(&self, id: BranchId) -> Option<&Branch> {
@@ -46,7 +55,6 @@ impl Catalog {
     pub fn today(&self, branch_id: BranchId, now: Timestamp) -> Date {
         now.to_zoned(self.tz(branch_id)).date()
     }
-
 
     pub fn exceptions_for(&self, service: &Service) -> Vec<DateException> {
         let mut all = service.exceptions.clone();
@@ -90,18 +98,28 @@ impl Catalog {
                 "service",
                 format!(
                     "{wanted:?} matches several services, say which one: {}",
-                    many.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+                    many.iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )),
         }
     }
 
     pub fn service_names(&self) -> Vec<&str> {
-        self.services.iter().filter(|s| s.active).map(|s| s.name.as_str()).collect()
+        self.services
+            .iter()
+            .filter(|s| s.active)
+            .map(|s| s.name.as_str())
+            .collect()
     }
 
     pub fn staff_name(&self, id: i64) -> Option<&str> {
-        self.staff.iter().find(|s| s.id == id).map(|s| s.name.as_str())
+        self.staff
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name.as_str())
     }
 }
 

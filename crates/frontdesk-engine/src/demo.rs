@@ -2,14 +2,20 @@
 //! `examples/`: Beyond The Club (a surf club in São Paulo, TOML) and AskProAI Demo (a practice
 //! in Berlin, YAML).
 
+use crate::Engine;
 use crate::error::{EngineError, EngineResult};
 use crate::import::{BusinessFile, ImportSummary};
-use crate::Engine;
 
 /// (file name, contents) of each demo business.
 pub const DEMO_FILES: [(&str, &str); 2] = [
-    ("beyond-the-club.toml", include_str!("../../../examples/beyond-the-club.toml")),
-    ("askproai-demo.yaml", include_str!("../../../examples/askproai-demo.yaml")),
+    (
+        "beyond-the-club.toml",
+        include_str!("../../../examples/beyond-the-club.toml"),
+    ),
+    (
+        "askproai-demo.yaml",
+        include_str!("../../../examples/askproai-demo.yaml"),
+    ),
 ];
 
 pub fn demo_businesses() -> EngineResult<Vec<BusinessFile>> {

@@ -19,22 +19,45 @@ pub enum EngineError {
     #[error("{what} not found")]
     NotFound { what: &'static str },
     #[error("invalid {field}: {message}")]
-    InvalidInput { field: &'static str, message: String },
+    InvalidInput {
+        field: &'static str,
+        message: String,
+    },
     #[error("{0}")]
     InvalidPhone(String),
-    #[error("the caller is not a customer yet: ask for their name to register them, or transfer the call")]
+    #[error(
+        "the caller is not a customer yet: ask for their name to register them, or transfer the call"
+    )]
     UnknownCaller,
     #[error("{message}")]
-    AmbiguousMember { message: String, member_ids: Vec<i64> },
+    AmbiguousMember {
+        message: String,
+        member_ids: Vec<i64>,
+    },
     #[error("{service} has no session at {date} {time}{}", hint(.alternatives))]
-    NoSuchSlot { service: String, date: String, time: String, alternatives: Vec<Alternative> },
+    NoSuchSlot {
+        service: String,
+        date: String,
+        time: String,
+        alternatives: Vec<Alternative>,
+    },
     #[error("{service} at {date} {time} is full{}", hint(.alternatives))]
-    SlotFull { service: String, date: String, time: String, alternatives: Vec<Alternative> },
+    SlotFull {
+        service: String,
+        date: String,
+        time: String,
+        alternatives: Vec<Alternative>,
+    },
     #[error("{message}")]
-    TooSoon { message: String, alternatives: Vec<Alternative> },
+    TooSoon {
+        message: String,
+        alternatives: Vec<Alternative>,
+    },
     #[error("{message}")]
     OutsideBookingWindow { message: String },
-    #[error("this member already has {active} active booking(s), the most allowed is {limit}: cancel or wait for one to pass before booking another")]
+    #[error(
+        "this member already has {active} active booking(s), the most allowed is {limit}: cancel or wait for one to pass before booking another"
+    )]
     QuotaReached { active: i64, limit: i64 },
     #[error("this booking is {status} and can no longer be changed")]
     BookingNotActive { status: String },
@@ -97,7 +120,10 @@ impl EngineError {
     }
 
     pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        EngineError::InvalidInput { field, message: message.into() }
+        EngineError::InvalidInput {
+            field,
+            message: message.into(),
+        }
     }
 }
 
@@ -106,7 +132,10 @@ impl From<StoreError> for EngineError {
         match e {
             StoreError::NotFound => EngineError::NotFound { what: "record" },
             StoreError::Unavailable(m) => EngineError::Unavailable(m),
-            StoreError::Conflict(m) => EngineError::InvalidInput { field: "record", message: m },
+            StoreError::Conflict(m) => EngineError::InvalidInput {
+                field: "record",
+                message: m,
+            },
             StoreError::Corrupt(m) | StoreError::Other(m) => EngineError::Internal(m),
         }
     }

@@ -8,8 +8,8 @@ use crate::error::{EngineError, EngineResult};
 use crate::{BookRequest, BookingScope, Engine};
 use frontdesk_domain::schedule::DateException;
 use frontdesk_domain::{
-    parse_date, parse_time, BookingPolicy, BookingSource, Language, MemberPreferences, PhoneNumber,
-    Schedule,
+    BookingPolicy, BookingSource, Language, MemberPreferences, PhoneNumber, Schedule, parse_date,
+    parse_time,
 };
 use frontdesk_store::{
     Branch, Company, NewBranch, NewCompany, NewCustomer, NewMember, NewService, NewStaff,
@@ -170,7 +170,10 @@ pub struct ImportSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: unknown file type: use .toml, .yaml or .yml")]
     UnknownType { path: String },
     #[error("{path}: {message}")]
@@ -180,23 +183,39 @@ pub enum FileError {
 impl BusinessFile {
     pub fn from_path(path: &Path) -> Result<Self, FileError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| FileError::Read { path: shown.clone(), source })?;
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let text = std::fs::read_to_string(path).map_err(|source| FileError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         Self::parse(&text, &ext).map_err(|e| match e {
-            FileError::UnknownType { .. } => FileError::UnknownType { path: shown.clone() },
-            FileError::Parse { message, .. } => FileError::Parse { path: shown.clone(), message },
+            FileError::UnknownType { .. } => FileError::UnknownType {
+                path: shown.clone(),
+            },
+            FileError::Parse { message, .. } => FileError::Parse {
+                path: shown.clone(),
+                message,
+            },
             other => other,
         })
     }
 
     /// Parses the text of a file whose extension is `ext` (`toml`, `yaml`, `yml`).
     pub fn parse(text: &str, ext: &str) -> Result<Self, FileError> {
-        let parse_err = |message: String| FileError::Parse { path: String::new(), message };
+        let parse_err = |message: String| FileError::Parse {
+            path: String::new(),
+            message,
+        };
         match ext {
             "toml" => toml::from_str(text).map_err(|e| parse_err(e.to_string())),
             "yaml" | "yml" => serde_yaml_ng::from_str(text).map_err(|e| parse_err(e.to_string())),
-            _ => Err(FileError::UnknownType { path: String::new() }),
+            _ => Err(FileError::UnknownType {
+                path: String::new(),
+            }),
         }
     }
 
@@ -207,9 +226,17 @@ impl BusinessFile {
         let c = &self.company;
         let slug_ok = !c.slug.is_empty()
             && c.slug.len() <= 64
-            && c.slug.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-');
+            && c.slug
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-');
         if !slug_ok {
-            return bad("company.slug", format!("{:?}: use 1-64 lower-case letters, digits and dashes", c.slug));
+            return bad(
+                "company.slug",
+                format!(
+                    "{:?}: use 1-64 lower-case letters, digits and dashes",
+                    c.slug
+                ),
+            );
         }
         if c.name.trim().is_empty() {
             return bad("company.name", "the company needs a name".into());
@@ -238,29 +265,47 @@ impl BusinessFile {
             if let Some(b) = &s.branch
                 && !names.contains(b.as_str())
             {
-                return bad("staff.branch", format!("staff {:?}: no branch called {b:?}", s.name));
+                return bad(
+                    "staff.branch",
+                    format!("staff {:?}: no branch called {b:?}", s.name),
+                );
             }
         }
         let mut codes = HashSet::new();
         for s in &self.services {
             if !codes.insert(s.code.as_str()) || s.code.trim().is_empty() {
-                return bad("services.code", format!("service code {:?} is empty or used twice", s.code));
+                return bad(
+                    "services.code",
+                    format!("service code {:?} is empty or used twice", s.code),
+                );
             }
             if !(1..=1440).contains(&s.duration_minutes) {
-                return bad("services.duration_minutes", format!("{}: between 1 and 1440", s.code));
+                return bad(
+                    "services.duration_minutes",
+                    format!("{}: between 1 and 1440", s.code),
+                );
             }
             if !(1..=10_000).contains(&s.capacity) {
-                return bad("services.capacity", format!("{}: between 1 and 10000", s.code));
+                return bad(
+                    "services.capacity",
+                    format!("{}: between 1 and 10000", s.code),
+                );
             }
             if s.buffer_before_minutes < 0 || s.buffer_after_minutes < 0 {
-                return bad("services.buffer", format!("{}: buffers cannot be negative", s.code));
+                return bad(
+                    "services.buffer",
+                    format!("{}: buffers cannot be negative", s.code),
+                );
             }
-            s.schedule
-                .validate()
-                .map_err(|e| EngineError::invalid("services.schedule", format!("{}: {e}", s.code)))?;
+            s.schedule.validate().map_err(|e| {
+                EngineError::invalid("services.schedule", format!("{}: {e}", s.code))
+            })?;
             self.branch_name_for(s.branch.as_deref())?;
             if let Some(missing) = s.staff.iter().find(|n| !staff_names.contains(n.as_str())) {
-                return bad("services.staff", format!("{}: no staff member called {missing:?}", s.code));
+                return bad(
+                    "services.staff",
+                    format!("{}: no staff member called {missing:?}", s.code),
+                );
             }
         }
         let mut phones = HashSet::new();
@@ -275,22 +320,32 @@ impl BusinessFile {
                 if let Some(id) = m.id
                     && (id <= 0 || !member_ids.insert(id))
                 {
-                    return bad("members.id", format!("member id {id} is not positive or used twice"));
+                    return bad(
+                        "members.id",
+                        format!("member id {id} is not positive or used twice"),
+                    );
                 }
             }
             for a in &cu.appointments {
-                parse_time(&a.time).map_err(|e| EngineError::invalid("appointments.time", e.to_string()))?;
+                parse_time(&a.time)
+                    .map_err(|e| EngineError::invalid("appointments.time", e.to_string()))?;
                 // Date words are relative to the import day, but whether one is a date is not.
                 parse_date(&a.date, jiff::civil::date(2000, 1, 1))
                     .map_err(|e| EngineError::invalid("appointments.date", e.to_string()))?;
                 if !self.services.iter().any(|s| s.code == a.service) {
-                    return bad("appointments.service", format!("no service with code {:?}", a.service));
+                    return bad(
+                        "appointments.service",
+                        format!("no service with code {:?}", a.service),
+                    );
                 }
                 // Booking it would stop at "which member?" after the company was written.
                 if a.member.is_none() && cu.members.len() > 1 {
                     return bad(
                         "appointments.member",
-                        format!("{}: the customer has several members, name the member", cu.phone),
+                        format!(
+                            "{}: the customer has several members, name the member",
+                            cu.phone
+                        ),
                     );
                 }
             }
@@ -301,17 +356,26 @@ impl BusinessFile {
     fn branch_name_for<'a>(&'a self, named: Option<&'a str>) -> EngineResult<&'a str> {
         match (named, self.branches.as_slice()) {
             (Some(n), branches) if branches.iter().any(|b| b.name == n) => Ok(n),
-            (Some(n), _) => Err(EngineError::invalid("branch", format!("no branch called {n:?}"))),
+            (Some(n), _) => Err(EngineError::invalid(
+                "branch",
+                format!("no branch called {n:?}"),
+            )),
             (None, [only]) => Ok(only.name.as_str()),
-            (None, _) => Err(EngineError::invalid("branch", "name the branch: the company has several".to_string())),
+            (None, _) => Err(EngineError::invalid(
+                "branch",
+                "name the branch: the company has several".to_string(),
+            )),
         }
     }
 }
 
 fn check_tz(name: &str, field: &'static str) -> EngineResult<()> {
-    jiff::tz::TimeZone::get(name)
-        .map(|_| ())
-        .map_err(|_| EngineError::invalid(field, format!("{name:?} is not an IANA time zone such as Europe/Berlin")))
+    jiff::tz::TimeZone::get(name).map(|_| ()).map_err(|_| {
+        EngineError::invalid(
+            field,
+            format!("{name:?} is not an IANA time zone such as Europe/Berlin"),
+        )
+    })
 }
 
 impl Engine {
@@ -372,7 +436,12 @@ impl Engine {
             };
             let staff = self
                 .store
-                .upsert_staff(NewStaff { company_id: company.id, branch_id: branch, name: s.name.clone(), active: s.active })
+                .upsert_staff(NewStaff {
+                    company_id: company.id,
+                    branch_id: branch,
+                    name: s.name.clone(),
+                    active: s.active,
+                })
                 .await?;
             staff_ids.insert(s.name.clone(), staff.id);
         }
@@ -394,7 +463,11 @@ impl Engine {
                     attributes: s.attributes.clone(),
                     schedule: s.schedule.clone(),
                     exceptions: s.exceptions.clone(),
-                    staff_ids: s.staff.iter().filter_map(|n| staff_ids.get(n).copied()).collect(),
+                    staff_ids: s
+                        .staff
+                        .iter()
+                        .filter_map(|n| staff_ids.get(n).copied())
+                        .collect(),
                     active: s.active,
                 })
                 .await?;
@@ -462,7 +535,12 @@ impl Engine {
             .await?
             .into_iter()
             .find(|s| s.code == a.service)
-            .ok_or_else(|| EngineError::invalid("appointments.service", format!("no service {:?}", a.service)))?;
+            .ok_or_else(|| {
+                EngineError::invalid(
+                    "appointments.service",
+                    format!("no service {:?}", a.service),
+                )
+            })?;
         let upcoming = self.bookings(caller, None, BookingScope::Upcoming).await?;
         if upcoming.iter().any(|b| b.service_id == catalog_service.id) {
             return Ok(false);
@@ -471,15 +549,19 @@ impl Engine {
         let tz = jiff::tz::TimeZone::get(&company.time_zone)
             .map_err(|_| EngineError::Internal("bad time zone".into()))?;
         let today = self.now().to_zoned(tz).date();
-        let mut date = parse_date(&a.date, today).map_err(|e| EngineError::invalid("appointments.date", e.to_string()))?;
-        let time = parse_time(&a.time).map_err(|e| EngineError::invalid("appointments.time", e.to_string()))?;
+        let mut date = parse_date(&a.date, today)
+            .map_err(|e| EngineError::invalid("appointments.date", e.to_string()))?;
+        let time = parse_time(&a.time)
+            .map_err(|e| EngineError::invalid("appointments.time", e.to_string()))?;
         for _ in 0..14 {
             let mut req = BookRequest::new(date, time, BookingSource::Admin);
             req.service_id = Some(catalog_service.id);
             req.member_name = a.member.clone();
             match self.book(caller, req).await {
                 Ok(_) => return Ok(true),
-                Err(e) if e.is_client_error() && !matches!(e, EngineError::AmbiguousMember { .. }) => {
+                Err(e)
+                    if e.is_client_error() && !matches!(e, EngineError::AmbiguousMember { .. }) =>
+                {
                     date = date.saturating_add(jiff::Span::new().days(1));
                 }
                 Err(e) => return Err(e),

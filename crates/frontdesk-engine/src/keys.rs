@@ -3,8 +3,8 @@
 //! Keys carry over 230 random bits, so a plain SHA-256 is a safe one-way store (no salt or
 //! slow hash needed, unlike passwords), and lookup by hash never compares secrets directly.
 
-use crate::error::{EngineError, EngineResult, NotFoundAs};
 use crate::Engine;
+use crate::error::{EngineError, EngineResult, NotFoundAs};
 use frontdesk_domain::{ApiKeyId, ApiKeyKind, CompanyId};
 use frontdesk_store::{ApiKey, NewApiKey};
 use rand::distributions::{Alphanumeric, DistString};
@@ -62,7 +62,11 @@ impl Engine {
         if secret.is_empty() || secret.len() > 200 {
             return Err(EngineError::NotFound { what: "api key" });
         }
-        let key = self.store.find_api_key_by_hash(&hash_secret(secret)).await.or_not_found("api key")?;
+        let key = self
+            .store
+            .find_api_key_by_hash(&hash_secret(secret))
+            .await
+            .or_not_found("api key")?;
         if key.kind != kind || key.revoked_at.is_some() {
             return Err(EngineError::NotFound { what: "api key" });
         }
@@ -74,7 +78,10 @@ impl Engine {
     }
 
     pub async fn revoke_api_key(&self, id: ApiKeyId) -> EngineResult<ApiKey> {
-        self.store.revoke_api_key(id, self.now()).await.or_not_found("api key")
+        self.store
+            .revoke_api_key(id, self.now())
+            .await
+            .or_not_found("api key")
     }
 }
 

@@ -6,17 +6,22 @@
 //! slots exist, notice, window, quota, cancellation policy) and hands the limits that must
 //! hold atomically to the store. It must not depend on a database driver or on any adapter.
 
+pub mod appointments;
 pub mod availability;
 pub mod booking;
 pub mod business;
 pub mod caller;
+pub mod calls;
 mod catalog;
 pub mod clock;
+pub mod credentials;
 pub mod demo;
 pub mod error;
 pub mod import;
 pub mod keys;
 pub mod members;
+pub mod notifications;
+pub mod prompts;
 pub mod sessions;
 mod text;
 
@@ -38,16 +43,32 @@ use std::sync::Arc;
 pub struct Engine {
     store: DynStore,
     clock: Arc<dyn Clock>,
+    /// Encrypts stored secrets (the Retell API key); `None` until [`Engine::with_secret_key`].
+    secrets: Option<Arc<credentials::SecretBox>>,
 }
 
 impl Engine {
     pub fn new(store: DynStore) -> Self {
-        Engine { store, clock: Arc::new(SystemClock) }
+        Engine {
+            store,
+            clock: Arc::new(SystemClock),
+            secrets: None,
+        }
     }
 
     /// An engine whose idea of "now" comes from `clock` (tests pin it).
     pub fn with_clock(store: DynStore, clock: Arc<dyn Clock>) -> Self {
-        Engine { store, clock }
+        Engine {
+            store,
+            clock,
+            secrets: None,
+        }
+    }
+
+    /// The engine with the operator's 32-byte key for secrets stored encrypted at rest.
+    pub fn with_secret_key(mut self, key: [u8; 32]) -> Self {
+        self.secrets = Some(Arc::new(credentials::SecretBox::new(key)));
+        self
     }
 
     pub fn store(&self) -> &DynStore {

@@ -3,10 +3,10 @@
 //! expires. Tokens are stored as SHA-256 hashes, so they survive a restart and any instance
 //! can check them, and a leaked database does not leak live tokens.
 
+use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
 use crate::keys::{hash_secret, random_token};
-use crate::Engine;
 use frontdesk_domain::CompanyId;
 use frontdesk_store::{CallerSession, NewCallerSession, OptionalExt};
 use jiff::SignedDuration;
@@ -64,10 +64,18 @@ impl Engine {
         let user = SessionUser {
             phone: identified.phone.as_str().to_string(),
             name: identified.customer.as_ref().and_then(|c| c.name.clone()),
-            has_beyond_token: identified.customer.as_ref().is_some_and(|c| c.has_linked_account),
+            has_beyond_token: identified
+                .customer
+                .as_ref()
+                .is_some_and(|c| c.has_linked_account),
             member_ids: identified.members.iter().map(|m| m.id).collect(),
         };
-        Ok(OpenedSession { token, session, user, caller: identified.caller })
+        Ok(OpenedSession {
+            token,
+            session,
+            user,
+            caller: identified.caller,
+        })
     }
 
     /// The session a token opens, if it is neither expired nor logged out. A caller who
@@ -78,7 +86,11 @@ impl Engine {
             return Err(EngineError::NotFound { what: "session" });
         }
         let token_hash = hash_secret(token);
-        let session = self.store.find_caller_session(&token_hash).await.or_not_found("session")?;
+        let session = self
+            .store
+            .find_caller_session(&token_hash)
+            .await
+            .or_not_found("session")?;
         if session.revoked_at.is_some() || session.expires_at <= self.now() {
             return Err(EngineError::NotFound { what: "session" });
         }
@@ -91,24 +103,40 @@ impl Engine {
                 .optional()?
                 .map(|c| c.id),
         };
-        let caller = Caller { company_id: session.company_id, phone: Some(session.phone.clone()), customer_id };
-        Ok(ActiveSession { session, caller, token_hash })
+        let caller = Caller {
+            company_id: session.company_id,
+            phone: Some(session.phone.clone()),
+            customer_id,
+        };
+        Ok(ActiveSession {
+            session,
+            caller,
+            token_hash,
+        })
     }
 
     /// The `user` object of a live session, read fresh from the database.
     pub async fn session_user(&self, active: &ActiveSession) -> EngineResult<SessionUser> {
-        let identified = self.identify(active.session.company_id, &active.session.phone).await?;
+        let identified = self
+            .identify(active.session.company_id, &active.session.phone)
+            .await?;
         Ok(SessionUser {
             phone: identified.phone.as_str().to_string(),
             name: identified.customer.as_ref().and_then(|c| c.name.clone()),
-            has_beyond_token: identified.customer.as_ref().is_some_and(|c| c.has_linked_account),
+            has_beyond_token: identified
+                .customer
+                .as_ref()
+                .is_some_and(|c| c.has_linked_account),
             member_ids: identified.members.iter().map(|m| m.id).collect(),
         })
     }
 
     /// Ends a session at once; its token is refused from then on.
     pub async fn close_session(&self, active: &ActiveSession) -> EngineResult<()> {
-        self.store.revoke_caller_session(&active.token_hash, self.now()).await.or_not_found("session")
+        self.store
+            .revoke_caller_session(&active.token_hash, self.now())
+            .await
+            .or_not_found("session")
     }
 
     /// Sessions neither expired nor logged out.
@@ -118,7 +146,10 @@ impl Engine {
 
     /// Deletes sessions that ended more than a day ago; returns how many.
     pub async fn purge_old_sessions(&self) -> EngineResult<u64> {
-        let before = self.now().saturating_sub(SignedDuration::from_hours(24)).unwrap_or(self.now());
+        let before = self
+            .now()
+            .saturating_sub(SignedDuration::from_hours(24))
+            .unwrap_or(self.now());
         Ok(self.store.purge_caller_sessions(before).await?)
     }
 }

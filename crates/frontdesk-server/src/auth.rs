@@ -8,28 +8,47 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use frontdesk_domain::ApiKeyKind;
-use frontdesk_engine::sessions::ActiveSession;
 use frontdesk_engine::EngineError;
+use frontdesk_engine::sessions::ActiveSession;
 use frontdesk_store::ApiKey;
 use std::net::{IpAddr, SocketAddr};
 
 pub fn missing_token() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "MISSING_TOKEN", "Authorization header missing: send Authorization: Bearer <session_token>")
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "MISSING_TOKEN",
+        "Authorization header missing: send Authorization: Bearer <session_token>",
+    )
 }
 
 pub fn invalid_session() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "INVALID_SESSION", "Invalid or expired session")
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "INVALID_SESSION",
+        "Invalid or expired session",
+    )
 }
 
 pub fn invalid_api_key() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "INVALID_API_KEY", "API key invalid or missing")
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "INVALID_API_KEY",
+        "API key invalid or missing",
+    )
 }
 
 /// The token of an `Authorization: Bearer …` header.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
 }
 
 /// A live caller session.
@@ -59,10 +78,14 @@ pub async fn mcp_key(state: &AppState, headers: &HeaderMap) -> Result<ApiKey, Ap
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .ok_or_else(invalid_api_key)?;
-    state.engine.verify_api_key(secret, ApiKeyKind::Mcp).await.map_err(|e| match e {
-        EngineError::NotFound { .. } => invalid_api_key(),
-        other => other.into(),
-    })
+    state
+        .engine
+        .verify_api_key(secret, ApiKeyKind::Mcp)
+        .await
+        .map_err(|e| match e {
+            EngineError::NotFound { .. } => invalid_api_key(),
+            other => other.into(),
+        })
 }
 
 /// The client's IP: the connection's peer, or the first `X-Forwarded-For` hop when the
@@ -83,7 +106,10 @@ impl FromRequestParts<AppState> for ClientIp {
         {
             return Ok(ClientIp(ip));
         }
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
         Ok(ClientIp(peer.unwrap_or(IpAddr::from([0, 0, 0, 0]))))
     }
 }
@@ -91,15 +117,24 @@ impl FromRequestParts<AppState> for ClientIp {
 /// Refuses a browser `Origin` that is not configured (DNS rebinding and cross-site calls).
 pub fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let allowed = &state.settings.mcp_allowed_origins;
-    let Some(origin) = headers.get(axum::http::header::ORIGIN) else { return Ok(()) };
+    let Some(origin) = headers.get(axum::http::header::ORIGIN) else {
+        return Ok(());
+    };
     if allowed.is_empty() {
         return Ok(());
     }
     let origin = origin.to_str().unwrap_or("").trim_end_matches('/');
-    if allowed.iter().any(|a| a == "*" || a.trim_end_matches('/').eq_ignore_ascii_case(origin)) {
+    if allowed
+        .iter()
+        .any(|a| a == "*" || a.trim_end_matches('/').eq_ignore_ascii_case(origin))
+    {
         return Ok(());
     }
-    Err(ApiError::new(StatusCode::FORBIDDEN, "ORIGIN_NOT_ALLOWED", "this Origin may not call the MCP server"))
+    Err(ApiError::new(
+        StatusCode::FORBIDDEN,
+        "ORIGIN_NOT_ALLOWED",
+        "this Origin may not call the MCP server",
+    ))
 }
 
 #[cfg(test)]
@@ -110,7 +145,10 @@ mod tests {
     fn bearer_tokens_are_read_case_insensitively_and_trimmed() {
         let mut h = HeaderMap::new();
         assert_eq!(bearer(&h), None);
-        h.insert("authorization", "bearer  sess_abc ".parse().expect("header"));
+        h.insert(
+            "authorization",
+            "bearer  sess_abc ".parse().expect("header"),
+        );
         assert_eq!(bearer(&h), Some("sess_abc"));
         h.insert("authorization", "Basic dXNlcg==".parse().expect("header"));
         assert_eq!(bearer(&h), None);

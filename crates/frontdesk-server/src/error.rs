@@ -3,7 +3,7 @@
 //! Client mistakes get their message; faults are logged with their cause and the client
 //! sees only a generic message and a stable code.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use frontdesk_engine::EngineError;
 
@@ -19,7 +19,12 @@ pub struct ApiError {
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         let retry_after = (status == StatusCode::SERVICE_UNAVAILABLE).then_some(5);
-        ApiError { status, code, message: message.into(), retry_after }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            retry_after,
+        }
     }
 
     pub fn with_retry_after(mut self, secs: u64) -> Self {
@@ -33,14 +38,29 @@ impl ApiError {
             StatusCode::NOT_FOUND => ("NOT_FOUND", "no such endpoint"),
             StatusCode::UNAUTHORIZED => ("UNAUTHORIZED", "authentication required"),
             StatusCode::FORBIDDEN => ("FORBIDDEN", "this request is not allowed"),
-            StatusCode::NOT_ACCEPTABLE => ("NOT_ACCEPTABLE", "send Accept: application/json, text/event-stream"),
+            StatusCode::NOT_ACCEPTABLE => (
+                "NOT_ACCEPTABLE",
+                "send Accept: application/json, text/event-stream",
+            ),
             StatusCode::CONFLICT => ("CONFLICT", "the request conflicts with the current state"),
-            StatusCode::METHOD_NOT_ALLOWED => ("METHOD_NOT_ALLOWED", "this endpoint does not accept that method"),
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "METHOD_NOT_ALLOWED",
+                "this endpoint does not accept that method",
+            ),
             StatusCode::REQUEST_TIMEOUT => ("REQUEST_TIMEOUT", "the request took too long"),
             StatusCode::PAYLOAD_TOO_LARGE => ("PAYLOAD_TOO_LARGE", "the request body is too large"),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => ("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json"),
-            StatusCode::UNPROCESSABLE_ENTITY => ("INVALID_BODY", "the JSON body does not have the expected fields"),
-            StatusCode::SERVICE_UNAVAILABLE => ("TEMPORARILY_UNAVAILABLE", "the service is temporarily unavailable"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                "UNSUPPORTED_MEDIA_TYPE",
+                "send the body as application/json",
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY => (
+                "INVALID_BODY",
+                "the JSON body does not have the expected fields",
+            ),
+            StatusCode::SERVICE_UNAVAILABLE => (
+                "TEMPORARILY_UNAVAILABLE",
+                "the service is temporarily unavailable",
+            ),
             s if s.is_client_error() => ("BAD_REQUEST", "the request is not valid"),
             _ => ("INTERNAL_ERROR", "internal server error"),
         };

@@ -9,13 +9,16 @@
 
 mod auth;
 mod error;
+pub mod gateway;
 mod http;
 mod limits;
 pub mod mcp;
+pub mod retell;
 mod router;
 mod settings;
 mod shutdown;
 mod state;
+pub mod vapi;
 
 pub use error::ApiError;
 pub use router::router;

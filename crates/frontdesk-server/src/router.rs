@@ -1,16 +1,19 @@
 //! Every route, in one place, with the middleware stack around them.
 
 use crate::error::ApiError;
+use crate::gateway;
 use crate::http::{self, sessions};
 use crate::mcp::{messages, sse, streamable};
+use crate::retell;
 use crate::state::AppState;
+use crate::vapi;
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, HeaderName, StatusCode};
+use axum::http::{HeaderName, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -23,7 +26,10 @@ pub fn router(state: AppState) -> Router {
     // rmcp's service owns `/mcp`; our authentication runs in front of it.
     let streamable_http = Router::new()
         .route_service("/mcp", streamable::service(&state))
-        .layer(middleware::from_fn_with_state(state.clone(), streamable::authenticate));
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            streamable::authenticate,
+        ));
     Router::new()
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
@@ -34,28 +40,41 @@ pub fn router(state: AppState) -> Router {
         .route("/mcp/sse", get(sse::open))
         .route("/mcp/messages/", post(messages::post))
         .route("/mcp/messages", post(messages::post))
+        .route("/api/mcp/gateway", post(gateway::dispatch::post))
+        .route("/api/mcp/health", get(gateway::health::get))
+        .route(
+            "/api/mcp/retell/custom-function",
+            post(retell::custom_function::post),
+        )
+        .route("/api/mcp/retell/webhook", post(retell::webhook::post))
+        .route("/api/vapi/tool-calls", post(vapi::tool_calls::post))
         .merge(streamable_http)
         .fallback(not_found)
         .with_state(state)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
-                    let request_id = req
-                        .headers()
-                        .get(REQUEST_ID)
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or("-");
-                    tracing::info_span!(
-                        "request",
-                        method = %req.method(),
-                        path = %req.uri().path(),
-                        request_id,
-                    )
-                }))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                        let request_id = req
+                            .headers()
+                            .get(REQUEST_ID)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        tracing::info_span!(
+                            "request",
+                            method = %req.method(),
+                            path = %req.uri().path(),
+                            request_id,
+                        )
+                    }),
+                )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(middleware::from_fn(json_errors))
-                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    settings.request_timeout,
+                ))
                 .layer(DefaultBodyLimit::max(settings.body_limit_bytes)),
         )
 }
@@ -68,7 +87,21 @@ async fn not_found() -> ApiError {
 /// the framework or the MCP SDK (unknown method, body too large, malformed JSON, timeouts);
 /// a short plain-text reason is kept as the message.
 async fn json_errors(req: Request, next: Next) -> Response {
-    let response = next.run(req).await;
+    let sent_body = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .is_some_and(|v| v != "0")
+        || req.headers().contains_key(header::TRANSFER_ENCODING);
+    let mut response = next.run(req).await;
+    // A request refused before its body was read (bad token, rate limit) leaves unread bytes
+    // on the connection, so the server closes it; saying so keeps keep-alive clients from
+    // sending their next request into a closing socket.
+    if sent_body && (response.status().is_client_error() || response.status().is_server_error()) {
+        response.headers_mut().insert(
+            header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+    }
     let status = response.status();
     let content_type = response
         .headers()
@@ -76,7 +109,9 @@ async fn json_errors(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    if !(status.is_client_error() || status.is_server_error()) || content_type.starts_with("application/json") {
+    if !(status.is_client_error() || status.is_server_error())
+        || content_type.starts_with("application/json")
+    {
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -89,7 +124,12 @@ async fn json_errors(req: Request, next: Next) -> Response {
         error.message = text.trim().to_string();
     }
     let mut replaced = error.into_response();
-    for name in [header::RETRY_AFTER, header::ALLOW, header::WWW_AUTHENTICATE] {
+    for name in [
+        header::RETRY_AFTER,
+        header::ALLOW,
+        header::WWW_AUTHENTICATE,
+        header::CONNECTION,
+    ] {
         if let Some(value) = parts.headers.get(&name) {
             replaced.headers_mut().insert(name, value.clone());
         }

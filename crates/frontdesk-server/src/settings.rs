@@ -34,6 +34,20 @@ pub struct ServerSettings {
     /// Browser `Origin`s accepted on the MCP endpoints (`https://app.example.com`); a request
     /// with another `Origin` gets 403. Empty: no `Origin` check.
     pub mcp_allowed_origins: Vec<String>,
+    /// Base URL of Retell's REST API (`FRONTDESK_RETELL_API_BASE`).
+    pub retell_api_base: String,
+    /// This server's public base URL as Retell reaches it (`FRONTDESK_PUBLIC_URL`): agents'
+    /// webhooks and custom functions point at `{public_url}/api/mcp/retell/…`.
+    pub public_url: String,
+    /// Let `retell_config.testWebhook` reach loopback, private and link-local addresses
+    /// (`FRONTDESK_ALLOW_PRIVATE_WEBHOOK_TARGETS`; development only).
+    pub allow_private_webhook_targets: bool,
+    /// JSON-RPC gateway calls per company per minute (the AskProAI default: 100).
+    pub gateway_requests_per_minute: u32,
+    /// Gateway `webhook.*` calls per company per minute (1000).
+    pub gateway_webhook_requests_per_minute: u32,
+    /// Gateway test calls (`retell_config.testWebhook`) per company per minute (10).
+    pub gateway_test_requests_per_minute: u32,
 }
 
 impl Default for ServerSettings {
@@ -50,6 +64,12 @@ impl Default for ServerSettings {
             trust_forwarded_for: false,
             mcp_allowed_hosts: vec!["localhost".into(), "127.0.0.1".into(), "::1".into()],
             mcp_allowed_origins: Vec::new(),
+            retell_api_base: frontdesk_retell::DEFAULT_BASE_URL.into(),
+            public_url: "http://127.0.0.1:8001".into(),
+            allow_private_webhook_targets: false,
+            gateway_requests_per_minute: 100,
+            gateway_webhook_requests_per_minute: 1000,
+            gateway_test_requests_per_minute: 10,
         }
     }
 }

@@ -44,7 +44,10 @@ pub async fn serve(
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let signal = async move {
         shutdown.await;
-        tracing::info!(grace_secs = grace.as_secs_f64(), "shutting down: draining requests");
+        tracing::info!(
+            grace_secs = grace.as_secs_f64(),
+            "shutting down: draining requests"
+        );
         // Long-lived streams end now, so the drain waits only for real requests.
         stopping.cancel();
         let _ = stopping_tx.send(());

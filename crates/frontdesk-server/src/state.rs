@@ -1,6 +1,7 @@
 //! What every handler can reach: the engine, the settings, the rate limiters, the registry
 //! of open SSE streams, and the token that tells long-lived streams the server is stopping.
 
+use crate::gateway::GatewayState;
 use crate::limits::RateLimits;
 use crate::mcp::hub::StreamHub;
 use crate::mcp::implicit::ImplicitSessions;
@@ -16,15 +17,22 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     pub streams: Arc<StreamHub>,
     pub implicit_sessions: Arc<ImplicitSessions>,
+    /// The JSON-RPC gateway's per-company rate limits and its Retell context.
+    pub gateway: Arc<GatewayState>,
     /// Cancelled when shutdown begins: open streams end so the drain can finish.
     pub shutdown: CancellationToken,
 }
 
 impl AppState {
     pub fn new(engine: Engine, settings: ServerSettings) -> Self {
-        let limits = RateLimits::new(settings.sessions_per_ip_per_minute, settings.messages_per_session_per_minute);
+        let limits = RateLimits::new(
+            settings.sessions_per_ip_per_minute,
+            settings.messages_per_session_per_minute,
+        );
+        let gateway = Arc::new(GatewayState::new(&engine, &settings));
         AppState {
             engine,
+            gateway,
             settings: Arc::new(settings),
             limits: Arc::new(limits),
             streams: Arc::new(StreamHub::default()),

@@ -54,15 +54,21 @@ pub trait Store: Send + Sync + 'static {
     /// Keyed by (company, phone).
     async fn upsert_customer(&self, new: NewCustomer) -> StoreResult<Customer>;
     async fn get_customer(&self, company_id: CompanyId, id: CustomerId) -> StoreResult<Customer>;
-    async fn find_customer_by_phone(&self, company_id: CompanyId, phone: &str)
-    -> StoreResult<Customer>;
+    async fn find_customer_by_phone(
+        &self,
+        company_id: CompanyId,
+        phone: &str,
+    ) -> StoreResult<Customer>;
 
     /// With `new.id`: creates the member with that id or updates it (`Conflict` when the id
     /// belongs to another company). Without: keyed by (customer, name).
     async fn upsert_member(&self, new: NewMember) -> StoreResult<Member>;
     async fn get_member(&self, company_id: CompanyId, id: MemberId) -> StoreResult<Member>;
-    async fn list_members(&self, company_id: CompanyId, customer_id: CustomerId)
-    -> StoreResult<Vec<Member>>;
+    async fn list_members(
+        &self,
+        company_id: CompanyId,
+        customer_id: CustomerId,
+    ) -> StoreResult<Vec<Member>>;
     /// `NotFound` when the member has no preferences yet.
     async fn get_member_preferences(&self, member_id: MemberId) -> StoreResult<MemberPreferences>;
     async fn set_member_preferences(
@@ -77,8 +83,11 @@ pub trait Store: Send + Sync + 'static {
     /// any (`Replayed`); otherwise checks every limit in `limits` against the confirmed
     /// bookings and inserts the booking with a fresh voucher code (`Created`), or refuses.
     /// Concurrent calls for the same slot, staff member or member are serialised.
-    async fn create_booking(&self, new: NewBooking, limits: BookingLimits)
-    -> StoreResult<BookingOutcome>;
+    async fn create_booking(
+        &self,
+        new: NewBooking,
+        limits: BookingLimits,
+    ) -> StoreResult<BookingOutcome>;
     /// In one transaction: checks the new slot (not counting the booking itself) and moves
     /// the confirmed booking there, keeping its id and voucher code; if refused, the booking
     /// is untouched.
@@ -97,13 +106,19 @@ pub trait Store: Send + Sync + 'static {
         cancellation: Cancellation,
     ) -> StoreResult<CancelOutcome>;
     async fn get_booking(&self, company_id: CompanyId, id: BookingId) -> StoreResult<Booking>;
-    async fn get_booking_by_voucher(&self, company_id: CompanyId, code: &str)
-    -> StoreResult<Booking>;
+    async fn get_booking_by_voucher(
+        &self,
+        company_id: CompanyId,
+        code: &str,
+    ) -> StoreResult<Booking>;
     /// Ordered by start time (descending when `query.newest_first`).
     async fn list_bookings(&self, query: &BookingQuery) -> StoreResult<Vec<Booking>>;
     /// The audit trail of a booking, oldest first.
-    async fn list_booking_events(&self, company_id: CompanyId, id: BookingId)
-    -> StoreResult<Vec<BookingEvent>>;
+    async fn list_booking_events(
+        &self,
+        company_id: CompanyId,
+        id: BookingId,
+    ) -> StoreResult<Vec<BookingEvent>>;
     /// Confirmed bookings per (service, start) for these services, starting in [from, to).
     async fn slot_usage(
         &self,
@@ -125,11 +140,19 @@ pub trait Store: Send + Sync + 'static {
     /// Creates or updates the call (provider, external id); fields left `None` keep their value.
     /// `Conflict` when the call exists for another company.
     async fn upsert_call(&self, call: CallUpdate) -> StoreResult<Call>;
-    async fn get_call(&self, company_id: CompanyId, provider: &str, external_id: &str)
-    -> StoreResult<Call>;
+    async fn get_call(
+        &self,
+        company_id: CompanyId,
+        provider: &str,
+        external_id: &str,
+    ) -> StoreResult<Call>;
     /// Records that `event` of the call was handled; `false` if it had been already.
-    async fn record_call_event(&self, call_id: CallId, event: &str, now: Timestamp)
-    -> StoreResult<bool>;
+    async fn record_call_event(
+        &self,
+        call_id: CallId,
+        event: &str,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
     /// Keyed by (provider, external agent id).
     async fn upsert_agent(&self, new: NewAgent) -> StoreResult<Agent>;
     async fn list_agents(&self, company_id: CompanyId) -> StoreResult<Vec<Agent>>;
@@ -138,17 +161,26 @@ pub trait Store: Send + Sync + 'static {
     // ---- company credentials, notifications, prompt templates --------------------------
     /// Sets the company's voice-platform credentials; a `None` field keeps the stored value.
     /// `NotFound` when the company does not exist.
-    async fn set_company_credentials(&self, company_id: CompanyId, update: CredentialsUpdate)
-    -> StoreResult<()>;
+    async fn set_company_credentials(
+        &self,
+        company_id: CompanyId,
+        update: CredentialsUpdate,
+    ) -> StoreResult<()>;
     /// `NotFound` when the company does not exist.
-    async fn get_company_credentials(&self, company_id: CompanyId) -> StoreResult<CompanyCredentials>;
+    async fn get_company_credentials(
+        &self,
+        company_id: CompanyId,
+    ) -> StoreResult<CompanyCredentials>;
     /// The company whose Vapi secret hashes to `hash`.
     async fn find_company_by_vapi_secret_hash(&self, hash: &str) -> StoreResult<Company>;
     /// Queues a message for a delivery worker (the outbox).
     async fn enqueue_notification(&self, new: NewNotification) -> StoreResult<Notification>;
     /// Unsent notifications, oldest first, of one company or all.
-    async fn list_pending_notifications(&self, company_id: Option<CompanyId>, limit: i64)
-    -> StoreResult<Vec<Notification>>;
+    async fn list_pending_notifications(
+        &self,
+        company_id: Option<CompanyId>,
+        limit: i64,
+    ) -> StoreResult<Vec<Notification>>;
     /// `NotFound` if there is no such notification.
     async fn mark_notification_sent(&self, id: i64, now: Timestamp) -> StoreResult<()>;
     /// Creates or replaces the prompt template of (company, branch or all branches, language).

@@ -256,7 +256,10 @@ pub struct BookingMove {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RescheduleOutcome {
-    Moved { before: Booking, after: Booking },
+    Moved {
+        before: Booking,
+        after: Booking,
+    },
     Refused(Refusal),
     /// The booking is not confirmed any more (cancelled, completed, no-show).
     NotActive(Booking),

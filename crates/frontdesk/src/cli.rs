@@ -1,12 +1,16 @@
 //! The command line. Flags override `FRONTDESK_*` environment variables (clap reads them),
 //! which override the TOML file given with `--config`.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "frontdesk", version, about = "A booking front desk for AI voice agents")]
+#[command(
+    name = "frontdesk",
+    version,
+    about = "A booking front desk for AI voice agents"
+)]
 pub struct Cli {
     /// A TOML configuration file (see `frontdesk default-config`).
     #[arg(long, global = true, env = "FRONTDESK_CONFIG", value_name = "FILE")]
@@ -84,6 +88,20 @@ pub enum Command {
 pub enum CompanyCommand {
     /// List companies.
     List,
+    /// Set a company's voice-platform credentials: the Retell API key (stored encrypted with
+    /// the secret key) and/or the Vapi secret (stored as a hash). Neither is printed back.
+    #[command(group(ArgGroup::new("credentials").required(true).multiple(true).args(["retell_api_key", "vapi_secret"])))]
+    Set {
+        /// The company's slug.
+        slug: String,
+        /// The company's Retell API key: frontdesk calls Retell's API with it and checks
+        /// Retell's webhook signatures with it.
+        #[arg(long, value_name = "KEY")]
+        retell_api_key: Option<String>,
+        /// The secret Vapi sends with tool calls (`Authorization: Bearer` or `X-Vapi-Secret`).
+        #[arg(long, value_name = "SECRET")]
+        vapi_secret: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -3,11 +3,12 @@
 //! a message naming the setting.
 
 use crate::cli::{Cli, Command};
-use anyhow::{bail, Context};
+use crate::secret_key::SecretKeySource;
+use anyhow::{Context, bail};
 use frontdesk_server::{LogFormat, ServerSettings};
 use serde::Deserialize;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub const EXAMPLE: &str = include_str!("../frontdesk.example.toml");
@@ -30,6 +31,10 @@ struct FileConfig {
     trust_forwarded_for: Option<bool>,
     mcp_allowed_hosts: Option<Vec<String>>,
     mcp_allowed_origins: Option<Vec<String>>,
+    retell_api_base: Option<String>,
+    public_url: Option<String>,
+    allow_private_webhook_targets: Option<bool>,
+    secret_key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +43,8 @@ pub struct Config {
     pub db_max_connections: u32,
     pub log_format: LogFormat,
     pub server: ServerSettings,
+    /// The key that encrypts secrets at rest: `FRONTDESK_SECRET_KEY`, else the key file.
+    pub secret_key: SecretKeySource,
 }
 
 impl Config {
@@ -61,8 +68,19 @@ impl Config {
                 other => bail!("log_format must be \"human\" or \"json\", not {other:?}"),
             },
         };
+        let secret_key = match env("FRONTDESK_SECRET_KEY") {
+            Some(hex) => SecretKeySource::Hex(hex),
+            None => SecretKeySource::File(
+                env("FRONTDESK_SECRET_KEY_FILE")
+                    .map(PathBuf::from)
+                    .or(file.secret_key_file)
+                    .unwrap_or_else(|| PathBuf::from(crate::secret_key::DEFAULT_KEY_FILE)),
+            ),
+        };
         let config = Config {
-            database: flag_database.or(file.database).unwrap_or_else(|| DEFAULT_DATABASE.to_string()),
+            database: flag_database
+                .or(file.database)
+                .unwrap_or_else(|| DEFAULT_DATABASE.to_string()),
             db_max_connections: env_parse("FRONTDESK_DB_MAX_CONNECTIONS")?
                 .or(file.db_max_connections)
                 .unwrap_or(10),
@@ -100,7 +118,31 @@ impl Config {
                 mcp_allowed_origins: env_list("FRONTDESK_MCP_ALLOWED_ORIGINS")
                     .or(file.mcp_allowed_origins)
                     .unwrap_or(defaults.mcp_allowed_origins),
+                retell_api_base: env("FRONTDESK_RETELL_API_BASE")
+                    .or(file.retell_api_base)
+                    .map(|u| u.trim().trim_end_matches('/').to_string())
+                    .unwrap_or(defaults.retell_api_base),
+                public_url: env("FRONTDESK_PUBLIC_URL")
+                    .or(file.public_url)
+                    .map(|u| u.trim().trim_end_matches('/').to_string())
+                    .unwrap_or(defaults.public_url),
+                allow_private_webhook_targets: env_parse(
+                    "FRONTDESK_ALLOW_PRIVATE_WEBHOOK_TARGETS",
+                )?
+                .or(file.allow_private_webhook_targets)
+                .unwrap_or(defaults.allow_private_webhook_targets),
+                gateway_requests_per_minute: env_parse("FRONTDESK_GATEWAY_RATE_PER_MINUTE")?
+                    .unwrap_or(defaults.gateway_requests_per_minute),
+                gateway_webhook_requests_per_minute: env_parse(
+                    "FRONTDESK_GATEWAY_WEBHOOK_RATE_PER_MINUTE",
+                )?
+                .unwrap_or(defaults.gateway_webhook_requests_per_minute),
+                gateway_test_requests_per_minute: env_parse(
+                    "FRONTDESK_GATEWAY_TEST_RATE_PER_MINUTE",
+                )?
+                .unwrap_or(defaults.gateway_test_requests_per_minute),
             },
+            secret_key,
         };
         config.validate()?;
         Ok(config)
@@ -119,6 +161,17 @@ impl Config {
         if self.server.request_timeout.is_zero() {
             bail!("request_timeout_secs must be at least 1");
         }
+        for (name, url) in [
+            ("retell_api_base", &self.server.retell_api_base),
+            ("public_url", &self.server.public_url),
+        ] {
+            let rest = url
+                .strip_prefix("https://")
+                .or_else(|| url.strip_prefix("http://"));
+            if !rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace)) {
+                bail!("{name} must be an http:// or https:// URL, not {url:?}");
+            }
+        }
         Ok(())
     }
 }
@@ -135,7 +188,12 @@ fn env(name: &str) -> Option<String> {
 
 /// A comma-separated list (`a, b`); empty entries dropped.
 fn env_list(name: &str) -> Option<Vec<String>> {
-    env(name).map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+    env(name).map(|v| {
+        v.split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    })
 }
 
 fn env_parse<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>>

@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod config;
 mod logging;
+mod secret_key;
 mod store;
 
 use clap::Parser;

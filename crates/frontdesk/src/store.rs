@@ -1,6 +1,6 @@
 //! The backend is chosen once, here, from the database URL's scheme.
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use frontdesk_store::DynStore;
 use frontdesk_store_postgres::PostgresStore;
 use frontdesk_store_sqlite::SqliteStore;
@@ -10,7 +10,9 @@ use std::sync::Arc;
 pub async fn open(url: &str, max_connections: u32) -> anyhow::Result<DynStore> {
     let shown = redact(url);
     if url.starts_with("sqlite:") {
-        let store = SqliteStore::connect(url).await.with_context(|| format!("cannot open {shown}"))?;
+        let store = SqliteStore::connect(url)
+            .await
+            .with_context(|| format!("cannot open {shown}"))?;
         Ok(Arc::new(store))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let store = PostgresStore::connect_with(url, max_connections)
@@ -42,8 +44,14 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_messages() {
-        assert_eq!(redact("postgres://app:s3cret@db/frontdesk"), "postgres://app:***@db/frontdesk");
-        assert_eq!(redact("postgres://app@db/frontdesk"), "postgres://app@db/frontdesk");
+        assert_eq!(
+            redact("postgres://app:s3cret@db/frontdesk"),
+            "postgres://app:***@db/frontdesk"
+        );
+        assert_eq!(
+            redact("postgres://app@db/frontdesk"),
+            "postgres://app@db/frontdesk"
+        );
         assert_eq!(redact("sqlite://frontdesk.db"), "sqlite://frontdesk.db");
     }
 }

@@ -5,16 +5,50 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn frontdesk(db: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+    frontdesk_with(db, args, &[])
+}
+
+/// The secret key file of a test database: next to it, never in the source tree.
+fn key_file(db: &str) -> std::path::PathBuf {
+    let path = std::path::Path::new(db.strip_prefix("sqlite://").unwrap_or(db));
+    path.parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join("frontdesk.secret")
+}
+
+fn frontdesk_with(db: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_frontdesk"));
+    command
         .args(args)
         .env("FRONTDESK_DATABASE", db)
-        .env_remove("FRONTDESK_CONFIG")
-        .output()
-        .expect("run frontdesk")
+        .env("FRONTDESK_SECRET_KEY_FILE", key_file(db))
+        .env_remove("FRONTDESK_SECRET_KEY")
+        .env_remove("FRONTDESK_CONFIG");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("run frontdesk")
+}
+
+/// An engine on the test database with the key the binary used (to check what it stored).
+async fn engine_for(db: &str) -> frontdesk_engine::Engine {
+    let text = std::fs::read_to_string(key_file(db)).expect("key file");
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text.trim()[2 * i..2 * i + 2], 16).expect("hex");
+    }
+    let store = frontdesk_store_sqlite::SqliteStore::connect(db)
+        .await
+        .expect("store");
+    frontdesk_engine::Engine::new(std::sync::Arc::new(store)).with_secret_key(key)
 }
 
 fn stdout_json(out: &std::process::Output) -> serde_json::Value {
-    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("stdout is one JSON document")
 }
 
@@ -27,23 +61,45 @@ fn demo_prints_both_companies_with_fresh_keys_and_is_idempotent() {
     let second = stdout_json(&frontdesk(&db, &["demo"]));
 
     let companies = first["companies"].as_array().expect("companies");
-    let slugs: Vec<&str> = companies.iter().filter_map(|c| c["slug"].as_str()).collect();
+    let slugs: Vec<&str> = companies
+        .iter()
+        .filter_map(|c| c["slug"].as_str())
+        .collect();
     assert_eq!(slugs, ["beyond-the-club", "askproai-demo"]);
     for c in companies {
         assert!(c["id"].as_i64().is_some());
         assert!(c["name"].as_str().is_some());
-        assert!(c["mcp_api_key"].as_str().is_some_and(|k| k.starts_with("fd_mcp_")));
-        assert!(c["gateway_token"].as_str().is_some_and(|k| k.starts_with("fd_gw_")));
+        assert!(
+            c["mcp_api_key"]
+                .as_str()
+                .is_some_and(|k| k.starts_with("fd_mcp_"))
+        );
+        assert!(
+            c["gateway_token"]
+                .as_str()
+                .is_some_and(|k| k.starts_with("fd_gw_"))
+        );
     }
     // Same companies, same ids; new keys each run.
     assert_eq!(first["companies"][0]["id"], second["companies"][0]["id"]);
     assert_eq!(first["companies"][1]["id"], second["companies"][1]["id"]);
-    assert_ne!(first["companies"][0]["mcp_api_key"], second["companies"][0]["mcp_api_key"]);
+    assert_ne!(
+        first["companies"][0]["mcp_api_key"],
+        second["companies"][0]["mcp_api_key"]
+    );
 
     // The old keys stay valid: both runs' keys are listed, none revoked.
     let keys = frontdesk(&db, &["key", "list", "--company", "beyond-the-club"]);
     let listing = String::from_utf8_lossy(&keys.stdout);
-    assert_eq!(listing.lines().skip(1).filter(|l| l.trim_end().ends_with(" -")).count(), 4, "{listing}");
+    assert_eq!(
+        listing
+            .lines()
+            .skip(1)
+            .filter(|l| l.trim_end().ends_with(" -"))
+            .count(),
+        4,
+        "{listing}"
+    );
     assert!(!listing.contains(first["companies"][0]["mcp_api_key"].as_str().unwrap_or("?")));
 }
 
@@ -53,19 +109,45 @@ fn keys_are_created_listed_and_revoked() {
     let db = format!("sqlite://{}", dir.path().join("keys.db").display());
     stdout_json(&frontdesk(&db, &["demo"]));
 
-    let created = frontdesk(&db, &["key", "create", "--company", "askproai-demo", "--kind", "gateway", "--name", "ops"]);
+    let created = frontdesk(
+        &db,
+        &[
+            "key",
+            "create",
+            "--company",
+            "askproai-demo",
+            "--kind",
+            "gateway",
+            "--name",
+            "ops",
+        ],
+    );
     assert!(created.status.success());
     let secret = String::from_utf8_lossy(&created.stdout).trim().to_string();
     assert!(secret.starts_with("fd_gw_"));
 
-    let listing = String::from_utf8_lossy(&frontdesk(&db, &["key", "list", "--company", "askproai-demo"]).stdout).to_string();
-    let line = listing.lines().find(|l| l.contains(" ops ")).expect("key listed by name");
+    let listing = String::from_utf8_lossy(
+        &frontdesk(&db, &["key", "list", "--company", "askproai-demo"]).stdout,
+    )
+    .to_string();
+    let line = listing
+        .lines()
+        .find(|l| l.contains(" ops "))
+        .expect("key listed by name");
     let id = line.split_whitespace().next().expect("id").to_string();
 
     let revoked = frontdesk(&db, &["key", "revoke", &id]);
     assert!(revoked.status.success());
-    let after = String::from_utf8_lossy(&frontdesk(&db, &["key", "list", "--company", "askproai-demo"]).stdout).to_string();
-    assert!(after.lines().find(|l| l.contains(" ops ")).is_some_and(|l| l.contains("UTC") && !l.trim_end().ends_with(" -")));
+    let after = String::from_utf8_lossy(
+        &frontdesk(&db, &["key", "list", "--company", "askproai-demo"]).stdout,
+    )
+    .to_string();
+    assert!(
+        after
+            .lines()
+            .find(|l| l.contains(" ops "))
+            .is_some_and(|l| l.contains("UTC") && !l.trim_end().ends_with(" -"))
+    );
 
     let unknown = frontdesk(&db, &["key", "revoke", "999999"]);
     assert!(!unknown.status.success());
@@ -76,13 +158,20 @@ fn keys_are_created_listed_and_revoked() {
 fn import_creates_then_updates_and_company_list_shows_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = format!("sqlite://{}", dir.path().join("import.db").display());
-    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/beyond-the-club.toml");
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/beyond-the-club.toml"
+    );
 
     let first = frontdesk(&db, &["import", example]);
     let second = frontdesk(&db, &["import", example]);
     let list = frontdesk(&db, &["company", "list"]);
 
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     assert!(second.status.success());
     assert!(String::from_utf8_lossy(&first.stdout).contains("12 services"));
     let listing = String::from_utf8_lossy(&list.stdout);
@@ -119,10 +208,16 @@ fn an_unsupported_database_url_is_refused_clearly() {
 fn serve_demo_prints_keys_and_a_curl_line_then_becomes_ready() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = format!("sqlite://{}", dir.path().join("serve.db").display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
         .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
         .env("FRONTDESK_DATABASE", &db)
+        .env("FRONTDESK_SECRET_KEY_FILE", key_file(&db))
+        .env_remove("FRONTDESK_SECRET_KEY")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -159,4 +254,234 @@ fn serve_demo_prints_keys_and_a_curl_line_then_becomes_ready() {
     assert!(printed.contains("fd_gw_"), "{printed}");
     assert!(printed.contains("/mcp/auth/session"), "{printed}");
     assert!(printed.contains("+5511999999999"), "{printed}");
+    assert!(
+        printed.contains("key_demo_") && printed.contains("vapi_demo_"),
+        "{printed}"
+    );
+}
+
+#[tokio::test]
+async fn demo_gives_the_askproai_company_a_retell_key_and_a_vapi_secret_each_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("voice.db").display());
+
+    let first_out = frontdesk(&db, &["demo"]);
+    let first = stdout_json(&first_out);
+    let second = stdout_json(&frontdesk(&db, &["demo"]));
+
+    let askpro = &first["companies"][1];
+    assert_eq!(askpro["slug"], "askproai-demo");
+    let retell = askpro["retell_api_key"]
+        .as_str()
+        .expect("retell_api_key")
+        .to_string();
+    let vapi = askpro["vapi_secret"]
+        .as_str()
+        .expect("vapi_secret")
+        .to_string();
+    assert!(
+        retell.starts_with("key_demo_") && retell.len() > 30,
+        "{retell}"
+    );
+    assert!(vapi.starts_with("vapi_demo_") && vapi.len() > 30, "{vapi}");
+    let beyond = first["companies"][0].as_object().expect("beyond");
+    assert!(!beyond.contains_key("retell_api_key") && !beyond.contains_key("vapi_secret"));
+    assert_ne!(
+        second["companies"][1]["retell_api_key"].as_str(),
+        Some(retell.as_str()),
+        "new on each run"
+    );
+
+    // The documented field order.
+    let text = String::from_utf8_lossy(&first_out.stdout);
+    let entry = &text[text
+        .find("\"askproai-demo\"")
+        .expect("entry")
+        .saturating_sub(40)..];
+    let at = |field: &str| entry.find(&format!("\"{field}\"")).unwrap_or(usize::MAX);
+    let order: Vec<usize> = [
+        "id",
+        "slug",
+        "name",
+        "mcp_api_key",
+        "gateway_token",
+        "retell_api_key",
+        "vapi_secret",
+    ]
+    .iter()
+    .map(|f| at(f))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}\n{entry}");
+
+    // What the second run printed is what is stored: the key encrypted, the secret hashed.
+    let engine = engine_for(&db).await;
+    let company_id = second["companies"][1]["id"].as_i64().expect("id");
+    let stored = engine.retell_api_key(company_id).await.expect("key");
+    assert_eq!(
+        stored.as_deref(),
+        second["companies"][1]["retell_api_key"].as_str()
+    );
+    let found = engine
+        .company_by_vapi_secret(
+            second["companies"][1]["vapi_secret"]
+                .as_str()
+                .unwrap_or("?"),
+        )
+        .await;
+    assert_eq!(found.map(|c| c.slug).ok().as_deref(), Some("askproai-demo"));
+    assert!(
+        engine.company_by_vapi_secret(&vapi).await.is_err(),
+        "the first run's secret was replaced"
+    );
+}
+
+#[tokio::test]
+async fn company_set_stores_the_retell_key_encrypted_and_the_vapi_secret_hashed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("creds.db").display());
+    let demo = stdout_json(&frontdesk(&db, &["demo"]));
+    let beyond_id = demo["companies"][0]["id"].as_i64().expect("id");
+
+    let both = frontdesk(
+        &db,
+        &[
+            "company",
+            "set",
+            "beyond-the-club",
+            "--retell-api-key",
+            "key_live_beyond",
+            "--vapi-secret",
+            "vapi_beyond",
+        ],
+    );
+    assert!(
+        both.status.success(),
+        "{}",
+        String::from_utf8_lossy(&both.stderr)
+    );
+    let said = String::from_utf8_lossy(&both.stdout);
+    assert!(
+        said.contains("beyond-the-club")
+            && said.contains("Retell API key")
+            && said.contains("Vapi secret"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("key_live_beyond") && !said.contains("vapi_beyond"),
+        "secrets are not echoed: {said}"
+    );
+
+    let engine = engine_for(&db).await;
+    assert_eq!(
+        engine
+            .retell_api_key(beyond_id)
+            .await
+            .expect("key")
+            .as_deref(),
+        Some("key_live_beyond")
+    );
+    assert_eq!(
+        engine
+            .company_by_vapi_secret("vapi_beyond")
+            .await
+            .map(|c| c.id)
+            .ok(),
+        Some(beyond_id)
+    );
+    let raw = engine
+        .store()
+        .get_company_credentials(beyond_id)
+        .await
+        .expect("stored");
+    assert!(
+        raw.retell_api_key_enc
+            .is_some_and(|v| v.starts_with("v1:") && !v.contains("key_live_beyond"))
+    );
+
+    // One of the two keeps the other.
+    let vapi_only = frontdesk(
+        &db,
+        &[
+            "company",
+            "set",
+            "beyond-the-club",
+            "--vapi-secret",
+            "vapi_beyond_2",
+        ],
+    );
+    assert!(vapi_only.status.success());
+    assert_eq!(
+        engine
+            .retell_api_key(beyond_id)
+            .await
+            .expect("key")
+            .as_deref(),
+        Some("key_live_beyond")
+    );
+    assert_eq!(
+        engine
+            .company_by_vapi_secret("vapi_beyond_2")
+            .await
+            .map(|c| c.id)
+            .ok(),
+        Some(beyond_id)
+    );
+
+    let neither = frontdesk(&db, &["company", "set", "beyond-the-club"]);
+    assert!(!neither.status.success());
+    assert!(String::from_utf8_lossy(&neither.stderr).contains("--retell-api-key"));
+    let unknown = frontdesk(
+        &db,
+        &["company", "set", "no-such-company", "--vapi-secret", "x"],
+    );
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("company not found"));
+    let bad_key = frontdesk_with(
+        &db,
+        &[
+            "company",
+            "set",
+            "beyond-the-club",
+            "--retell-api-key",
+            "key_x",
+        ],
+        &[("FRONTDESK_SECRET_KEY", "not-hex")],
+    );
+    assert!(!bad_key.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad_key.stderr)
+            .contains("FRONTDESK_SECRET_KEY must be 64 hex characters")
+    );
+    // A key from the environment replaces the file; values stored with another key do not decrypt.
+    let env_key = "ab".repeat(32);
+    let with_env = frontdesk_with(
+        &db,
+        &[
+            "company",
+            "set",
+            "askproai-demo",
+            "--retell-api-key",
+            "key_env",
+        ],
+        &[("FRONTDESK_SECRET_KEY", &env_key)],
+    );
+    assert!(
+        with_env.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with_env.stderr)
+    );
+    let askpro_id = demo["companies"][1]["id"].as_i64().expect("id");
+    assert!(
+        engine.retell_api_key(askpro_id).await.is_err(),
+        "stored with the environment's key"
+    );
+}
+
+#[test]
+fn commands_that_need_no_secret_key_create_no_key_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("plain.db").display());
+    assert!(frontdesk(&db, &["migrate"]).status.success());
+    assert!(frontdesk(&db, &["company", "list"]).status.success());
+    assert!(!key_file(&db).exists());
 }

@@ -2,9 +2,9 @@
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::extract::State;
 use axum::Json;
-use serde_json::{json, Value};
+use axum::extract::State;
+use serde_json::{Value, json};
 
 pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))

@@ -5,7 +5,7 @@ mod demo;
 mod serve;
 mod stdio;
 
-use crate::cli::Command;
+use crate::cli::{Command, CompanyCommand};
 use crate::config::{Config, EXAMPLE};
 use crate::store;
 use frontdesk_engine::Engine;
@@ -15,7 +15,10 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         print!("{EXAMPLE}");
         return Ok(());
     }
-    let engine = Engine::new(store::open(&config.database, config.db_max_connections).await?);
+    let mut engine = Engine::new(store::open(&config.database, config.db_max_connections).await?);
+    if needs_secret_key(&command) {
+        engine = engine.with_secret_key(crate::secret_key::load(&config.secret_key)?);
+    }
     match command {
         Command::Serve { demo, .. } => serve::run(engine, config, demo).await,
         Command::Migrate { .. } => {
@@ -26,7 +29,24 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Import { file, .. } => admin::import(&engine, &file).await,
         Command::Company { command, .. } => admin::company(&engine, command).await,
         Command::Key { command, .. } => admin::key(&engine, command).await,
-        Command::McpStdio { company, caller, .. } => stdio::run(engine, &company, &caller).await,
+        Command::McpStdio {
+            company, caller, ..
+        } => stdio::run(engine, &company, &caller).await,
         Command::DefaultConfig => Ok(()),
     }
+}
+
+/// Commands that read or write secrets stored encrypted (the companies' Retell API keys). The
+/// others never touch the key, so they neither need it nor create its file.
+fn needs_secret_key(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Serve { .. }
+            | Command::Demo { .. }
+            | Command::Import { .. }
+            | Command::Company {
+                command: CompanyCommand::Set { .. },
+                ..
+            }
+    )
 }

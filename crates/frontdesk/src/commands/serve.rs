@@ -5,7 +5,7 @@ use super::demo;
 use crate::config::Config;
 use anyhow::Context;
 use frontdesk_engine::Engine;
-use frontdesk_server::{serve, shutdown_signal, AppState};
+use frontdesk_server::{AppState, serve, shutdown_signal};
 
 pub async fn run(engine: Engine, config: Config, with_demo: bool) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.server.bind)

@@ -9,7 +9,7 @@ use super::params::{
 };
 use super::results::{BookOutput, BookingOutput, BookingsOutput, CancelOutput, RescheduleOutput};
 use super::turn::{Problem, Reply, Turn};
-use frontdesk_domain::{BookingSource, normalize_voucher_code, parse_time};
+use frontdesk_domain::{normalize_voucher_code, parse_time};
 use frontdesk_engine::{BookingRef, BookingScope, EngineError};
 use jiff::civil::Time;
 
@@ -46,11 +46,24 @@ impl Turn {
             );
         }
 
-        let mut request = frontdesk_engine::BookRequest::new(date, time, BookingSource::Mcp);
+        let mut request = frontdesk_engine::BookRequest::new(date, time, self.origin.source);
+        // A voice platform retrying the same request within its call gets the first booking.
+        request.idempotency_key = idempotency_key.or_else(|| {
+            self.origin.retry_key(&[
+                "book_session",
+                &date.to_string(),
+                &time.to_string(),
+                &member_id.map(|id| id.to_string()).unwrap_or_default(),
+                member_name.as_deref().unwrap_or_default(),
+                service.as_deref().unwrap_or_default(),
+                level.as_deref().unwrap_or_default(),
+                wave_side.as_deref().unwrap_or_default(),
+            ])
+        });
+        request.call_id = self.origin.call_id.clone();
         request.member_id = member_id;
         request.member_name = member_name.clone();
         request.service = service;
-        request.idempotency_key = idempotency_key;
         request.notes = notes;
         if let Some(level) = level {
             request.attributes.insert("level".into(), level);

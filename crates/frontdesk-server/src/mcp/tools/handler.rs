@@ -1,5 +1,6 @@
-//! The MCP server handler: one `#[tool]` method per tool, each a thin shell around a
-//! [`Turn`] that does the work, plus the two legacy names that `tools/call` still accepts.
+//! The MCP server handler: one `#[tool]` method per tool, each a thin shell that hands a
+//! [`ToolCall`] to the dispatch shared with [`run_tool`](super::run::run_tool), plus the two
+//! legacy names that `tools/call` still accepts.
 
 use super::params::{
     AvailabilityRequest, BookRequest, BookingsRequest, CancelRequest, MemberRequest,
@@ -9,6 +10,7 @@ use super::results::{
     AvailabilityOutput, BookOutput, BookingsOutput, BusinessOutput, CancelOutput, MembersOutput,
     PreferencesOutput, RescheduleOutput,
 };
+use super::run::ToolCall;
 use super::turn::Turn;
 use axum::http::request::Parts;
 use frontdesk_engine::{Caller, Engine};
@@ -101,8 +103,15 @@ impl FrontdeskMcp {
             .ok_or_else(|| ErrorData::invalid_request("no caller session", None))
     }
 
-    async fn turn(&self, ctx: &RequestContext<RoleServer>) -> Result<Turn, ErrorData> {
-        Ok(Turn::start(&self.engine, self.caller_of(ctx)?).await)
+    /// Runs one tool call through the dispatch [`run_tool`](super::run::run_tool) shares.
+    async fn run(
+        &self,
+        ctx: &RequestContext<RoleServer>,
+        call: ToolCall,
+    ) -> Result<CallToolResult, ErrorData> {
+        let mut turn = Turn::start(&self.engine, self.caller_of(ctx)?).await;
+        let outcome = turn.run(call).await;
+        Ok(turn.finish(outcome).await)
     }
 }
 
@@ -119,9 +128,7 @@ impl FrontdeskMcp {
         &self,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
-        let turn = self.turn(&ctx).await?;
-        let outcome = turn.get_members().await;
-        Ok(turn.finish(outcome).await)
+        self.run(&ctx, ToolCall::GetMembers).await
     }
 
     #[tool(
@@ -136,9 +143,7 @@ impl FrontdeskMcp {
         Parameters(req): Parameters<MemberRequest>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
-        let turn = self.turn(&ctx).await?;
-        let outcome = turn.get_member_preferences(req).await;
-        Ok(turn.finish(outcome).await)
+        self.run(&ctx, ToolCall::GetMemberPreferences(req)).await
     }
 
     #[tool(
@@ -153,9 +158,7 @@ impl FrontdeskMcp {
         Parameters(req): Parameters<SetPreferencesRequest>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
-        let turn = self.turn(&ctx).await?;
-        let outcome = turn.set_member_preferences(req).await;
-        Ok(turn.finish(outcome).await)
+        self.run(&ctx, ToolCall::SetMemberPreferences(req)).await
     }
 
     #[tool(
@@ -170,9 +173,7 @@ impl FrontdeskMcp {
         Parameters(req): Parameters<AvailabilityRequest>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
-        let turn = self.turn(&ctx).await?;
-        let outcome = turn.get_availability(req).await;
-        Ok(turn.finish(outcome).await)
+        self.run(&ctx, ToolCall::GetAvailability(req)).await
     }
 
     #[tool(
@@ -187,9 +188,7 @@ impl FrontdeskMcp {
         Parameters(req): Parameters<BookRequest>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
-        let mut turn = self.turn(&ctx).await?;
-        let outcome = turn.book_session(req).await;
-        Ok(turn.finish(outcome).await)
+        self.run(&ctx, ToolCall::BookSession(req)).await
     }
 
     #[tool(
@@ -204,9 +203,7 @@ impl FrontdeskMcp {
         Parameters(req): Parameters<CancelRequest>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
-        let turn = self.turn(&ctx).await?;
-        let outcome = turn.cancel_booking(req).await;
-        Ok(turn.finish(outcome).await)
+        self.run(&ctx, ToolCall::CancelBooking(req)).await
     }
 
     #[tool(
@@ -221,9 +218,7 @@ impl FrontdeskMcp {
         Parameters(req): Parameters<BookingsRequest>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
-        let turn = self.turn(&ctx).await?;
-        let outcome = turn.get_bookings(req).await;
-        Ok(turn.finish(outcome).await)
+        self.run(&ctx, ToolCall::GetBookings(req)).await
     }
 
     #[tool(
@@ -238,9 +233,7 @@ impl FrontdeskMcp {
         Parameters(req): Parameters<RescheduleRequest>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
-        let turn = self.turn(&ctx).await?;
-        let outcome = turn.reschedule_booking(req).await;
-        Ok(turn.finish(outcome).await)
+        self.run(&ctx, ToolCall::RescheduleBooking(req)).await
     }
 
     #[tool(
@@ -254,9 +247,7 @@ impl FrontdeskMcp {
         &self,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
-        let turn = self.turn(&ctx).await?;
-        let outcome = turn.get_business_info().await;
-        Ok(turn.finish(outcome).await)
+        self.run(&ctx, ToolCall::GetBusinessInfo).await
     }
 }
 

@@ -9,6 +9,8 @@
 //! send instead; only a request without a caller is a protocol error.
 //!
 //! - [`handler`]: the handler, its tool router and the alias dispatch.
+//! - [`run`]: the tools by name outside MCP ([`run_tool`], for the Retell and Vapi webhooks),
+//!   and the one dispatch the handler shares with it.
 //! - [`params`]: what each tool accepts, read leniently.
 //! - [`results`]: what each tool returns, with its schema.
 //! - [`speech`]: the spoken texts in pt-BR, de-DE and en-US.
@@ -21,10 +23,12 @@ pub mod handler;
 mod members;
 pub mod params;
 pub mod results;
+pub mod run;
 pub mod speech;
 mod turn;
 
 pub use handler::{ALIASES, FrontdeskMcp};
+pub use run::{ToolAnswer, ToolOrigin, run_tool, run_tool_from};
 
 /// The tools `tools/list` shows, in the order of the integration guide.
 pub const TOOL_NAMES: [&str; 9] = [

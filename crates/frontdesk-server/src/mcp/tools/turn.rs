@@ -7,6 +7,7 @@
 
 use super::params::ArgProblem;
 use super::results::{AlternativeOutput, BookingOutput, ErrorOutput};
+use super::run::ToolOrigin;
 use super::speech::Say;
 use frontdesk_domain::Language;
 use frontdesk_engine::{BookingScope, Caller, Engine, EngineError};
@@ -21,6 +22,8 @@ pub(crate) struct Turn {
     pub caller: Caller,
     /// `None` when it could not be loaded; the first use reports the store fault.
     pub company: Option<Company>,
+    /// Which surface the call came through (the source of bookings it makes) and its call id.
+    pub origin: ToolOrigin,
 }
 
 /// A successful answer: the structured result and its spoken summary.
@@ -87,6 +90,7 @@ impl Turn {
             engine: engine.clone(),
             caller,
             company,
+            origin: ToolOrigin::mcp(),
         }
     }
 
@@ -278,6 +282,7 @@ mod tests {
             caller: Caller::anonymous(beyond.id, None),
             company: Some(beyond),
             engine,
+            origin: ToolOrigin::mcp(),
         };
         for (fault, code) in [
             (

@@ -1,0 +1,386 @@
+//! Appointments named by the customer's phone number, as the AskProAI gateway and the Retell
+//! call webhooks work with them: find, create, reschedule and cancel, each followed by a
+//! notification in the outbox.
+//!
+//! These are compositions of the caller-scoped use cases (`identify`, `book`, `reschedule`,
+//! `cancel`, `bookings`), so every rule (slot, notice, window, capacity, quota, cancellation
+//! policy, "only your own bookings") is the one the MCP tools obey. A phone number that is
+//! not the booking's customer's gets "booking not found", exactly like a wrong id.
+
+use crate::Engine;
+use crate::booking::{BookRequest, BookingRef, BookingScope, BookingView, RescheduleRequest};
+use crate::caller::Caller;
+use crate::catalog::Catalog;
+use crate::error::{EngineError, EngineResult};
+use crate::notifications::NotificationKind;
+use crate::text::same;
+use frontdesk_domain::{BookingId, BookingSource, CompanyId, StaffId};
+use frontdesk_store::{NewCustomer, NewMember};
+use jiff::civil::{Date, Time};
+
+/// Whether an appointment for a phone number the company does not know may register it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registration {
+    /// Only when the company's policy lets unknown callers book (`allow_unknown_callers`),
+    /// as for every booking a caller asks for.
+    ByPolicy,
+    /// Always: the business's own agent collected the name and the time during the call
+    /// (a Retell `call_ended` with appointment variables).
+    Always,
+}
+
+/// How an appointment names its staff member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffChoice {
+    Id(StaffId),
+    Name(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct AppointmentRequest {
+    /// The customer's phone number, normalised in the company's region.
+    pub phone: String,
+    /// The person's name: registers a new customer, and picks the member of a known one.
+    pub name: Option<String>,
+    /// The service by code or name; without one, the company's first service offering that
+    /// time.
+    pub service: Option<String>,
+    pub date: Date,
+    pub time: Time,
+    pub staff: Option<StaffChoice>,
+    pub notes: Option<String>,
+    pub source: BookingSource,
+    pub call_id: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub registration: Registration,
+}
+
+impl AppointmentRequest {
+    pub fn new(phone: impl Into<String>, date: Date, time: Time, source: BookingSource) -> Self {
+        AppointmentRequest {
+            phone: phone.into(),
+            name: None,
+            service: None,
+            date,
+            time,
+            staff: None,
+            notes: None,
+            source,
+            call_id: None,
+            idempotency_key: None,
+            registration: Registration::ByPolicy,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AppointmentBooked {
+    pub booking: BookingView,
+    pub customer_name: Option<String>,
+    /// The phone number was registered as a new customer by this request.
+    pub registered: bool,
+    /// The idempotency key had been used: this is the first booking, nothing new was made.
+    pub replayed: bool,
+    /// A confirmation is in the outbox (queued by this request).
+    pub confirmation_sent: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CustomerAppointments {
+    /// `None` when the phone number is not a customer of the company.
+    pub customer_name: Option<String>,
+    /// Chronological.
+    pub appointments: Vec<BookingView>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppointmentMoved {
+    pub before: BookingView,
+    pub after: BookingView,
+    pub confirmation_sent: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppointmentCancelled {
+    pub booking: BookingView,
+    pub refund_applicable: bool,
+    /// It had been cancelled before; nothing changed and nothing was queued.
+    pub already_cancelled: bool,
+    pub confirmation_sent: bool,
+}
+
+impl Engine {
+    /// The appointments of the customer with this phone number: upcoming ones, or all of them
+    /// (past and cancelled too). An unknown number has none.
+    pub async fn find_appointments(
+        &self,
+        company_id: CompanyId,
+        phone: &str,
+        upcoming_only: bool,
+    ) -> EngineResult<CustomerAppointments> {
+        let identified = self.identify(company_id, phone).await?;
+        let scope = if upcoming_only {
+            BookingScope::Upcoming
+        } else {
+            BookingScope::All
+        };
+        let mut appointments = self.bookings(&identified.caller, None, scope).await?;
+        appointments.sort_by_key(|b| b.starts_at);
+        Ok(CustomerAppointments {
+            customer_name: identified.customer.and_then(|c| c.name),
+            appointments,
+        })
+    }
+
+    /// Books an appointment for the phone number, registering it first when it is new (see
+    /// [`Registration`]), and queues the confirmation.
+    pub async fn create_appointment(
+        &self,
+        company_id: CompanyId,
+        req: AppointmentRequest,
+    ) -> EngineResult<AppointmentBooked> {
+        let identified = self.identify(company_id, &req.phone).await?;
+        let name = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let (caller, registered) = match (&identified.customer, name) {
+            (Some(_), _) => (identified.caller.clone(), false),
+            (None, None) => return Err(EngineError::UnknownCaller),
+            (None, Some(name)) => {
+                let caller = match req.registration {
+                    Registration::ByPolicy => {
+                        self.register_caller(&identified.caller, name).await?
+                    }
+                    Registration::Always => {
+                        self.register_customer(&identified.caller, name).await?
+                    }
+                };
+                tracing::info!(company_id, source = %req.source, "registered a new customer for an appointment");
+                (caller, true)
+            }
+        };
+        let customer_name = match &identified.customer {
+            Some(c) => c.name.clone(),
+            None => name.map(str::to_string),
+        };
+
+        let catalog = Catalog::load(&self.store, company_id).await?;
+        let mut book = BookRequest::new(req.date, req.time, req.source);
+        book.service = req.service.clone().filter(|s| !s.trim().is_empty());
+        if book.service.is_none() {
+            book.service_id = default_service(&catalog, req.date, req.time);
+        }
+        book.staff_id = match &req.staff {
+            Some(choice) => Some(staff_id(&catalog, choice)?),
+            None => None,
+        };
+        book.notes = req.notes.clone();
+        book.call_id = req.call_id.clone();
+        book.idempotency_key = req.idempotency_key.clone();
+        book.member_name = name.map(str::to_string);
+
+        let result = match self.book(&caller, book.clone()).await {
+            // The name is somebody the customer has not registered as a member: book for the
+            // customer's only member instead (or ask which one, when there are several).
+            Err(EngineError::InvalidInput {
+                field: "member_name",
+                ..
+            }) => {
+                self.book(
+                    &caller,
+                    BookRequest {
+                        member_name: None,
+                        ..book
+                    },
+                )
+                .await?
+            }
+            other => other?,
+        };
+        let confirmation_sent = !result.replayed
+            && self
+                .queue_booking_notification(
+                    company_id,
+                    NotificationKind::BookingConfirmed,
+                    &result.booking,
+                    None,
+                )
+                .await;
+        Ok(AppointmentBooked {
+            booking: result.booking,
+            customer_name,
+            registered,
+            replayed: result.replayed,
+            confirmation_sent,
+        })
+    }
+
+    /// Moves the appointment, if it is the phone number's customer's, and queues the notice.
+    pub async fn reschedule_appointment(
+        &self,
+        company_id: CompanyId,
+        phone: &str,
+        booking_id: BookingId,
+        date: Date,
+        time: Time,
+    ) -> EngineResult<AppointmentMoved> {
+        let caller = self.identify(company_id, phone).await?.caller;
+        let result = self
+            .reschedule(
+                &caller,
+                RescheduleRequest {
+                    booking: BookingRef::Id(booking_id),
+                    date,
+                    time,
+                    service_id: None,
+                    service: None,
+                    staff_id: None,
+                },
+            )
+            .await?;
+        let confirmation_sent = self
+            .queue_booking_notification(
+                company_id,
+                NotificationKind::BookingRescheduled,
+                &result.after,
+                Some(&result.before),
+            )
+            .await;
+        Ok(AppointmentMoved {
+            before: result.before,
+            after: result.after,
+            confirmation_sent,
+        })
+    }
+
+    /// Cancels the appointment, if it is the phone number's customer's; the refund follows
+    /// the company's free-cancellation hours. Cancelling twice changes nothing the second time.
+    pub async fn cancel_appointment(
+        &self,
+        company_id: CompanyId,
+        phone: &str,
+        booking_id: BookingId,
+        reason: Option<String>,
+    ) -> EngineResult<AppointmentCancelled> {
+        let caller = self.identify(company_id, phone).await?.caller;
+        let result = self
+            .cancel(&caller, &BookingRef::Id(booking_id), reason)
+            .await?;
+        let confirmation_sent = !result.already_cancelled
+            && self
+                .queue_booking_notification(
+                    company_id,
+                    NotificationKind::BookingCancelled,
+                    &result.booking,
+                    None,
+                )
+                .await;
+        Ok(AppointmentCancelled {
+            booking: result.booking,
+            refund_applicable: result.refund_applicable,
+            already_cancelled: result.already_cancelled,
+            confirmation_sent,
+        })
+    }
+
+    /// Registers the caller's number as a customer with one member (themselves) whatever the
+    /// company's unknown-caller policy: for details the business's own agent collected.
+    pub(crate) async fn register_customer(
+        &self,
+        caller: &Caller,
+        name: &str,
+    ) -> EngineResult<Caller> {
+        if caller.customer_id.is_some() {
+            return Ok(caller.clone());
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 120 {
+            return Err(EngineError::invalid(
+                "name",
+                "send the customer's full name (1 to 120 characters)",
+            ));
+        }
+        let phone = caller.phone.clone().ok_or_else(|| {
+            EngineError::invalid("phone", "the customer's phone number is unknown")
+        })?;
+        let customer = self
+            .store
+            .upsert_customer(NewCustomer {
+                company_id: caller.company_id,
+                phone: phone.clone(),
+                name: Some(name.to_string()),
+                email: None,
+                has_linked_account: false,
+                now: self.now(),
+            })
+            .await?;
+        self.store
+            .upsert_member(NewMember {
+                id: None,
+                company_id: caller.company_id,
+                customer_id: customer.id,
+                name: name.to_string(),
+                level: None,
+                max_active_bookings: None,
+                relationship: Some("self".into()),
+            })
+            .await?;
+        Ok(Caller::customer(
+            caller.company_id,
+            customer.id,
+            Some(phone),
+        ))
+    }
+}
+
+/// When no service is named: the first active service (in catalogue order) that has a start
+/// at that time, so "an appointment on Tuesday at 14:00" books the business's main service.
+/// `None` lets the booking ask which service is meant.
+fn default_service(catalog: &Catalog, date: Date, time: Time) -> Option<i64> {
+    let mut services: Vec<_> = catalog.services.iter().filter(|s| s.active).collect();
+    services.sort_by_key(|s| s.id);
+    services
+        .into_iter()
+        .find(|s| {
+            s.schedule
+                .start_times_on(date, s.duration_minutes, &catalog.exceptions_for(s))
+                .contains(&time)
+        })
+        .map(|s| s.id)
+}
+
+fn staff_id(catalog: &Catalog, choice: &StaffChoice) -> EngineResult<StaffId> {
+    let active = || catalog.staff.iter().filter(|s| s.active);
+    let found = match choice {
+        StaffChoice::Id(id) => active().find(|s| s.id == *id),
+        StaffChoice::Name(name) => active().find(|s| {
+            same(&s.name, name)
+                || s.name
+                    .split_whitespace()
+                    .last()
+                    .is_some_and(|last| same(last, name))
+        }),
+    };
+    found.map(|s| s.id).ok_or_else(|| {
+        let names: Vec<&str> = active().map(|s| s.name.as_str()).collect();
+        EngineError::invalid(
+            "staff",
+            format!("no such staff member; staff are: {}", names.join(", ")),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registration_defaults_to_the_company_policy() {
+        let req = AppointmentRequest::new(
+            "+491234567890",
+            jiff::civil::date(2026, 11, 23),
+            jiff::civil::time(14, 0, 0, 0),
+            BookingSource::Gateway,
+        );
+        assert_eq!(req.registration, Registration::ByPolicy);
+        assert!(req.name.is_none() && req.service.is_none() && req.staff.is_none());
+    }
+}

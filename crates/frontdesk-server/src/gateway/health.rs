@@ -1,0 +1,129 @@
+//! `GET /api/mcp/health`: the health of every internal server, each from a real probe of what
+//! it depends on, timed. No authentication; nothing in it is about a company.
+//!
+//! | server | probe |
+//! |---|---|
+//! | `database` | the engine's readiness round trip (`SELECT 1`) |
+//! | `appointment_mgmt` | a read of the bookings table, as `findAppointments` does |
+//! | `webhook` | a read of the calls table, as `processRetellWebhook` does |
+//! | `retell_custom` | a lookup of a branch by inbound number, as a custom function finds its company |
+//! | `retell_config` | the Retell API, reached with a short timeout and cached for 30 s (so a busy health check does not hammer Retell) |
+//!
+//! A probe that fails or outlasts its timeout makes its server `unhealthy`, the gateway
+//! `degraded` and the answer HTTP 503, so a load balancer takes the instance out.
+
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use frontdesk_store::{BookingQuery, OptionalExt, StoreError};
+use serde_json::{Map, Value, json};
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// How long a database probe may take before it counts as down.
+const DB_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The outcome of one probe.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    pub healthy: bool,
+    pub response_time_ms: u64,
+    pub error: Option<String>,
+}
+
+impl Probe {
+    fn to_json(&self) -> Value {
+        let mut out = json!({
+            "status": if self.healthy { "healthy" } else { "unhealthy" },
+            "response_time_ms": self.response_time_ms,
+        });
+        if let Some(error) = &self.error {
+            out["error"] = json!(error);
+        }
+        out
+    }
+}
+
+/// The handler of `GET /api/mcp/health`.
+pub async fn get(State(state): State<AppState>) -> Response {
+    let store = state.engine.store();
+    let (database, appointment_mgmt, webhook, retell_custom, retell_config) = tokio::join!(
+        timed(async { state.engine.ready().await.map_err(|e| e.to_string()) }),
+        timed(async {
+            let query = BookingQuery {
+                company_id: 0,
+                limit: 1,
+                ..BookingQuery::default()
+            };
+            store
+                .list_bookings(&query)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }),
+        timed(async { found_or_absent(store.get_call(0, "retell", "health-probe").await) }),
+        timed(async { found_or_absent(store.find_branch_by_phone("+0").await) }),
+        super::retell_api_probe(&state),
+    );
+    let servers = [
+        ("retell_config", retell_config),
+        ("retell_custom", retell_custom),
+        ("webhook", webhook),
+        ("appointment_mgmt", appointment_mgmt),
+        ("database", database),
+    ];
+    let healthy = servers.iter().all(|(_, p)| p.healthy);
+    for (name, probe) in servers.iter().filter(|(_, p)| !p.healthy) {
+        tracing::warn!(
+            server = name,
+            error = probe.error.as_deref().unwrap_or(""),
+            "gateway health: server unhealthy"
+        );
+    }
+    let body = json!({
+        "gateway": if healthy { "healthy" } else { "degraded" },
+        "servers": servers.iter().map(|(name, p)| (name.to_string(), p.to_json())).collect::<Map<_, _>>(),
+        "timestamp": jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    });
+    let status = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
+}
+
+/// A lookup that ran: finding nothing is as healthy as finding something.
+fn found_or_absent<T>(result: Result<T, StoreError>) -> Result<(), String> {
+    result.optional().map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// Runs a database probe with its timeout and measures it.
+async fn timed(probe: impl Future<Output = Result<(), String>>) -> Probe {
+    let started = Instant::now();
+    let outcome = tokio::time::timeout(DB_TIMEOUT, probe).await;
+    let response_time_ms = started.elapsed().as_millis() as u64;
+    match outcome {
+        Ok(Ok(())) => Probe {
+            healthy: true,
+            response_time_ms,
+            error: None,
+        },
+        Ok(Err(cause)) => {
+            // The cause may name tables or hosts: the log gets it, the public answer does not.
+            tracing::warn!(%cause, "gateway health: database probe failed");
+            Probe {
+                healthy: false,
+                response_time_ms,
+                error: Some("database unavailable".into()),
+            }
+        }
+        Err(_) => Probe {
+            healthy: false,
+            response_time_ms,
+            error: Some(format!("no answer within {} ms", DB_TIMEOUT.as_millis())),
+        },
+    }
+}

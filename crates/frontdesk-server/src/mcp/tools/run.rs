@@ -1,0 +1,328 @@
+//! The booking tools by name, outside MCP: [`run_tool`] is what the Retell custom functions
+//! and the Vapi tool calls call, and [`ToolCall`] + `Turn::run` is the one dispatch that the
+//! MCP handler's `#[tool]` methods use too, so a tool answers the same way on every surface.
+//!
+//! ## Design
+//!
+//! - A tool is named as in `tools/list` ([`TOOL_NAMES`]) or by a legacy alias ([`ALIASES`]);
+//!   the arguments are the same lenient JSON object the MCP tool takes (a JSON text holding an
+//!   object is accepted too, as Vapi may send it). `null` means no arguments.
+//! - The answer is the MCP result taken apart: the spoken text, the `structuredContent` and
+//!   whether it is an error. An unknown name or arguments that are not an object are errors
+//!   of the same shape (`code` `UNKNOWN_TOOL` / `INVALID_INPUT`) rather than protocol errors:
+//!   a webhook has no protocol error to give, and the agent can act on the text.
+//! - [`ToolOrigin`] says which surface a call came through: bookings are recorded with that
+//!   source and the platform's call id, and a retried request of the same call (same tool,
+//!   same slot, same member) books once even without an `idempotency_key`.
+
+use super::TOOL_NAMES;
+use super::handler::{ALIASES, FrontdeskMcp};
+use super::params::{
+    AvailabilityRequest, BookRequest, BookingsRequest, CancelRequest, MemberRequest,
+    RescheduleRequest, SetPreferencesRequest,
+};
+use super::turn::{Problem, Reply, Turn};
+use frontdesk_domain::{BookingSource, Language};
+use frontdesk_engine::{Caller, Engine, EngineError};
+use rmcp::model::CallToolResult;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+/// What a tool answered: the text to read aloud, the structured result, and whether the call
+/// failed (then `structured.code` says why and the text what to do instead).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolAnswer {
+    pub text: String,
+    pub structured: Value,
+    pub is_error: bool,
+}
+
+impl ToolAnswer {
+    /// The stable error code of a failed call (`SLOT_FULL`, `NOT_FOUND`, `UNKNOWN_TOOL`, …).
+    pub fn code(&self) -> Option<&str> {
+        self.is_error
+            .then(|| self.structured.get("code").and_then(Value::as_str))
+            .flatten()
+    }
+
+    fn from_result(result: CallToolResult) -> ToolAnswer {
+        let text = result
+            .content
+            .iter()
+            .filter_map(|c| c.as_text())
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        ToolAnswer {
+            text,
+            structured: result.structured_content.unwrap_or(Value::Null),
+            is_error: result.is_error.unwrap_or(false),
+        }
+    }
+
+    fn error(code: &str, text: String, extra: Map<String, Value>) -> ToolAnswer {
+        let mut structured = Map::new();
+        structured.insert("code".into(), json!(code));
+        structured.insert("message".into(), json!(text));
+        structured.extend(extra);
+        ToolAnswer {
+            text,
+            structured: Value::Object(structured),
+            is_error: true,
+        }
+    }
+}
+
+/// The surface a tool call came through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolOrigin {
+    /// Recorded on the bookings the call makes.
+    pub source: BookingSource,
+    /// The voice platform's call id, recorded on bookings; it also scopes retry keys.
+    pub call_id: Option<String>,
+}
+
+impl ToolOrigin {
+    /// An MCP client: bookings from `mcp`, no call id.
+    pub fn mcp() -> Self {
+        ToolOrigin {
+            source: BookingSource::Mcp,
+            call_id: None,
+        }
+    }
+
+    /// A voice platform's call (`Retell`, `Vapi`), with its call id when known.
+    pub fn call(source: BookingSource, call_id: Option<String>) -> Self {
+        let call_id = call_id
+            .map(|id| id.trim().chars().take(200).collect::<String>())
+            .filter(|id| !id.is_empty());
+        ToolOrigin { source, call_id }
+    }
+
+    /// An idempotency key for a request that did not send one: the same request in the same
+    /// call (a platform's retry after a timeout) gets the same key, so it books once. `None`
+    /// without a call id: outside a call, a retry without a key books again, as documented.
+    pub fn retry_key(&self, parts: &[&str]) -> Option<String> {
+        let call_id = self.call_id.as_deref()?;
+        let what = parts
+            .iter()
+            .map(|p| p.trim().to_lowercase())
+            .collect::<Vec<_>>()
+            .join("|");
+        Some(format!("{}-call:{call_id}:{what}", self.source))
+    }
+}
+
+/// One call of a tool, with its arguments read.
+pub(crate) enum ToolCall {
+    GetMembers,
+    GetMemberPreferences(MemberRequest),
+    SetMemberPreferences(SetPreferencesRequest),
+    GetAvailability(AvailabilityRequest),
+    BookSession(BookRequest),
+    CancelBooking(CancelRequest),
+    GetBookings(BookingsRequest),
+    RescheduleBooking(RescheduleRequest),
+    GetBusinessInfo,
+}
+
+/// Why a name and arguments are not a tool call.
+enum NotACall {
+    UnknownTool,
+    ArgumentsNotAnObject,
+    /// An object serde still refused (the same field under two of its names).
+    Unreadable(String),
+}
+
+impl ToolCall {
+    /// The call `name` (a tool or a legacy alias) makes with `args`.
+    fn parse(name: &str, args: Value) -> Result<ToolCall, NotACall> {
+        let args = match args {
+            Value::Null => Value::Object(Map::new()),
+            Value::String(text) if text.trim().is_empty() => Value::Object(Map::new()),
+            Value::String(text) => match serde_json::from_str::<Value>(&text) {
+                Ok(object @ Value::Object(_)) => object,
+                _ => return Err(NotACall::ArgumentsNotAnObject),
+            },
+            object @ Value::Object(_) => object,
+            _ => return Err(NotACall::ArgumentsNotAnObject),
+        };
+        Ok(match FrontdeskMcp::canonical_name(name.trim()) {
+            "get_members" => ToolCall::GetMembers,
+            "get_member_preferences" => ToolCall::GetMemberPreferences(read(args)?),
+            "set_member_preferences" => ToolCall::SetMemberPreferences(read(args)?),
+            "get_availability" => ToolCall::GetAvailability(read(args)?),
+            "book_session" => ToolCall::BookSession(read(args)?),
+            "cancel_booking" => ToolCall::CancelBooking(read(args)?),
+            "get_bookings" => ToolCall::GetBookings(read(args)?),
+            "reschedule_booking" => ToolCall::RescheduleBooking(read(args)?),
+            "get_business_info" => ToolCall::GetBusinessInfo,
+            _ => return Err(NotACall::UnknownTool),
+        })
+    }
+}
+
+/// Every field is lenient (see `params`): an object fails only when it names a field twice
+/// (`date` and its alias `new_date`).
+fn read<T: DeserializeOwned>(args: Value) -> Result<T, NotACall> {
+    serde_json::from_value(args).map_err(|e| NotACall::Unreadable(e.to_string()))
+}
+
+impl Turn {
+    /// The one dispatch from a tool call to the code that answers it.
+    pub(crate) async fn run(&mut self, call: ToolCall) -> Result<Reply, Problem> {
+        match call {
+            ToolCall::GetMembers => self.get_members().await,
+            ToolCall::GetMemberPreferences(req) => self.get_member_preferences(req).await,
+            ToolCall::SetMemberPreferences(req) => self.set_member_preferences(req).await,
+            ToolCall::GetAvailability(req) => self.get_availability(req).await,
+            ToolCall::BookSession(req) => self.book_session(req).await,
+            ToolCall::CancelBooking(req) => self.cancel_booking(req).await,
+            ToolCall::GetBookings(req) => self.get_bookings(req).await,
+            ToolCall::RescheduleBooking(req) => self.reschedule_booking(req).await,
+            ToolCall::GetBusinessInfo => self.get_business_info().await,
+        }
+    }
+}
+
+/// Whether `name` is a tool or a legacy alias of one.
+pub fn is_tool(name: &str) -> bool {
+    let name = name.trim();
+    TOOL_NAMES.contains(&name) || ALIASES.iter().any(|(alias, _)| *alias == name)
+}
+
+/// Runs the tool `name` for `caller` with `args`, as an MCP client would (bookings recorded
+/// with source `mcp`).
+pub async fn run_tool(engine: &Engine, caller: &Caller, name: &str, args: Value) -> ToolAnswer {
+    run_tool_from(engine, caller, name, args, ToolOrigin::mcp()).await
+}
+
+/// [`run_tool`] for a call that came through `origin` (a Retell or Vapi call).
+pub async fn run_tool_from(
+    engine: &Engine,
+    caller: &Caller,
+    name: &str,
+    args: Value,
+    origin: ToolOrigin,
+) -> ToolAnswer {
+    let mut turn = Turn::start(engine, caller.clone()).await;
+    turn.origin = origin;
+    let call = match ToolCall::parse(name, args) {
+        Ok(call) => call,
+        Err(NotACall::UnknownTool) => return unknown_tool(turn.language(), name),
+        Err(NotACall::ArgumentsNotAnObject) => {
+            let text = match turn.language() {
+                Language::PtBr => {
+                    "Os argumentos precisam ser um objeto JSON, como {\"date\": \"2026-11-21\"}."
+                }
+                Language::DeDe => {
+                    "Die Argumente müssen ein JSON-Objekt sein, z. B. {\"date\": \"2026-11-21\"}."
+                }
+                Language::EnUs => {
+                    "The arguments must be a JSON object, such as {\"date\": \"2026-11-21\"}."
+                }
+            };
+            let mut extra = Map::new();
+            extra.insert("field".into(), json!("arguments"));
+            return ToolAnswer::error("INVALID_INPUT", text.to_string(), extra);
+        }
+        Err(NotACall::Unreadable(why)) => {
+            let text = match turn.language() {
+                Language::PtBr => format!("Não foi possível ler os argumentos: {why}."),
+                Language::DeDe => format!("Die Argumente sind nicht lesbar: {why}."),
+                Language::EnUs => format!("The arguments cannot be read: {why}."),
+            };
+            let mut extra = Map::new();
+            extra.insert("field".into(), json!("arguments"));
+            return ToolAnswer::error("INVALID_INPUT", text, extra);
+        }
+    };
+    let outcome = turn.run(call).await;
+    ToolAnswer::from_result(turn.finish(outcome).await)
+}
+
+/// The answer a tool gives when the engine refuses: the same spoken explanation and
+/// structured error (`code`, `alternatives`, …) as any tool, for adapters that call the engine
+/// themselves (Retell's `collect_appointment_information`).
+pub async fn explain_error(engine: &Engine, caller: &Caller, error: EngineError) -> ToolAnswer {
+    let turn = Turn::start(engine, caller.clone()).await;
+    ToolAnswer::from_result(turn.finish(Err(error.into())).await)
+}
+
+fn unknown_tool(language: Language, name: &str) -> ToolAnswer {
+    let name: String = name.trim().chars().take(60).collect();
+    let tools = TOOL_NAMES.join(", ");
+    let text = match language {
+        Language::PtBr => {
+            format!("A ferramenta \"{name}\" não existe. As ferramentas são: {tools}.")
+        }
+        Language::DeDe => {
+            format!("Das Werkzeug \"{name}\" gibt es nicht. Die Werkzeuge sind: {tools}.")
+        }
+        Language::EnUs => format!("There is no tool \"{name}\". The tools are: {tools}."),
+    };
+    let mut extra = Map::new();
+    extra.insert("tools".into(), json!(TOOL_NAMES));
+    ToolAnswer::error("UNKNOWN_TOOL", text, extra)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_tool_and_alias_parses_and_nothing_else() {
+        for name in TOOL_NAMES
+            .iter()
+            .chain(ALIASES.iter().map(|(alias, _)| alias))
+        {
+            assert!(is_tool(name), "{name}");
+            assert!(ToolCall::parse(name, Value::Null).is_ok(), "{name}");
+        }
+        assert!(!is_tool("book"));
+        assert!(matches!(
+            ToolCall::parse("book", json!({})),
+            Err(NotACall::UnknownTool)
+        ));
+    }
+
+    #[test]
+    fn arguments_may_be_an_object_a_json_text_or_nothing() {
+        for args in [
+            json!({"date": "today"}),
+            json!("{\"date\": \"today\"}"),
+            json!(""),
+            Value::Null,
+        ] {
+            assert!(
+                ToolCall::parse("get_availability", args.clone()).is_ok(),
+                "{args}"
+            );
+        }
+        for args in [json!([1]), json!("not json"), json!("[1]"), json!(7)] {
+            assert!(
+                matches!(
+                    ToolCall::parse("get_availability", args.clone()),
+                    Err(NotACall::ArgumentsNotAnObject)
+                ),
+                "{args}"
+            );
+        }
+    }
+
+    #[test]
+    fn retry_keys_need_a_call_and_tell_requests_apart() {
+        assert_eq!(ToolOrigin::mcp().retry_key(&["book", "x"]), None);
+        let origin = ToolOrigin::call(BookingSource::Retell, Some(" call_1 ".into()));
+        let a = origin.retry_key(&["book", "2026-11-23", "14:00", "Ana"]);
+        assert_eq!(
+            a.as_deref(),
+            Some("retell-call:call_1:book|2026-11-23|14:00|ana")
+        );
+        assert_ne!(a, origin.retry_key(&["book", "2026-11-23", "15:00", "Ana"]));
+        assert_eq!(
+            ToolOrigin::call(BookingSource::Vapi, Some("  ".into())).call_id,
+            None
+        );
+    }
+}

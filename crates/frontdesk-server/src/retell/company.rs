@@ -1,0 +1,220 @@
+//! Which company a Retell call is for, and who the caller is.
+//!
+//! A call names its company three ways, tried in this order: the Retell `agent_id` (agents are
+//! recorded per company when `retell_config.getWebhook` or `updateWebhook` sees them), the
+//! business's own number (an inbound call's `to_number`, an outbound call's `from_number`,
+//! matched against the branches' inbound numbers), and the `company` query parameter of the
+//! URL (a slug or a numeric id) for calls that carry neither (web calls, the document's
+//! `{"function_name", "call_id", "parameters"}` form, args at root). Whichever way is used,
+//! the signature must then verify with that company's key, so naming a company in the URL
+//! gives no access to it.
+
+use frontdesk_engine::calls::RETELL;
+use frontdesk_engine::{Caller, Engine, EngineError, EngineResult};
+use frontdesk_store::{Call, Company, OptionalExt};
+use serde_json::Value;
+
+/// What a request says about its call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallParty {
+    pub call_id: Option<String>,
+    pub agent_id: Option<String>,
+    pub from_number: Option<String>,
+    pub to_number: Option<String>,
+    /// `inbound` (the default) or `outbound`.
+    pub direction: Option<String>,
+}
+
+/// How the company was found (logged).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FoundBy {
+    Agent,
+    Number,
+    Query,
+}
+
+impl CallParty {
+    /// Reads Retell's call object; fields that are absent or not strings are `None`.
+    pub fn from_call(call: &Value) -> Self {
+        CallParty {
+            call_id: text(call, "call_id"),
+            agent_id: text(call, "agent_id"),
+            from_number: text(call, "from_number"),
+            to_number: text(call, "to_number"),
+            direction: text(call, "direction"),
+        }
+    }
+
+    /// The numbers and agent of a call recorded earlier (by a webhook event), where this
+    /// request said nothing.
+    pub fn fill_from(&mut self, call: &Call) {
+        let fill = |field: &mut Option<String>, value: &Option<String>| {
+            if field.is_none() {
+                field.clone_from(value);
+            }
+        };
+        fill(&mut self.agent_id, &call.agent_id);
+        fill(&mut self.from_number, &call.from_number);
+        fill(&mut self.to_number, &call.to_number);
+        fill(&mut self.direction, &call.direction);
+    }
+
+    fn outbound(&self) -> bool {
+        self.direction
+            .as_deref()
+            .is_some_and(|d| d.eq_ignore_ascii_case("outbound"))
+    }
+
+    /// The business's number: called on an inbound call, calling on an outbound one.
+    pub fn business_number(&self) -> Option<&str> {
+        if self.outbound() {
+            self.from_number.as_deref()
+        } else {
+            self.to_number.as_deref()
+        }
+    }
+
+    /// The customer's number: the other one.
+    pub fn customer_number(&self) -> Option<&str> {
+        if self.outbound() {
+            self.to_number.as_deref()
+        } else {
+            self.from_number.as_deref()
+        }
+    }
+}
+
+fn text(value: &Value, key: &str) -> Option<String> {
+    match value.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => {
+            Some(s.trim().chars().take(200).collect())
+        }
+        _ => None,
+    }
+}
+
+/// The company of a call (see the module docs); `None` when nothing names a known company.
+pub async fn find_company(
+    engine: &Engine,
+    party: &CallParty,
+    query_company: Option<&str>,
+) -> EngineResult<Option<(Company, FoundBy)>> {
+    let store = engine.store();
+    if let Some(agent_id) = &party.agent_id
+        && let Some(agent) = store.find_agent(RETELL, agent_id).await.optional()?
+    {
+        return Ok(Some((
+            engine.company(agent.company_id).await?,
+            FoundBy::Agent,
+        )));
+    }
+    if let Some(number) = party.business_number().and_then(e164)
+        && let Some(branch) = store.find_branch_by_phone(&number).await.optional()?
+    {
+        return Ok(Some((
+            engine.company(branch.company_id).await?,
+            FoundBy::Number,
+        )));
+    }
+    let Some(wanted) = query_company.map(str::trim).filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let found = match wanted.parse::<i64>() {
+        Ok(id) => engine.company(id).await,
+        Err(_) => engine.company_by_slug(wanted).await,
+    };
+    match found {
+        Ok(company) => Ok(Some((company, FoundBy::Query))),
+        Err(EngineError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// A number as branches store them: E.164, `+` and digits only. Retell sends E.164 already;
+/// spaces, dashes, dots and parentheses are tolerated. A number without `+` is not looked up
+/// (without a country it could match the wrong business).
+fn e164(raw: &str) -> Option<String> {
+    let kept: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    let digits = kept.strip_prefix('+')?;
+    (!digits.is_empty() && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(kept)
+}
+
+/// The caller with this number at the company: a known customer, or an unknown caller with
+/// the number (so booking tools can register them). A number that is not a phone number
+/// (`anonymous`, a web call) gives a caller without a number.
+pub async fn identify_caller(
+    engine: &Engine,
+    company: &Company,
+    phone: Option<&str>,
+) -> EngineResult<Caller> {
+    let Some(phone) = phone.map(str::trim).filter(|p| !p.is_empty()) else {
+        return Ok(Caller::anonymous(company.id, None));
+    };
+    match engine.identify(company.id, phone).await {
+        Ok(found) => Ok(found.caller),
+        Err(EngineError::InvalidPhone(why)) => {
+            tracing::info!(
+                company_id = company.id,
+                why,
+                "the caller's number is not a phone number"
+            );
+            Ok(Caller::anonymous(company.id, None))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The call recorded under Retell's `call_id` for the company, if any.
+pub async fn recorded_call(
+    engine: &Engine,
+    company: &Company,
+    call_id: &str,
+) -> EngineResult<Option<Call>> {
+    Ok(engine
+        .store()
+        .get_call(company.id, RETELL, call_id)
+        .await
+        .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_business_and_the_customer_swap_on_an_outbound_call() {
+        let inbound = CallParty::from_call(
+            &json!({"call_id": "c", "from_number": "+491234567890", "to_number": "+493083793369"}),
+        );
+        assert_eq!(inbound.business_number(), Some("+493083793369"));
+        assert_eq!(inbound.customer_number(), Some("+491234567890"));
+        let outbound = CallParty {
+            direction: Some("outbound".into()),
+            ..inbound
+        };
+        assert_eq!(outbound.business_number(), Some("+491234567890"));
+        assert_eq!(outbound.customer_number(), Some("+493083793369"));
+    }
+
+    #[test]
+    fn only_international_numbers_are_looked_up() {
+        assert_eq!(e164("+49 30 8379-3369").as_deref(), Some("+493083793369"));
+        assert_eq!(e164("030 83793369"), None);
+        assert_eq!(e164("+"), None);
+        assert_eq!(e164("+49abc"), None);
+    }
+
+    #[test]
+    fn blank_and_non_string_fields_are_absent() {
+        let party =
+            CallParty::from_call(&json!({"call_id": " ", "agent_id": 7, "to_number": "+1"}));
+        assert_eq!(party.call_id, None);
+        assert_eq!(party.agent_id, None);
+        assert_eq!(party.to_number.as_deref(), Some("+1"));
+    }
+}

@@ -1,0 +1,676 @@
+//! `POST /api/mcp/retell/custom-function`: a Retell agent's custom function, mid-call.
+//!
+//! ## Request
+//!
+//! Three body forms are accepted:
+//!
+//! 1. Retell's own: `{"name": "<function>", "call": {call_id, agent_id, from_number,
+//!    to_number, direction, …}, "args": {…}}`.
+//! 2. Args at root (a Retell custom function with `args_at_root: true`): the body is only the
+//!    arguments, and Retell sends no `name` and no `call`. The function is then named by the
+//!    URL, `?name=<function>` (or `?function=` / `?function_name=`), or by an
+//!    `X-Retell-Function-Name` (or `X-Function-Name`) header, both of which Retell lets a
+//!    custom function configure; the body's own `name` is an argument (the person's name of
+//!    `collect_appointment_information`), never the function. The company comes from
+//!    `?company=`; `?call_id=`, `?from_number=`, `?to_number=` and `?agent_id=` may carry the
+//!    call (Retell fills query parameters from dynamic variables). The query is not covered by
+//!    the signature: it selects what to run, the signed body says with what.
+//! 3. The AskProAI document's `{"function_name", "call_id", "parameters"}`: the company from
+//!    `?company=`, the caller from `parameters.phone` or else the call recorded under
+//!    `call_id` by the webhook.
+//!
+//! The caller is the customer side of the call (`from_number` of an inbound call), identified
+//! in the company; `parameters.phone` stands in when the call has no number.
+//!
+//! ## Functions
+//!
+//! [`run_function`] serves the document's `collect_appointment_information` (books for the
+//! calling number, registering it if new: the business's own agent collected the details),
+//! `check_availability`, `reschedule_appointment` and `cancel_appointment` (by
+//! `appointment_id` or `confirmation_number`), and every MCP tool by its name through
+//! [`run_tool_from`], so a rule answers the same on every surface. Vapi calls the same.
+//!
+//! ## Response
+//!
+//! HTTP 200 `{"success": true, "message": "<a sentence to speak>", "data": {…}}`, or
+//! `{"success": false, "message": "<what went wrong and what to ask>", "code", "data"}`.
+//! Faults inside a function are such an answer too (`TEMPORARILY_UNAVAILABLE`: the agent can
+//! say so at once rather than wait for Retell's retries); 4xx/5xx are for what comes before
+//! the function (see the module docs of [`super`]).
+
+use super::company::{CallParty, identify_caller, recorded_call};
+use super::{RetellError, admit, ok};
+use crate::auth::ClientIp;
+use crate::mcp::tools::TOOL_NAMES;
+use crate::mcp::tools::params::{Arg, ArgProblem, DateWord, Hint, TimeWord};
+use crate::mcp::tools::results::{BookOutput, BookingOutput};
+use crate::mcp::tools::run::{ToolAnswer, ToolOrigin, explain_error, is_tool, run_tool_from};
+use crate::mcp::tools::speech::Say;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use frontdesk_domain::{BookingSource, Language, parse_date, parse_time};
+use frontdesk_engine::appointments::{AppointmentRequest, Registration};
+use frontdesk_engine::{Caller, Engine, EngineResult};
+use frontdesk_store::{CallUpdate, Company};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+/// The AskProAI document's functions, served besides the MCP tools.
+pub const FUNCTIONS: [&str; 4] = [
+    "collect_appointment_information",
+    "check_availability",
+    "reschedule_appointment",
+    "cancel_appointment",
+];
+
+/// Query parameters and headers that name the function of an args-at-root body.
+const NAME_PARAMS: [&str; 3] = ["name", "function", "function_name"];
+const NAME_HEADERS: [&str; 2] = ["x-retell-function-name", "x-function-name"];
+
+/// What a function answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionAnswer {
+    pub success: bool,
+    /// One short sentence (or a few) in the company's language, to be spoken.
+    pub message: String,
+    /// Stable, when it failed: `SLOT_FULL`, `NOT_FOUND`, `INVALID_INPUT`, `UNKNOWN_FUNCTION`, …
+    pub code: Option<String>,
+    pub data: Value,
+}
+
+impl FunctionAnswer {
+    /// `{"success", "message", "data"}`, plus `code` when it failed.
+    pub fn to_json(&self) -> Value {
+        let mut body = json!({
+            "success": self.success,
+            "message": self.message,
+            "data": self.data,
+        });
+        if let Some(code) = &self.code {
+            body["code"] = json!(code);
+        }
+        body
+    }
+
+    fn failure(code: &str, message: String, mut data: Map<String, Value>) -> Self {
+        data.insert("code".into(), json!(code));
+        data.insert("message".into(), json!(message));
+        FunctionAnswer {
+            success: false,
+            message,
+            code: Some(code.to_string()),
+            data: Value::Object(data),
+        }
+    }
+}
+
+impl From<ToolAnswer> for FunctionAnswer {
+    fn from(answer: ToolAnswer) -> Self {
+        FunctionAnswer {
+            success: !answer.is_error,
+            code: answer.code().map(str::to_string),
+            message: answer.text,
+            data: answer.structured,
+        }
+    }
+}
+
+/// Who a function runs for: the company, the caller, the call it is part of.
+pub struct FunctionContext<'a> {
+    pub engine: &'a Engine,
+    pub company: &'a Company,
+    pub caller: Caller,
+    /// The surface (Retell, Vapi) and the call id, recorded on bookings.
+    pub origin: ToolOrigin,
+    /// The call's numbers and agent, recorded on the call when a booking is linked to it.
+    pub party: CallParty,
+}
+
+/// The body forms (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Retell,
+    ArgsAtRoot,
+    Document,
+}
+
+/// A request read: which function, with what, in which call.
+#[derive(Debug)]
+struct FunctionRequest {
+    form: Form,
+    name: Option<String>,
+    args: Value,
+    party: CallParty,
+}
+
+impl FunctionRequest {
+    fn read(body: &Value, query: &HashMap<String, String>, headers: &HeaderMap) -> Self {
+        let named_outside = || {
+            NAME_PARAMS
+                .iter()
+                .find_map(|p| query.get(*p))
+                .map(String::as_str)
+                .or_else(|| {
+                    NAME_HEADERS
+                        .iter()
+                        .find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
+                })
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+        };
+        let string = |key: &str| {
+            body.get(key)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        if let Some(name) = string("function_name") {
+            return FunctionRequest {
+                form: Form::Document,
+                name: Some(name),
+                args: body.get("parameters").cloned().unwrap_or(Value::Null),
+                party: CallParty {
+                    call_id: string("call_id"),
+                    ..CallParty::default()
+                },
+            };
+        }
+        if let Some(call) = body.get("call").filter(|c| c.is_object()) {
+            return FunctionRequest {
+                form: Form::Retell,
+                name: string("name").or_else(named_outside),
+                args: body.get("args").cloned().unwrap_or(Value::Null),
+                party: CallParty::from_call(call),
+            };
+        }
+        let from_query = |key: &str| {
+            query
+                .get(key)
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        FunctionRequest {
+            form: Form::ArgsAtRoot,
+            name: named_outside(),
+            args: body.clone(),
+            party: CallParty {
+                call_id: from_query("call_id").or_else(|| string("call_id")),
+                agent_id: from_query("agent_id"),
+                from_number: from_query("from_number"),
+                to_number: from_query("to_number"),
+                direction: from_query("direction"),
+            },
+        }
+    }
+}
+
+/// The handler of `POST /api/mcp/retell/custom-function`.
+#[tracing::instrument(skip_all, fields(company_id, function))]
+pub async fn post(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    // Parsed first only to find the company whose key checks the signature.
+    let parsed = serde_json::from_slice::<Value>(&body);
+    let request = parsed
+        .as_ref()
+        .ok()
+        .filter(|v| v.is_object())
+        .map(|v| FunctionRequest::read(v, &query, &headers));
+    let party = request
+        .as_ref()
+        .map(|r| r.party.clone())
+        .unwrap_or_default();
+    let query_company = query.get("company").map(String::as_str);
+    let (company, rate) = match admit(&state, ip, &party, query_company, &headers, &body).await {
+        Ok(admitted) => admitted,
+        Err(refused) => return refused,
+    };
+
+    let request = match (parsed, request) {
+        (Err(e), _) => return RetellError::invalid_json(&e).counted(rate),
+        (Ok(_), None) => {
+            let error = RetellError::bad_request(
+                "INVALID_BODY",
+                "the body must be a JSON object: {\"name\", \"call\", \"args\"}, the arguments \
+                 alone, or {\"function_name\", \"call_id\", \"parameters\"}",
+            );
+            return error.counted(rate);
+        }
+        (Ok(_), Some(request)) => request,
+    };
+    let Some(name) = request.name.clone() else {
+        let error = RetellError::bad_request(
+            "MISSING_FUNCTION_NAME",
+            "which function? With args at root, name it in the URL (?name=<function>) or in \
+             an X-Retell-Function-Name header",
+        );
+        return error.counted(rate);
+    };
+    tracing::Span::current().record("function", name.as_str());
+
+    let (party, caller) = match call_and_caller(&state, &company, &request).await {
+        Ok(found) => found,
+        Err(e) => return RetellError::fault(e).counted(rate),
+    };
+    let ctx = FunctionContext {
+        engine: &state.engine,
+        company: &company,
+        caller,
+        origin: ToolOrigin::call(BookingSource::Retell, party.call_id.clone()),
+        party,
+    };
+    let answer = run_function(&ctx, &name, request.args).await;
+    tracing::info!(
+        success = answer.success,
+        code = answer.code.as_deref().unwrap_or(""),
+        form = ?request.form,
+        "retell custom function"
+    );
+    ok(&rate, answer.to_json())
+}
+
+/// The call (its numbers completed from the call recorded under its id, for the forms that
+/// carry no call object) and the caller: the call's customer number first, then
+/// `parameters.phone`, then the recorded call's number.
+async fn call_and_caller(
+    state: &AppState,
+    company: &Company,
+    request: &FunctionRequest,
+) -> EngineResult<(CallParty, Caller)> {
+    let mut party = request.party.clone();
+    let record = match &party.call_id {
+        Some(call_id) if request.form != Form::Retell => {
+            recorded_call(&state.engine, company, call_id).await?
+        }
+        _ => None,
+    };
+    let recorded_number = record.as_ref().and_then(|call| {
+        let mut recorded = CallParty::default();
+        recorded.fill_from(call);
+        recorded.customer_number().map(str::to_string)
+    });
+    let phone = party
+        .customer_number()
+        .map(str::to_string)
+        .or_else(|| phone_argument(&request.args))
+        .or(recorded_number);
+    if let Some(call) = &record {
+        party.fill_from(call);
+    }
+    let caller = identify_caller(&state.engine, company, phone.as_deref()).await?;
+    Ok((party, caller))
+}
+
+/// `phone` (or `phone_number`) among the arguments, when it is a string.
+fn phone_argument(args: &Value) -> Option<String> {
+    let args = as_object(args.clone())?;
+    ["phone", "phone_number", "caller_phone"]
+        .iter()
+        .find_map(|key| args.get(*key).and_then(Value::as_str))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+}
+
+/// The arguments as an object: an object, a JSON text holding one, or nothing (`{}`).
+fn as_object(args: Value) -> Option<Map<String, Value>> {
+    match args {
+        Value::Null => Some(Map::new()),
+        Value::Object(map) => Some(map),
+        Value::String(text) if text.trim().is_empty() => Some(Map::new()),
+        Value::String(text) => match serde_json::from_str(&text) {
+            Ok(Value::Object(map)) => Some(map),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Runs the function `name` (one of [`FUNCTIONS`] or an MCP tool) for the context's caller.
+pub async fn run_function(ctx: &FunctionContext<'_>, name: &str, args: Value) -> FunctionAnswer {
+    let name = name.trim();
+    let (tool, args) = match name {
+        "collect_appointment_information" => {
+            return collect_appointment_information(ctx, args).await;
+        }
+        "reschedule_appointment" => ("reschedule_booking", appointment_args(args)),
+        "cancel_appointment" => ("cancel_booking", appointment_args(args)),
+        // `check_availability` is also a legacy name of `get_availability`.
+        other if is_tool(other) => (other, args),
+        other => return unknown_function(ctx.company.language, other),
+    };
+    let answer = run_tool_from(ctx.engine, &ctx.caller, tool, args, ctx.origin.clone()).await;
+    if tool == "book_session"
+        && !answer.is_error
+        && let Some(booking_id) = answer.structured["booking"]["booking_id"].as_i64()
+    {
+        link_booking(ctx, booking_id, None).await;
+    }
+    answer.into()
+}
+
+/// The document's appointment arguments in the tools' words: `appointment_id` is the
+/// booking id and `confirmation_number` the voucher code (`new_date`, `new_time` and
+/// `reason` the tools read as they are).
+fn appointment_args(args: Value) -> Value {
+    let Some(mut map) = as_object(args.clone()) else {
+        return args;
+    };
+    for (from, to) in [
+        ("appointment_id", "booking_id"),
+        ("confirmation_number", "voucher_code"),
+    ] {
+        if !map.contains_key(to)
+            && let Some(value) = map.remove(from)
+        {
+            map.insert(to.to_string(), value);
+        }
+    }
+    Value::Object(map)
+}
+
+/// `collect_appointment_information`'s arguments.
+#[derive(Debug, Default, Deserialize)]
+struct CollectArgs {
+    #[serde(default, alias = "customer_name", alias = "full_name")]
+    name: Arg<String>,
+    #[serde(default, alias = "appointment_date")]
+    date: Arg<DateWord>,
+    #[serde(default, alias = "appointment_time")]
+    time: Arg<TimeWord>,
+    #[serde(default)]
+    service: Arg<String>,
+    #[serde(default, alias = "phone_number", alias = "caller_phone")]
+    phone: Arg<String>,
+    #[serde(default)]
+    email: Arg<String>,
+    #[serde(default)]
+    notes: Arg<String>,
+    #[serde(default)]
+    idempotency_key: Arg<String>,
+}
+
+/// Books the appointment the agent collected for the calling number, registering the number
+/// as a customer when it is new, and queues its confirmation.
+async fn collect_appointment_information(ctx: &FunctionContext<'_>, args: Value) -> FunctionAnswer {
+    let say = Say(ctx.company.language);
+    let Some(args) = as_object(args) else {
+        return invalid_arguments(ctx.company.language);
+    };
+    let args: CollectArgs = match serde_json::from_value(Value::Object(args)) {
+        Ok(args) => args,
+        Err(e) => return unreadable_arguments(ctx.company.language, &e),
+    };
+    let read = |args: CollectArgs| -> Result<_, ArgProblem> {
+        let name = args
+            .name
+            .optional_as("name", Hint::Name)?
+            .ok_or(ArgProblem {
+                field: "name",
+                got: None,
+                hint: Hint::Name,
+            })?;
+        Ok((
+            name,
+            args.date.required("date")?,
+            args.time.required("time")?,
+            args.service.optional("service")?,
+            args.phone.optional("phone")?,
+            args.email.optional("email")?,
+            args.notes.optional("notes")?,
+            args.idempotency_key.optional("idempotency_key")?,
+        ))
+    };
+    let (name, date, time, service, phone, email, notes, key) = match read(args) {
+        Ok(values) => values,
+        Err(problem) => return argument_problem(say, problem),
+    };
+    let today = match ctx.engine.today(ctx.company.id).await {
+        Ok(today) => today,
+        Err(e) => return explain_error(ctx.engine, &ctx.caller, e).await.into(),
+    };
+    let Ok(date) = parse_date(&date.0, today) else {
+        return argument_problem(say, problem("date", &date.0, Hint::Date));
+    };
+    let Ok(time) = parse_time(&time.0) else {
+        return argument_problem(say, problem("time", &time.0, Hint::Time));
+    };
+    // The calling number; the `phone` argument only when the call has none (a web call).
+    let Some(phone) = ctx.caller.phone.clone().or(phone) else {
+        return unknown_number(ctx.company.language);
+    };
+
+    let mut req = AppointmentRequest::new(phone, date, time, ctx.origin.source);
+    req.name = Some(name.clone());
+    req.service = service.clone();
+    req.notes = match (notes, email) {
+        (Some(notes), Some(email)) => Some(format!("{notes} (E-Mail: {email})")),
+        (None, Some(email)) => Some(format!("E-Mail: {email}")),
+        (notes, None) => notes,
+    };
+    req.call_id = ctx.origin.call_id.clone();
+    req.idempotency_key = key.or_else(|| {
+        ctx.origin.retry_key(&[
+            "collect_appointment_information",
+            &date.to_string(),
+            &time.to_string(),
+            &name,
+            service.as_deref().unwrap_or_default(),
+        ])
+    });
+    // The business's own agent took these details down: a new number is registered
+    // whatever the unknown-caller policy says.
+    req.registration = Registration::Always;
+    let booked = match ctx.engine.create_appointment(ctx.company.id, req).await {
+        Ok(booked) => booked,
+        Err(e) => return explain_error(ctx.engine, &ctx.caller, e).await.into(),
+    };
+    link_booking(ctx, booked.booking.id, Some(booked.booking.customer_id)).await;
+    let out = BookOutput {
+        booking: BookingOutput::from(&booked.booking),
+        replayed: booked.replayed,
+        registered: booked.registered,
+    };
+    let b = &booked.booking;
+    FunctionAnswer {
+        success: true,
+        message: say.booked(&out, None),
+        code: None,
+        data: json!({
+            "confirmation_number": b.voucher_code,
+            "appointment_id": b.id,
+            "date": b.date.to_string(),
+            "time": b.time,
+            "service": b.service,
+            "duration": b.duration_minutes,
+            "branch": b.branch,
+            "staff": b.staff,
+            "customer_name": booked.customer_name,
+            "registered": booked.registered,
+            "replayed": booked.replayed,
+            "confirmation_sent": booked.confirmation_sent,
+        }),
+    }
+}
+
+/// Links a booking made during a call to the call's record, so the call shows what it
+/// produced and a `call_ended` carrying the same appointment does not book it again. A
+/// failure is logged: the booking stands either way.
+async fn link_booking(ctx: &FunctionContext<'_>, booking_id: i64, customer_id: Option<i64>) {
+    let Some(call_id) = &ctx.origin.call_id else {
+        return;
+    };
+    let update = CallUpdate {
+        company_id: ctx.company.id,
+        provider: ctx.origin.source.as_str().to_string(),
+        external_id: call_id.clone(),
+        agent_id: ctx.party.agent_id.clone(),
+        from_number: ctx.party.from_number.clone(),
+        to_number: ctx.party.to_number.clone(),
+        direction: ctx.party.direction.clone(),
+        customer_id: customer_id.or(ctx.caller.customer_id),
+        booking_id: Some(booking_id),
+        now: ctx.engine.now(),
+        ..CallUpdate::default()
+    };
+    if let Err(e) = ctx.engine.store().upsert_call(update).await {
+        tracing::warn!(company_id = ctx.company.id, call_id = %call_id, error = %e, "cannot link the booking to its call");
+    }
+}
+
+fn problem(field: &'static str, got: &str, hint: Hint) -> ArgProblem {
+    ArgProblem {
+        field,
+        got: Some(got.chars().take(40).collect()),
+        hint,
+    }
+}
+
+fn argument_problem(say: Say, problem: ArgProblem) -> FunctionAnswer {
+    let message = match &problem.got {
+        None => say.missing(problem.field, problem.hint),
+        Some(got) => say.invalid(problem.field, got, problem.hint),
+    };
+    let mut data = Map::new();
+    data.insert("field".into(), json!(problem.field));
+    FunctionAnswer::failure("INVALID_INPUT", message, data)
+}
+
+fn invalid_arguments(language: Language) -> FunctionAnswer {
+    let message = match language {
+        Language::PtBr => "Os argumentos precisam ser um objeto JSON.",
+        Language::DeDe => "Die Argumente müssen ein JSON-Objekt sein.",
+        Language::EnUs => "The arguments must be a JSON object.",
+    };
+    let mut data = Map::new();
+    data.insert("field".into(), json!("args"));
+    FunctionAnswer::failure("INVALID_INPUT", message.to_string(), data)
+}
+
+fn unreadable_arguments(language: Language, e: &serde_json::Error) -> FunctionAnswer {
+    let message = match language {
+        Language::PtBr => format!("Não foi possível ler os argumentos: {e}."),
+        Language::DeDe => format!("Die Argumente sind nicht lesbar: {e}."),
+        Language::EnUs => format!("The arguments cannot be read: {e}."),
+    };
+    FunctionAnswer::failure("INVALID_INPUT", message, Map::new())
+}
+
+fn unknown_number(language: Language) -> FunctionAnswer {
+    let message = match language {
+        Language::PtBr => {
+            "O número de telefone de quem liga não é conhecido. Pergunte o número e envie-o em phone."
+        }
+        Language::DeDe => {
+            "Die Telefonnummer des Anrufers ist nicht bekannt. Fragen Sie danach und senden Sie sie als phone."
+        }
+        Language::EnUs => {
+            "The caller's phone number is not known. Ask for it and send it as phone."
+        }
+    };
+    let mut data = Map::new();
+    data.insert("field".into(), json!("phone"));
+    FunctionAnswer::failure("INVALID_INPUT", message.to_string(), data)
+}
+
+fn unknown_function(language: Language, name: &str) -> FunctionAnswer {
+    let name: String = name.chars().take(60).collect();
+    let names: Vec<&str> = FUNCTIONS.iter().chain(TOOL_NAMES.iter()).copied().collect();
+    let list = names.join(", ");
+    let message = match language {
+        Language::PtBr => format!("A função \"{name}\" não existe. As funções são: {list}."),
+        Language::DeDe => {
+            format!("Die Funktion \"{name}\" gibt es nicht. Die Funktionen sind: {list}.")
+        }
+        Language::EnUs => format!("There is no function \"{name}\". The functions are: {list}."),
+    };
+    let mut data = Map::new();
+    data.insert("functions".into(), json!(names));
+    FunctionAnswer::failure("UNKNOWN_FUNCTION", message, data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(body: Value, query: &[(&str, &str)]) -> FunctionRequest {
+        let query = query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        FunctionRequest::read(&body, &query, &HeaderMap::new())
+    }
+
+    #[test]
+    fn retells_body_names_the_function_and_carries_the_call() {
+        let r = read(
+            json!({"name": "get_availability", "call": {"call_id": "c1", "from_number": "+491"}, "args": {"date": "today"}}),
+            &[("name", "ignored")],
+        );
+        assert_eq!(r.form, Form::Retell);
+        assert_eq!(r.name.as_deref(), Some("get_availability"));
+        assert_eq!(r.args, json!({"date": "today"}));
+        assert_eq!(r.party.call_id.as_deref(), Some("c1"));
+    }
+
+    #[test]
+    fn args_at_root_take_the_function_from_the_url_never_from_the_name_argument() {
+        let r = read(
+            json!({"name": "John Doe", "date": "2026-11-23", "time": "14:00"}),
+            &[
+                ("function", "collect_appointment_information"),
+                ("call_id", "c2"),
+            ],
+        );
+        assert_eq!(r.form, Form::ArgsAtRoot);
+        assert_eq!(r.name.as_deref(), Some("collect_appointment_information"));
+        assert_eq!(r.args["name"], "John Doe");
+        assert_eq!(r.party.call_id.as_deref(), Some("c2"));
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-retell-function-name",
+            "get_business_info".parse().expect("value"),
+        );
+        let r = FunctionRequest::read(&json!({}), &HashMap::new(), &headers);
+        assert_eq!(r.name.as_deref(), Some("get_business_info"));
+        assert_eq!(read(json!({"name": "Ana"}), &[]).name, None);
+    }
+
+    #[test]
+    fn the_documents_form_reads_function_name_call_id_and_parameters() {
+        let r = read(
+            json!({"function_name": "collect_appointment_information", "call_id": "call_abc123", "parameters": {"name": "John Doe"}}),
+            &[],
+        );
+        assert_eq!(r.form, Form::Document);
+        assert_eq!(r.args, json!({"name": "John Doe"}));
+        assert_eq!(r.party.call_id.as_deref(), Some("call_abc123"));
+    }
+
+    #[test]
+    fn appointment_ids_and_confirmation_numbers_become_the_tools_fields() {
+        assert_eq!(
+            appointment_args(json!({"appointment_id": 7, "new_date": "tomorrow"})),
+            json!({"booking_id": 7, "new_date": "tomorrow"})
+        );
+        assert_eq!(
+            appointment_args(json!({"confirmation_number": "KRM-482"})),
+            json!({"voucher_code": "KRM-482"})
+        );
+        assert_eq!(
+            phone_argument(&json!("{\"phone\": \" +49 1 \"}")).as_deref(),
+            Some("+49 1")
+        );
+    }
+}

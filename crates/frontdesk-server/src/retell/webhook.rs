@@ -1,0 +1,133 @@
+//! `POST /api/mcp/retell/webhook`: Retell's call events, `{"event": "call_started" |
+//! "call_ended" | "call_analyzed", "call": {…}}`, recorded by the engine's
+//! `record_retell_event`, the use case `webhook.processRetellWebhook` of the gateway calls too.
+//!
+//! The answer is HTTP 200 `{"success": true, "message": "Webhook processed", "event",
+//! "call_id", "duplicate", "appointment", "appointment_created", "confirmation_sent",
+//! "appointment_error"}`, the document's `testWebhook` example body plus what the event did.
+//! Retell delivers at least once: a repeated event answers 200 with `duplicate: true` and
+//! changes nothing (the engine sees to it), so Retell stops retrying. An appointment the
+//! call's variables asked for that a rule refused is reported in `appointment_error`, still
+//! 200: retrying would not help. An unknown event is 400 `UNKNOWN_EVENT`, a body without a
+//! usable `call` 400 `INVALID_CALL`; faults are 5xx so that Retell retries.
+
+use super::company::CallParty;
+use super::{RetellError, admit, ok};
+use crate::auth::ClientIp;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use frontdesk_engine::EngineError;
+use frontdesk_engine::calls::RETELL_EVENTS;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// The handler of `POST /api/mcp/retell/webhook`.
+#[tracing::instrument(skip_all, fields(company_id, event))]
+pub async fn post(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    // Parsed first only to find the company whose key checks the signature.
+    let parsed = serde_json::from_slice::<Value>(&body);
+    let party = parsed
+        .as_ref()
+        .ok()
+        .and_then(|v| v.get("call"))
+        .map(CallParty::from_call)
+        .unwrap_or_default();
+    let query_company = query.get("company").map(String::as_str);
+    let (company, rate) = match admit(&state, ip, &party, query_company, &headers, &body).await {
+        Ok(admitted) => admitted,
+        Err(refused) => return refused,
+    };
+    let refuse = |error: RetellError| error.counted(rate);
+
+    let body = match parsed {
+        Ok(body) => body,
+        Err(e) => return refuse(RetellError::invalid_json(&e)),
+    };
+    let Some(event) = body.get("event").and_then(Value::as_str).map(str::trim) else {
+        return refuse(RetellError::bad_request(
+            "INVALID_EVENT",
+            format!(
+                "the body needs an event: one of {}",
+                RETELL_EVENTS.join(", ")
+            ),
+        ));
+    };
+    tracing::Span::current().record("event", event);
+    if !RETELL_EVENTS.contains(&event) {
+        let shown: String = event.chars().take(40).collect();
+        return refuse(
+            RetellError::bad_request(
+                "UNKNOWN_EVENT",
+                format!(
+                    "unknown event {shown:?}: send one of {}",
+                    RETELL_EVENTS.join(", ")
+                ),
+            )
+            .with("events", json!(RETELL_EVENTS)),
+        );
+    }
+    let Some(call) = body.get("call").filter(|c| c.is_object()) else {
+        return refuse(RetellError::bad_request(
+            "INVALID_CALL",
+            "the body needs a call: an object with the call's call_id",
+        ));
+    };
+
+    let outcome = match state
+        .engine
+        .record_retell_event(company.id, event, call)
+        .await
+    {
+        Ok(outcome) => outcome,
+        Err(EngineError::InvalidInput { field, message }) => {
+            let code = if field == "event" {
+                "UNKNOWN_EVENT"
+            } else {
+                "INVALID_CALL"
+            };
+            return refuse(
+                RetellError::bad_request(code, format!("{field}: {message}"))
+                    .with("field", json!(field)),
+            );
+        }
+        Err(e) => return refuse(RetellError::fault(e)),
+    };
+    let appointment = outcome.booking.as_ref().map(|b| {
+        json!({
+            "id": b.id,
+            "confirmation_number": b.voucher_code,
+            "date": b.date.to_string(),
+            "time": b.time,
+            "service": b.service,
+            "duration": b.duration_minutes,
+            "branch": b.branch,
+            "staff": b.staff,
+            "status": b.status,
+        })
+    });
+    ok(
+        &rate,
+        json!({
+            "success": true,
+            "message": "Webhook processed",
+            "event": event,
+            "call_id": outcome.call_id,
+            "duplicate": outcome.duplicate,
+            "appointment": appointment,
+            "appointment_created": outcome.booking_created,
+            "confirmation_sent": outcome.confirmation_sent,
+            "appointment_error": outcome
+                .booking_refused
+                .map(|r| json!({ "code": r.code, "message": r.message })),
+        }),
+    )
+}
