@@ -622,6 +622,32 @@ async fn an_mcp_tool_answers_by_its_name_and_its_bookings_carry_the_call() {
     assert_eq!(made.call_id.as_deref(), Some("call_tools"));
 }
 
+#[tokio::test]
+async fn every_function_deploy_custom_functions_offers_is_answered() {
+    let r = retell().await;
+
+    let found = r
+        .call_function("call_find", JOHN, "find_appointments", json!({}))
+        .await;
+
+    assert_eq!(found["success"], true, "{found}");
+    assert_eq!(
+        found["data"]["count"], 1,
+        "John Doe's demo appointment: {found}"
+    );
+    let deployed: Vec<String> =
+        frontdesk_server::gateway::retell_config::default_functions("http://x")
+            .iter()
+            .map(|f| f.name.clone())
+            .collect();
+    for name in &deployed {
+        assert!(
+            frontdesk_server::retell::custom_function::FUNCTIONS.contains(&name.as_str()),
+            "{name} is deployed to Retell but not answered"
+        );
+    }
+}
+
 // ---- webhooks ----------------------------------------------------------------------------
 
 #[tokio::test]

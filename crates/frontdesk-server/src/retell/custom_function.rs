@@ -60,9 +60,10 @@ use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
 /// The AskProAI document's functions, served besides the MCP tools.
-pub const FUNCTIONS: [&str; 4] = [
+pub const FUNCTIONS: [&str; 5] = [
     "collect_appointment_information",
     "check_availability",
+    "find_appointments",
     "reschedule_appointment",
     "cancel_appointment",
 ];
@@ -346,6 +347,9 @@ pub async fn run_function(ctx: &FunctionContext<'_>, name: &str, args: Value) ->
         }
         "reschedule_appointment" => ("reschedule_booking", appointment_args(args)),
         "cancel_appointment" => ("cancel_booking", appointment_args(args)),
+        // The caller's upcoming appointments: what `deployCustomFunctions` offers as
+        // `find_appointments`, answered by the same tool as `get_bookings`.
+        "find_appointments" => ("get_bookings", args),
         // `check_availability` is also a legacy name of `get_availability`.
         other if is_tool(other) => (other, args),
         other => return unknown_function(ctx.company.language, other),
