@@ -44,6 +44,12 @@ pub struct CompanyDef {
     pub address: Option<String>,
     #[serde(default)]
     pub policy: BookingPolicy,
+    /// The company's Retell API key (stored encrypted; needs the engine's secret key).
+    #[serde(default)]
+    pub retell_api_key: Option<String>,
+    /// The secret Vapi sends with tool calls (stored as a hash).
+    #[serde(default)]
+    pub vapi_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -383,6 +389,13 @@ impl Engine {
     /// that does not validate changes nothing.
     pub async fn import_business(&self, file: &BusinessFile) -> EngineResult<ImportSummary> {
         file.validate()?;
+        if file.company.retell_api_key.is_some() && self.secrets.is_none() {
+            // Checked before anything is written: a file that cannot be imported changes nothing.
+            return Err(EngineError::invalid(
+                "company.retell_api_key",
+                "storing a Retell API key needs the secret key (FRONTDESK_SECRET_KEY or its key file)",
+            ));
+        }
         let now = self.now();
         let c = &file.company;
         let company = self
@@ -398,6 +411,15 @@ impl Engine {
                 now,
             })
             .await?;
+
+        if c.retell_api_key.is_some() || c.vapi_secret.is_some() {
+            self.set_company_credentials(
+                company.id,
+                c.retell_api_key.as_deref(),
+                c.vapi_secret.as_deref(),
+            )
+            .await?;
+        }
 
         let mut branches: HashMap<String, Branch> = HashMap::new();
         for b in &file.branches {
@@ -568,5 +590,52 @@ impl Engine {
             }
         }
         Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    const WITH_CREDENTIALS: &str = r#"
+[company]
+slug = "clinic"
+name = "Clinic"
+time_zone = "Europe/Berlin"
+language = "de-DE"
+phone_region = "DE"
+retell_api_key = "key_from_file"
+vapi_secret = "vapi_from_file"
+
+[[branches]]
+name = "Main"
+"#;
+
+    #[tokio::test]
+    async fn a_business_file_can_carry_its_voice_platform_credentials() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("import.db").display());
+        let store = frontdesk_store_sqlite::SqliteStore::connect(&url)
+            .await
+            .expect("store");
+        let engine = Engine::new(Arc::new(store)).with_secret_key([9u8; 32]);
+        let file = BusinessFile::parse(WITH_CREDENTIALS, "toml").expect("parses");
+
+        let summary = engine.import_business(&file).await.expect("imports");
+
+        let id = summary.company.id;
+        assert_eq!(
+            engine.retell_api_key(id).await.expect("read"),
+            Some("key_from_file".to_string())
+        );
+        assert_eq!(
+            engine
+                .company_by_vapi_secret("vapi_from_file")
+                .await
+                .expect("found")
+                .id,
+            id
+        );
     }
 }

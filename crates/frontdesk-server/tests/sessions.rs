@@ -348,3 +348,59 @@ async fn an_oversized_body_gets_a_json_413() {
         "PAYLOAD_TOO_LARGE"
     );
 }
+
+#[tokio::test]
+async fn a_disallowed_origin_is_refused_on_every_mcp_endpoint() {
+    let app = spawn_app_with(ServerSettings {
+        mcp_allowed_origins: vec!["https://agent.example".into()],
+        ..ServerSettings::default()
+    })
+    .await;
+    let token = app.session_token("+5511999999999").await;
+    let list = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" });
+
+    let allowed = app
+        .client
+        .post(app.url("/mcp/messages/"))
+        .bearer_auth(&token)
+        .header("origin", "https://agent.example")
+        .json(&list)
+        .send()
+        .await
+        .expect("post");
+    let no_origin = app.rpc(&token, list.clone()).await;
+    let mut refused = Vec::new();
+    for (method, path) in [
+        ("POST", "/mcp/messages/"),
+        ("POST", "/mcp"),
+        ("GET", "/mcp/sse"),
+    ] {
+        let request = match method {
+            "GET" => app.client.get(app.url(path)),
+            _ => app.client.post(app.url(path)).json(&list),
+        };
+        refused.push(
+            request
+                .bearer_auth(&token)
+                .header("origin", "https://evil.example")
+                .header("accept", "application/json, text/event-stream")
+                .send()
+                .await
+                .expect("request"),
+        );
+    }
+
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(
+        no_origin.status(),
+        200,
+        "clients that send no Origin are not browsers"
+    );
+    for response in refused {
+        assert_eq!(response.status(), 403, "{}", response.url());
+        assert_eq!(
+            response.json::<Value>().await.expect("json")["code"],
+            "ORIGIN_NOT_ALLOWED"
+        );
+    }
+}
