@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+/// `+` and at most 15 digits.
+const MAX_E164_LEN: usize = 16;
+
 /// A validated phone number in E.164 form (`+5511999999999`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -43,16 +46,24 @@ impl PhoneNumber {
 
         // A number read in the default region must be valid there. A number that carries its
         // country code (with `+`, or a caller id without it such as `5511999999999`) may also
-        // merely have a possible length, so new number ranges are not refused.
+        // merely have a possible length, so new number ranges are not refused. The digits alone
+        // after `+` come last: the parser refuses some spellings of international numbers
+        // (`+5511-9…`) that only differ by where the punctuation is.
         let mut candidates = vec![(trimmed.to_string(), trimmed.starts_with('+'))];
-        if !trimmed.starts_with('+') {
-            candidates.push((format!("+{digits}"), true));
+        let compact = format!("+{digits}");
+        if compact != trimmed {
+            candidates.push((compact, true));
         }
         for (candidate, international) in candidates {
-            if let Ok(number) = phonenumber::parse(Some(region), &candidate)
+            if let Ok(number) = parse_in(region, &candidate)
                 && (phonenumber::is_valid(&number) || international && has_possible_length(&number))
             {
-                return Ok(PhoneNumber(number.format().mode(Mode::E164).to_string()));
+                let e164 = number.format().mode(Mode::E164).to_string();
+                // E.164 allows 15 digits; the metadata lets some German fixed-line numbers
+                // grow past that (`+4920144440004444`), which no carrier would dial.
+                if e164.len() <= MAX_E164_LEN {
+                    return Ok(PhoneNumber(e164));
+                }
             }
         }
         Err(PhoneError::Invalid(trimmed.to_string()))
@@ -69,6 +80,40 @@ impl PhoneNumber {
     /// Wraps a number that was validated before (read back from the database).
     pub fn from_trusted_e164(e164: String) -> Self {
         PhoneNumber(e164)
+    }
+}
+
+/// `phonenumber::parse` in a default region, minus a slip of the crate: it strips the *default
+/// region's* national prefix even from a number that carries another country's code, so in
+/// region US `+4915112345678` became `+495112345678` and `+5511999999999` became
+/// `+55999999999`. A number with its own country code (after `+`, or after the region's
+/// international prefix such as `011`) is read again on its own.
+fn parse_in(
+    region: country::Id,
+    input: &str,
+) -> Result<phonenumber::PhoneNumber, phonenumber::ParseError> {
+    let number = phonenumber::parse(Some(region), input)?;
+    let Some(meta) = phonenumber::metadata::DATABASE.by_id(region.as_ref()) else {
+        return Ok(number);
+    };
+    if number.code().value() == meta.country_code() {
+        return Ok(number);
+    }
+    match number.code().source() {
+        country::Source::Plus => phonenumber::parse(None, input),
+        country::Source::Idd => {
+            let digits: String = input.chars().filter(|c| c.is_ascii_digit()).collect();
+            match meta
+                .international_prefix()
+                .and_then(|idd| idd.find(&digits))
+            {
+                Some(idd) if idd.start() == 0 => {
+                    phonenumber::parse(None, format!("+{}", &digits[idd.end()..]))
+                }
+                _ => Ok(number),
+            }
+        }
+        _ => Ok(number),
     }
 }
 
@@ -143,6 +188,24 @@ mod tests {
     }
 
     #[test]
+    fn foreign_numbers_keep_their_digits_in_every_region() {
+        for (input, region, e164) in [
+            ("+4915112345678", "US", "+4915112345678"),
+            ("+5511999999999", "US", "+5511999999999"),
+            ("+49 1234567890", "US", "+491234567890"),
+            ("011 49 151 12345678", "US", "+4915112345678"),
+            ("0015 49 151 12345678", "BR", "+4915112345678"),
+            ("001 415 555 2671", "DE", "+14155552671"),
+        ] {
+            assert_eq!(
+                PhoneNumber::parse(input, region).map(PhoneNumber::into_string),
+                Ok(e164.to_string()),
+                "{input} in {region}"
+            );
+        }
+    }
+
+    #[test]
     fn garbage_is_refused_without_panicking() {
         for input in [
             "",
@@ -153,6 +216,7 @@ mod tests {
             "0",
             "+999999999999999999999",
             "💥",
+            "+4920144440004444",
         ] {
             assert!(PhoneNumber::parse(input, "BR").is_err(), "{input:?}");
         }

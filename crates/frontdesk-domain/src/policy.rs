@@ -52,16 +52,14 @@ pub enum PolicyViolation {
 impl BookingPolicy {
     /// The first instant a booking may start at, seen from `now`.
     pub fn earliest_start(&self, now: Timestamp) -> Timestamp {
-        now.saturating_add(SignedDuration::from_mins(self.min_notice_minutes.max(0)))
+        now.saturating_add(seconds(self.min_notice_minutes, 60))
             .unwrap_or(now)
     }
 
     /// The last instant a booking may start at, seen from `now`.
     pub fn latest_start(&self, now: Timestamp) -> Timestamp {
-        now.saturating_add(SignedDuration::from_hours(
-            self.booking_window_days.max(0) * 24,
-        ))
-        .unwrap_or(now)
+        now.saturating_add(seconds(self.booking_window_days, 24 * 3600))
+            .unwrap_or(now)
     }
 
     /// Whether a slot starting at `start` may be offered and booked at `now`.
@@ -89,12 +87,16 @@ impl BookingPolicy {
     /// Whether cancelling a booking that starts at `start` is free at `now`.
     pub fn cancellation_is_free(&self, start: Timestamp, now: Timestamp) -> bool {
         let deadline = start
-            .saturating_sub(SignedDuration::from_hours(
-                self.free_cancellation_hours.max(0),
-            ))
+            .saturating_sub(seconds(self.free_cancellation_hours, 3600))
             .unwrap_or(start);
         now <= deadline
     }
+}
+
+/// `count` units of `unit_seconds` (a negative count is none), saturating: a business file may
+/// set any integer, and `SignedDuration::from_mins`/`from_hours` panic on overflow.
+fn seconds(count: i64, unit_seconds: i64) -> SignedDuration {
+    SignedDuration::from_secs(count.max(0).saturating_mul(unit_seconds))
 }
 
 #[cfg(test)]
@@ -127,6 +129,22 @@ mod tests {
             p.check_start(at("2026-11-21T09:00:00Z"), now),
             Err(PolicyViolation::InThePast)
         );
+    }
+
+    #[test]
+    fn huge_policy_values_saturate_instead_of_panicking() {
+        let p = BookingPolicy {
+            min_notice_minutes: i64::MAX,
+            booking_window_days: i64::MAX,
+            free_cancellation_hours: i64::MAX,
+            ..Default::default()
+        };
+        let now = at("2026-11-21T10:00:00Z");
+        assert!(matches!(
+            p.check_start(at("2026-11-22T10:00:00Z"), now),
+            Err(PolicyViolation::TooSoon { .. })
+        ));
+        assert!(!p.cancellation_is_free(at("2026-11-22T10:00:00Z"), now));
     }
 
     #[test]

@@ -162,7 +162,7 @@ impl Engine {
             None => name.map(str::to_string),
         };
 
-        let catalog = Catalog::load(&self.store, company_id).await?;
+        let catalog = self.catalog(company_id).await?;
         let mut book = BookRequest::new(req.date, req.time, req.source);
         book.service = req.service.clone().filter(|s| !s.trim().is_empty());
         if book.service.is_none() {

@@ -127,7 +127,7 @@ impl Engine {
                 requested: days,
             });
         }
-        let catalog = Catalog::load(&self.store, caller.company_id).await?;
+        let catalog = self.catalog(caller.company_id).await?;
         let services = filter_services(&catalog, query)?;
         let preferences = match query.member_id {
             Some(member_id) => self.preferences_for_ranking(caller, member_id).await?,

@@ -146,7 +146,7 @@ pub enum BookingScope {
 impl Engine {
     pub async fn book(&self, caller: &Caller, req: BookRequest) -> EngineResult<BookResult> {
         let customer_id = caller.customer_id.ok_or(EngineError::UnknownCaller)?;
-        let catalog = Catalog::load(&self.store, caller.company_id).await?;
+        let catalog = self.catalog(caller.company_id).await?;
         let member = self
             .resolve_member(caller, req.member_id, req.member_name.as_deref())
             .await?;
@@ -249,7 +249,7 @@ impl Engine {
         booking: &BookingRef,
         reason: Option<String>,
     ) -> EngineResult<CancelResult> {
-        let catalog = Catalog::load(&self.store, caller.company_id).await?;
+        let catalog = self.catalog(caller.company_id).await?;
         let existing = self.owned_booking(caller, booking).await?;
         let now = self.now();
         if existing.status == BookingStatus::Cancelled {
@@ -304,7 +304,7 @@ impl Engine {
         caller: &Caller,
         req: RescheduleRequest,
     ) -> EngineResult<RescheduleResult> {
-        let catalog = Catalog::load(&self.store, caller.company_id).await?;
+        let catalog = self.catalog(caller.company_id).await?;
         let existing = self.owned_booking(caller, &req.booking).await?;
         if existing.status != BookingStatus::Confirmed {
             return Err(EngineError::BookingNotActive {
@@ -422,7 +422,7 @@ impl Engine {
             }
             BookingScope::All => query.newest_first = true,
         }
-        let catalog = Catalog::load(&self.store, caller.company_id).await?;
+        let catalog = self.catalog(caller.company_id).await?;
         let mut views = Vec::new();
         for booking in self.store.list_bookings(&query).await? {
             views.push(self.view(&catalog, booking).await?);
@@ -436,7 +436,7 @@ impl Engine {
         caller: &Caller,
         booking: &BookingRef,
     ) -> EngineResult<BookingView> {
-        let catalog = Catalog::load(&self.store, caller.company_id).await?;
+        let catalog = self.catalog(caller.company_id).await?;
         let b = self.owned_booking(caller, booking).await?;
         self.view(&catalog, b).await
     }

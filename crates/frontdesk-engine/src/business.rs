@@ -6,12 +6,11 @@
 
 use crate::Engine;
 use crate::caller::Caller;
-use crate::catalog::Catalog;
-use crate::error::{EngineResult, NotFoundAs};
+use crate::error::EngineResult;
 use frontdesk_domain::preferences::weekday_name;
 use frontdesk_domain::schedule::{ClockTime, DateException, TimeRange};
 use frontdesk_domain::{BranchId, CompanyId, Language, Schedule, ServiceId};
-use frontdesk_store::{Branch, Service};
+use frontdesk_store::{Branch, Company, Service};
 use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
 use serde::Serialize;
@@ -130,20 +129,23 @@ impl Engine {
     /// Today's date at the company's main branch (its first), which is what date words such
     /// as "tomorrow" are relative to.
     pub async fn today(&self, company_id: CompanyId) -> EngineResult<Date> {
-        let company = self
-            .store
-            .get_company(company_id)
-            .await
-            .or_not_found("company")?;
-        let branches = self.store.list_branches(company_id).await?;
-        let tz = main_zone(&branches, &company.time_zone)?;
+        let catalog = self.catalog(company_id).await?;
+        let tz = main_zone(&catalog.branches, &catalog.company.time_zone)?;
         Ok(self.now().to_zoned(tz).date())
+    }
+
+    /// The company as last loaded with its catalogue (at most [`CATALOG_TTL`] old): for what
+    /// only needs its language, name or policy on a hot path, such as a tool call's answer.
+    ///
+    /// [`CATALOG_TTL`]: crate::catalog::CATALOG_TTL
+    pub async fn cached_company(&self, company_id: CompanyId) -> EngineResult<Company> {
+        Ok(self.catalog(company_id).await?.company.clone())
     }
 
     /// The business as a caller may ask about it. Any caller of the company may read it,
     /// known or not: nothing in it is about a customer.
     pub async fn business_info(&self, caller: &Caller) -> EngineResult<BusinessInfo> {
-        let catalog = Catalog::load(&self.store, caller.company_id).await?;
+        let catalog = self.catalog(caller.company_id).await?;
         let main = catalog.branches.first();
         let tz = main
             .map(|b| catalog.tz(b.id))

@@ -17,7 +17,6 @@
 use crate::Engine;
 use crate::appointments::{AppointmentRequest, Registration};
 use crate::booking::BookingView;
-use crate::catalog::Catalog;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
 use frontdesk_domain::{BookingSource, CompanyId, PhoneNumber, parse_date, parse_time};
 use frontdesk_store::{CallUpdate, OptionalExt, StoreError};
@@ -180,7 +179,7 @@ impl Engine {
         let first = self.store.record_call_event(stored.id, event, now).await?;
         let booking = match stored.booking_id {
             Some(id) => {
-                let catalog = Catalog::load(&self.store, company_id).await?;
+                let catalog = self.catalog(company_id).await?;
                 let b = self
                     .store
                     .get_booking(company_id, id)

@@ -1,5 +1,11 @@
 //! A company's catalogue as one use case needs it: the company, its branches and services,
 //! with time zones resolved and services found by what a caller calls them.
+//!
+//! Loading it costs four queries and the parsing of every schedule, and nearly every tool
+//! call needs it, so [`CatalogCache`] keeps each company's catalogue for a few seconds. An
+//! import through this engine drops the company's entry at once; a change made by another
+//! process (`frontdesk import` beside a running server, another instance) is seen within the
+//! cache's time to live ([`CATALOG_TTL`]).
 
 use crate::error::{EngineError, EngineResult, NotFoundAs};
 use crate::text::{fold, same};
@@ -9,6 +15,95 @@ use frontdesk_store::{Branch, Company, DynStore, Service, Staff};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a loaded catalogue is served before it is read again.
+pub const CATALOG_TTL: Duration = Duration::from_secs(5);
+
+/// Each company's catalogue as last loaded, for [`CATALOG_TTL`]. Shared by the clones of an
+/// engine.
+pub(crate) struct CatalogCache {
+    ttl: Duration,
+    /// Bumped by every invalidation: a load that started before one is not kept.
+    generation: AtomicU64,
+    entries: Mutex<HashMap<CompanyId, (Instant, Arc<Catalog>)>>,
+    /// One load at a time: requests that miss together wait for it (in arrival order)
+    /// instead of each reading the same catalogue.
+    loading: tokio::sync::Mutex<()>,
+}
+
+impl CatalogCache {
+    pub fn new(ttl: Duration) -> Self {
+        CatalogCache {
+            ttl,
+            generation: AtomicU64::new(0),
+            entries: Mutex::new(HashMap::new()),
+            loading: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn fresh(&self, company_id: CompanyId) -> Option<Arc<Catalog>> {
+        let entries = self.lock();
+        let (at, catalog) = entries.get(&company_id)?;
+        (at.elapsed() < self.ttl).then(|| catalog.clone())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<CompanyId, (Instant, Arc<Catalog>)>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The company's catalogue: the cached one while fresh, else loaded from the store.
+    pub async fn get(&self, store: &DynStore, company_id: CompanyId) -> EngineResult<Arc<Catalog>> {
+        if self.ttl.is_zero() {
+            return Ok(Arc::new(Catalog::load(store, company_id).await?));
+        }
+        if let Some(catalog) = self.fresh(company_id) {
+            return Ok(catalog);
+        }
+        let _loading = self.loading.lock().await;
+        if let Some(catalog) = self.fresh(company_id) {
+            return Ok(catalog);
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let loaded_at = Instant::now();
+        let catalog = Arc::new(Catalog::load(store, company_id).await?);
+        let mut entries = self.lock();
+        if self.generation.load(Ordering::Acquire) == generation {
+            entries.insert(company_id, (loaded_at, catalog.clone()));
+        }
+        Ok(catalog)
+    }
+
+    /// Forgets a company's catalogue (it was just changed through this engine).
+    pub fn invalidate(&self, company_id: CompanyId) {
+        let mut entries = self.lock();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        entries.remove(&company_id);
+    }
+}
+
+/// Drops a company's cached catalogue when it goes out of scope: at the end of a change,
+/// whether it succeeded or not.
+pub(crate) struct Changed<'a> {
+    engine: &'a crate::Engine,
+    company_id: CompanyId,
+}
+
+impl<'a> Changed<'a> {
+    pub fn new(engine: &'a crate::Engine, company_id: CompanyId) -> Self {
+        engine.catalog_changed(company_id);
+        Changed { engine, company_id }
+    }
+}
+
+impl Drop for Changed<'_> {
+    fn drop(&mut self) {
+        self.engine.catalog_changed(self.company_id);
+    }
+}
 
 pub(crate) struct Catalog {
     pub company: Company,

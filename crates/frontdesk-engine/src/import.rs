@@ -322,7 +322,15 @@ impl BusinessFile {
             if !phones.insert(phone) {
                 return bad("customers.phone", format!("{} is listed twice", cu.phone));
             }
+            let mut member_names = HashSet::new();
             for m in &cu.members {
+                // The store keeps one member of a name per customer.
+                if !member_names.insert(m.name.as_str()) {
+                    return bad(
+                        "members.name",
+                        format!("{}: member {:?} is listed twice", cu.phone, m.name),
+                    );
+                }
                 if let Some(id) = m.id
                     && (id <= 0 || !member_ids.insert(id))
                 {
@@ -411,6 +419,8 @@ impl Engine {
                 now,
             })
             .await?;
+        // However the import ends, this engine's cached catalogue of the company is dropped.
+        let _changed = crate::catalog::Changed::new(self, company.id);
 
         if c.retell_api_key.is_some() || c.vapi_secret.is_some() {
             self.set_company_credentials(

@@ -35,8 +35,11 @@ pub use caller::Caller;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{EngineError, EngineResult};
 
+use catalog::{CATALOG_TTL, Catalog, CatalogCache};
+use frontdesk_domain::CompanyId;
 use frontdesk_store::DynStore;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The booking engine: cheap to clone, shared by every adapter.
 #[derive(Clone)]
@@ -45,6 +48,10 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     /// Encrypts stored secrets (the Retell API key); `None` until [`Engine::with_secret_key`].
     secrets: Option<Arc<credentials::SecretBox>>,
+    /// Each company's catalogue for a few seconds (see [`catalog::CATALOG_TTL`]).
+    catalogs: Arc<CatalogCache>,
+    /// Live sessions of known callers for a moment (see [`sessions::SESSION_CACHE_TTL`]).
+    sessions: Arc<sessions::SessionCache>,
 }
 
 impl Engine {
@@ -53,6 +60,8 @@ impl Engine {
             store,
             clock: Arc::new(SystemClock),
             secrets: None,
+            catalogs: Arc::new(CatalogCache::new(CATALOG_TTL)),
+            sessions: Arc::new(sessions::SessionCache::new(sessions::SESSION_CACHE_TTL)),
         }
     }
 
@@ -62,6 +71,8 @@ impl Engine {
             store,
             clock,
             secrets: None,
+            catalogs: Arc::new(CatalogCache::new(CATALOG_TTL)),
+            sessions: Arc::new(sessions::SessionCache::new(sessions::SESSION_CACHE_TTL)),
         }
     }
 
@@ -69,6 +80,32 @@ impl Engine {
     pub fn with_secret_key(mut self, key: [u8; 32]) -> Self {
         self.secrets = Some(Arc::new(credentials::SecretBox::new(key)));
         self
+    }
+
+    /// How long a company's catalogue (company, branches, services, staff) is served from
+    /// memory before it is read again; zero reads it on every use. Changes made through this
+    /// engine are seen at once whatever the value; changes made by another process within it.
+    pub fn with_catalog_ttl(mut self, ttl: Duration) -> Self {
+        self.catalogs = Arc::new(CatalogCache::new(ttl));
+        self
+    }
+
+    /// How long a looked-up caller session is trusted without reading it again; zero reads
+    /// it on every request. A logout through this engine is seen at once whatever the value;
+    /// one through another instance within it.
+    pub fn with_session_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.sessions = Arc::new(sessions::SessionCache::new(ttl));
+        self
+    }
+
+    /// The company's catalogue, from the cache while it is fresh.
+    pub(crate) async fn catalog(&self, company_id: CompanyId) -> EngineResult<Arc<Catalog>> {
+        self.catalogs.get(&self.store, company_id).await
+    }
+
+    /// Drops the cached catalogue of a company changed through this engine.
+    pub(crate) fn catalog_changed(&self, company_id: CompanyId) {
+        self.catalogs.invalidate(company_id);
     }
 
     pub fn store(&self) -> &DynStore {

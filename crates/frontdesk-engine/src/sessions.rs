@@ -2,6 +2,12 @@
 //! caller's number, then calls tools with the `sess_…` token until it logs out or the session
 //! expires. Tokens are stored as SHA-256 hashes, so they survive a restart and any instance
 //! can check them, and a leaked database does not leak live tokens.
+//!
+//! Every MCP request checks its token, so [`SessionCache`] remembers a live session of a
+//! known caller for [`SESSION_CACHE_TTL`]. Expiry is checked on every use; a logout through
+//! this engine drops the entry at once (and no lookup that began before it can put it back),
+//! so this instance refuses a logged-out token immediately. Another instance sharing the
+//! database may accept it for at most the cache's time to live after the logout.
 
 use crate::Engine;
 use crate::caller::Caller;
@@ -11,6 +17,68 @@ use frontdesk_domain::CompanyId;
 use frontdesk_store::{CallerSession, NewCallerSession, OptionalExt};
 use jiff::SignedDuration;
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// How long a looked-up session of a known caller is trusted without reading it again.
+pub const SESSION_CACHE_TTL: Duration = Duration::from_secs(2);
+/// Entries past which expired ones are swept out.
+const SESSION_CACHE_SWEEP: usize = 4096;
+
+/// Live sessions by token hash, as last read from the store.
+pub(crate) struct SessionCache {
+    ttl: Duration,
+    /// Bumped by every logout: a lookup that began before one does not store its answer.
+    generation: AtomicU64,
+    entries: Mutex<HashMap<String, (Instant, CallerSession)>>,
+}
+
+impl SessionCache {
+    pub fn new(ttl: Duration) -> Self {
+        SessionCache {
+            ttl,
+            generation: AtomicU64::new(0),
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, CallerSession)>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, token_hash: &str) -> Option<CallerSession> {
+        let entries = self.lock();
+        let (at, session) = entries.get(token_hash)?;
+        (at.elapsed() < self.ttl).then(|| session.clone())
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    fn put(&self, generation: u64, read_at: Instant, token_hash: &str, session: &CallerSession) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut entries = self.lock();
+        if self.generation() != generation {
+            return;
+        }
+        if entries.len() >= SESSION_CACHE_SWEEP {
+            let ttl = self.ttl;
+            entries.retain(|_, (at, _)| at.elapsed() < ttl);
+        }
+        entries.insert(token_hash.to_string(), (read_at, session.clone()));
+    }
+
+    fn forget(&self, token_hash: &str) {
+        let mut entries = self.lock();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        entries.remove(token_hash);
+    }
+}
 
 /// The caller as the integration guide shows them in `user`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -81,16 +149,50 @@ impl Engine {
     /// The session a token opens, if it is neither expired nor logged out. A caller who
     /// registered during the call is recognised from then on.
     pub async fn session(&self, token: &str) -> EngineResult<ActiveSession> {
+        self.lookup_session(token, false).await
+    }
+
+    /// [`Engine::session`] for a hot path (every Streamable HTTP request): a known caller's
+    /// live session may come from [`SessionCache`], read at most [`SESSION_CACHE_TTL`] ago.
+    /// Expiry is still checked now, and a logout through this engine is seen at once.
+    pub async fn session_cached(&self, token: &str) -> EngineResult<ActiveSession> {
+        self.lookup_session(token, true).await
+    }
+
+    async fn lookup_session(&self, token: &str, use_cache: bool) -> EngineResult<ActiveSession> {
         let token = token.trim();
         if !token.starts_with("sess_") || token.len() > 200 {
             return Err(EngineError::NotFound { what: "session" });
         }
         let token_hash = hash_secret(token);
-        let session = self
-            .store
-            .find_caller_session(&token_hash)
-            .await
-            .or_not_found("session")?;
+        let cached = if use_cache {
+            self.sessions.get(&token_hash)
+        } else {
+            None
+        };
+        let session = match cached {
+            Some(session) => session,
+            None => {
+                let generation = self.sessions.generation();
+                let read_at = Instant::now();
+                let session = self
+                    .store
+                    .find_caller_session(&token_hash)
+                    .await
+                    .or_not_found("session")?;
+                // Only a known caller's live session: an unknown caller is looked up again on
+                // every request, so a registration during the call is seen at once.
+                if use_cache
+                    && session.revoked_at.is_none()
+                    && session.expires_at > self.now()
+                    && session.customer_id.is_some()
+                {
+                    self.sessions
+                        .put(generation, read_at, &token_hash, &session);
+                }
+                session
+            }
+        };
         if session.revoked_at.is_some() || session.expires_at <= self.now() {
             return Err(EngineError::NotFound { what: "session" });
         }
@@ -133,6 +235,8 @@ impl Engine {
 
     /// Ends a session at once; its token is refused from then on.
     pub async fn close_session(&self, active: &ActiveSession) -> EngineResult<()> {
+        self.sessions.forget(&active.token_hash);
+        let _forget_again = ForgetOnDrop(self, &active.token_hash);
         self.store
             .revoke_caller_session(&active.token_hash, self.now())
             .await
@@ -151,5 +255,15 @@ impl Engine {
             .saturating_sub(SignedDuration::from_hours(24))
             .unwrap_or(self.now());
         Ok(self.store.purge_caller_sessions(before).await?)
+    }
+}
+
+/// Drops a token's cached session again once its logout is written (or failed), so a
+/// lookup that raced with the logout cannot leave it cached.
+struct ForgetOnDrop<'a>(&'a Engine, &'a str);
+
+impl Drop for ForgetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.sessions.forget(self.1);
     }
 }

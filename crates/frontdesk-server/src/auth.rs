@@ -64,10 +64,27 @@ impl FromRequestParts<AppState> for SessionAuth {
 }
 
 pub async fn session_for_token(state: &AppState, token: &str) -> Result<ActiveSession, ApiError> {
-    state.engine.session(token).await.map_err(|e| match e {
+    state.engine.session(token).await.map_err(session_error)
+}
+
+/// [`session_for_token`] for the Streamable HTTP hot path: the session may come from the
+/// engine's short-lived cache (a logout on this instance is still refused at once).
+pub async fn session_for_token_cached(
+    state: &AppState,
+    token: &str,
+) -> Result<ActiveSession, ApiError> {
+    state
+        .engine
+        .session_cached(token)
+        .await
+        .map_err(session_error)
+}
+
+fn session_error(e: EngineError) -> ApiError {
+    match e {
         EngineError::NotFound { .. } => invalid_session(),
         other => other.into(),
-    })
+    }
 }
 
 /// The company's active MCP key from `X-API-Key`.

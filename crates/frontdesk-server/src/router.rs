@@ -4,6 +4,7 @@ use crate::error::ApiError;
 use crate::gateway;
 use crate::http::{self, sessions};
 use crate::mcp::{messages, sse, streamable};
+use crate::openapi;
 use crate::retell;
 use crate::state::AppState;
 use crate::vapi;
@@ -22,6 +23,8 @@ use tower_http::trace::TraceLayer;
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
+    // The Prometheus recorder, before anything is counted.
+    crate::prometheus::handle();
     let settings = state.settings.clone();
     // rmcp's service owns `/mcp`; our authentication runs in front of it.
     let streamable_http = Router::new()
@@ -33,6 +36,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
+        .route("/openapi.json", get(openapi::openapi_json))
+        .route("/metrics", get(crate::prometheus::get))
         .route("/mcp/health", get(sessions::health))
         .route("/mcp/auth/session", post(sessions::create))
         .route("/mcp/auth/validate", get(sessions::validate))
@@ -49,6 +54,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/mcp/retell/webhook", post(retell::webhook::post))
         .route("/api/vapi/tool-calls", post(vapi::tool_calls::post))
         .merge(streamable_http)
+        // After routing, so each request is counted under its route's surface.
+        .layer(middleware::from_fn(crate::prometheus::track))
         .fallback(not_found)
         .with_state(state)
         .layer(

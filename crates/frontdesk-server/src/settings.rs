@@ -19,6 +19,11 @@ pub struct ServerSettings {
     pub request_timeout: Duration,
     /// How long in-flight requests get to finish after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// How long a client has to send a request's headers, counted from the moment the server
+    /// starts waiting for them (a new connection, or the end of the previous response on a
+    /// kept-alive one); then the connection is closed. Slow or silent clients cannot hold
+    /// connections open for ever, and this is also how long an idle connection is kept.
+    pub header_read_timeout: Duration,
     /// How long a caller session lives (`expires_in`).
     pub session_ttl: Duration,
     /// Session creations allowed per client IP per minute.
@@ -48,6 +53,16 @@ pub struct ServerSettings {
     pub gateway_webhook_requests_per_minute: u32,
     /// Gateway test calls (`retell_config.testWebhook`) per company per minute (10).
     pub gateway_test_requests_per_minute: u32,
+    /// Redis shared by every instance (`FRONTDESK_REDIS_URL`): rate limits counted across
+    /// instances, legacy SSE messages routed to the stream's instance, MCP sessions that
+    /// continue on any instance. `None`: all of it stays in this process.
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key and channel (`FRONTDESK_REDIS_PREFIX`), so several
+    /// deployments (or tests) can share one Redis.
+    pub redis_prefix: String,
+    /// This instance's name in logs, health answers and Redis (`FRONTDESK_INSTANCE_ID`);
+    /// generated at start when not given.
+    pub instance_id: String,
 }
 
 impl Default for ServerSettings {
@@ -57,6 +72,7 @@ impl Default for ServerSettings {
             body_limit_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(30),
             session_ttl: Duration::from_secs(600),
             sessions_per_ip_per_minute: 10,
             messages_per_session_per_minute: 60,
@@ -70,6 +86,17 @@ impl Default for ServerSettings {
             gateway_requests_per_minute: 100,
             gateway_webhook_requests_per_minute: 1000,
             gateway_test_requests_per_minute: 10,
+            redis_url: None,
+            redis_prefix: "frontdesk:".into(),
+            instance_id: generated_instance_id(),
         }
     }
+}
+
+/// A fresh instance id: `fd-` and 8 random letters and digits.
+pub fn generated_instance_id() -> String {
+    format!(
+        "fd-{}",
+        frontdesk_engine::keys::random_token(8).to_ascii_lowercase()
+    )
 }

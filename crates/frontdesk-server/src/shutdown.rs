@@ -1,11 +1,18 @@
 //! Serving until told to stop, then draining: in-flight requests get the grace period to
-//! finish; whatever is still open after it (long-lived streams) is cut.
+//! finish; whatever is still open after it is cut.
 
 use crate::router::router;
 use crate::state::AppState;
+use axum::extract::ConnectInfo;
+use axum::http::Request;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use std::future::Future;
-use std::net::SocketAddr;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
@@ -32,6 +39,13 @@ pub async fn shutdown_signal() {
 }
 
 /// Serves the app on `listener` until `shutdown` resolves, then drains within the grace period.
+///
+/// Each connection is served by hyper's HTTP/1.1 server with a header-read timeout: a client
+/// that does not send a complete request head in time (a silent connection, a slowloris, an
+/// idle kept-alive connection) is closed, so slow clients cannot pile up. On shutdown the
+/// listener is closed at once, open streams are told to end (`state.shutdown`), idle
+/// connections close, and busy ones close after their current response; whatever is still
+/// open when the grace period is over is cut.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -39,31 +53,72 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let grace = state.settings.shutdown_grace;
     let stopping = state.shutdown.clone();
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(state.settings.header_read_timeout);
     spawn_housekeeping(state.clone());
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let signal = async move {
-        shutdown.await;
-        tracing::info!(
-            grace_secs = grace.as_secs_f64(),
-            "shutting down: draining requests"
-        );
-        // Long-lived streams end now, so the drain waits only for real requests.
-        stopping.cancel();
-        let _ = stopping_tx.send(());
-    };
-    let server = axum::serve(listener, app).with_graceful_shutdown(signal);
-    let mut server = std::pin::pin!(server.into_future());
+    let app = router(state);
+    let connections = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    accept_failed(e).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        // Handlers see the peer as axum's `ConnectInfo`, as `into_make_service_with_connect_info`
+        // would give it.
+        let service = app
+            .clone()
+            .map_request(move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            });
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = connections.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+        });
+    }
+
+    drop(listener);
+    tracing::info!(
+        grace_secs = grace.as_secs_f64(),
+        "shutting down: draining requests"
+    );
+    // Long-lived streams end now, so the drain waits only for real requests.
+    stopping.cancel();
     tokio::select! {
-        result = &mut server => result,
-        _ = async {
-            let _ = stopping_rx.await;
-            tokio::time::sleep(grace).await;
-        } => {
+        _ = connections.shutdown() => {}
+        _ = tokio::time::sleep(grace) => {
             tracing::warn!("grace period over: closing the remaining connections");
-            Ok(())
         }
     }
+    Ok(())
+}
+
+/// What `accept` failing means: a connection that went away before it was accepted is
+/// nothing; anything else (out of file descriptors) is logged and retried after a pause, so
+/// a full table does not spin the loop.
+async fn accept_failed(e: std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!(error = %e, "accepting a connection failed");
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
 }
 
 /// Once a minute: forget idle rate-limit keys and delete long-ended caller sessions.

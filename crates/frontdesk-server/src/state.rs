@@ -1,6 +1,8 @@
 //! What every handler can reach: the engine, the settings, the rate limiters, the registry
-//! of open SSE streams, and the token that tells long-lived streams the server is stopping.
+//! of open SSE streams, the cluster (this instance's id and the Redis it shares), and the
+//! token that tells long-lived streams the server is stopping.
 
+use crate::cluster::Cluster;
 use crate::gateway::GatewayState;
 use crate::limits::RateLimits;
 use crate::mcp::hub::StreamHub;
@@ -19,25 +21,58 @@ pub struct AppState {
     pub implicit_sessions: Arc<ImplicitSessions>,
     /// The JSON-RPC gateway's per-company rate limits and its Retell context.
     pub gateway: Arc<GatewayState>,
+    /// This instance and the Redis it shares with the others, if any.
+    pub cluster: Arc<Cluster>,
     /// Cancelled when shutdown begins: open streams end so the drain can finish.
     pub shutdown: CancellationToken,
 }
 
 impl AppState {
+    /// The state of an app; an unusable Redis URL is logged and the instance runs alone.
     pub fn new(engine: Engine, settings: ServerSettings) -> Self {
-        let limits = RateLimits::new(
+        let shutdown = CancellationToken::new();
+        let cluster = Cluster::from_settings(&settings, &shutdown).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "Redis not used: this instance keeps its state to itself");
+            Cluster::standalone(settings.instance_id.clone())
+        });
+        Self::with_cluster(engine, settings, cluster, shutdown)
+    }
+
+    /// The state of an app, or why the configured Redis cannot be used.
+    pub fn try_new(engine: Engine, settings: ServerSettings) -> Result<Self, String> {
+        let shutdown = CancellationToken::new();
+        let cluster = Cluster::from_settings(&settings, &shutdown)?;
+        Ok(Self::with_cluster(engine, settings, cluster, shutdown))
+    }
+
+    fn with_cluster(
+        engine: Engine,
+        settings: ServerSettings,
+        cluster: Cluster,
+        shutdown: CancellationToken,
+    ) -> Self {
+        let mut limits = RateLimits::new(
             settings.sessions_per_ip_per_minute,
             settings.messages_per_session_per_minute,
         );
-        let gateway = Arc::new(GatewayState::new(&engine, &settings));
+        let mut gateway = GatewayState::new(&engine, &settings);
+        if let Some(redis) = &cluster.redis {
+            limits = limits.shared(redis.clone());
+            gateway.limits = gateway.limits.shared(redis.clone());
+        }
+        let streams = Arc::new(StreamHub::default());
+        if let Some(shared) = &cluster.streams {
+            tokio::spawn(shared.clone().subscribe(streams.clone(), shutdown.clone()));
+        }
         AppState {
             engine,
-            gateway,
+            gateway: Arc::new(gateway),
             settings: Arc::new(settings),
             limits: Arc::new(limits),
-            streams: Arc::new(StreamHub::default()),
+            streams,
             implicit_sessions: Arc::new(ImplicitSessions::default()),
-            shutdown: CancellationToken::new(),
+            cluster: Arc::new(cluster),
+            shutdown,
         }
     }
 }

@@ -24,8 +24,10 @@ use std::time::Duration;
 const DEFAULT_MAX_CONNECTIONS: u32 = 10;
 
 /// Long enough to ride out a burst of bookings queueing for a pool connection, short enough
-/// that an unreachable database turns into a prompt error instead of a hung request.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// that an unreachable database turns into a prompt error instead of a hung request. While
+/// the database refuses connections, every request waits this long (the pool retries the
+/// connection until then) before it is answered "temporarily unavailable".
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A pool of connections to one PostgreSQL database holding frontdesk's schema.
 #[derive(Clone, Debug)]
@@ -41,9 +43,20 @@ impl PostgresStore {
 
     /// Connects to `url` with up to `max_connections` connections and applies migrations.
     pub async fn connect_with(url: &str, max_connections: u32) -> StoreResult<Self> {
+        Self::connect_with_timeout(url, max_connections, DEFAULT_ACQUIRE_TIMEOUT).await
+    }
+
+    /// Connects to `url` with up to `max_connections` connections, each request waiting at
+    /// most `acquire_timeout` for one (including reconnecting to a database that went away),
+    /// and applies migrations.
+    pub async fn connect_with_timeout(
+        url: &str,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> StoreResult<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
-            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .acquire_timeout(acquire_timeout)
             .connect(url)
             .await
             .map_err(map_err)?;

@@ -20,6 +20,14 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    fn pool_usage(&self) -> Option<frontdesk_store::PoolUsage> {
+        Some(frontdesk_store::PoolUsage {
+            open: self.pool.size(),
+            idle: self.pool.num_idle() as u32,
+            max: self.pool.options().get_max_connections(),
+        })
+    }
+
     async fn upsert_company(&self, new: NewCompany) -> StoreResult<Company> {
         catalog::upsert_company(&self.pool, new).await
     }

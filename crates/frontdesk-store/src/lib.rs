@@ -21,10 +21,27 @@ use std::sync::Arc;
 /// A shared handle to whichever backend the binary chose at start-up.
 pub type DynStore = Arc<dyn Store>;
 
+/// A connection pool's use at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    /// Connections open (idle or in use).
+    pub open: u32,
+    /// Open connections not in use.
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// A cheap round trip that fails when the database is unreachable (`/readyz`).
     async fn ping(&self) -> StoreResult<()>;
+
+    /// How the backend's connection pool is used right now, for `/metrics`; `None` for a
+    /// backend without a pool worth watching.
+    fn pool_usage(&self) -> Option<PoolUsage> {
+        None
+    }
 
     // ---- companies -------------------------------------------------------------------
     /// Creates the company with `new.slug`, or updates its fields when it exists.

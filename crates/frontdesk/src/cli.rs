@@ -35,6 +35,10 @@ pub enum Command {
         bind: Option<SocketAddr>,
         #[command(flatten)]
         db: DatabaseArg,
+        /// Redis shared by several instances (`redis://host:6379/0`): rate limits, legacy SSE
+        /// routing and MCP sessions across instances. Without it all of that stays in-process.
+        #[arg(long = "redis", env = "FRONTDESK_REDIS_URL", value_name = "URL")]
+        redis_url: Option<String>,
         /// Load the demo businesses if missing and print keys and a curl line to try them.
         #[arg(long)]
         demo: bool,

@@ -21,10 +21,12 @@ struct FileConfig {
     bind: Option<SocketAddr>,
     database: Option<String>,
     db_max_connections: Option<u32>,
+    db_acquire_timeout_secs: Option<u64>,
     log_format: Option<String>,
     body_limit_bytes: Option<usize>,
     request_timeout_secs: Option<u64>,
     shutdown_grace_secs: Option<u64>,
+    header_read_timeout_secs: Option<u64>,
     session_ttl_secs: Option<u64>,
     rate_sessions_per_minute: Option<u32>,
     rate_messages_per_minute: Option<u32>,
@@ -35,12 +37,18 @@ struct FileConfig {
     public_url: Option<String>,
     allow_private_webhook_targets: Option<bool>,
     secret_key_file: Option<PathBuf>,
+    redis_url: Option<String>,
+    redis_prefix: Option<String>,
+    instance_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database: String,
     pub db_max_connections: u32,
+    /// Longest a request waits for a PostgreSQL connection (or for the database to accept
+    /// one again) before it is answered "temporarily unavailable".
+    pub db_acquire_timeout: Duration,
     pub log_format: LogFormat,
     pub server: ServerSettings,
     /// The key that encrypts secrets at rest: `FRONTDESK_SECRET_KEY`, else the key file.
@@ -59,6 +67,10 @@ impl Config {
             _ => None,
         };
         let flag_database = cli.command.database_arg().and_then(|d| d.database.clone());
+        let flag_redis = match &cli.command {
+            Command::Serve { redis_url, .. } => redis_url.clone(),
+            _ => None,
+        };
 
         let log_format = match env("FRONTDESK_LOG_FORMAT").or(file.log_format) {
             None => LogFormat::Human,
@@ -84,6 +96,10 @@ impl Config {
             db_max_connections: env_parse("FRONTDESK_DB_MAX_CONNECTIONS")?
                 .or(file.db_max_connections)
                 .unwrap_or(10),
+            db_acquire_timeout: env_parse("FRONTDESK_DB_ACQUIRE_TIMEOUT_SECS")?
+                .or(file.db_acquire_timeout_secs)
+                .map(Duration::from_secs)
+                .unwrap_or(frontdesk_store_postgres::DEFAULT_ACQUIRE_TIMEOUT),
             log_format,
             server: ServerSettings {
                 bind: flag_bind.or(file.bind).unwrap_or(defaults.bind),
@@ -98,6 +114,10 @@ impl Config {
                     .or(file.shutdown_grace_secs)
                     .map(Duration::from_secs)
                     .unwrap_or(defaults.shutdown_grace),
+                header_read_timeout: env_parse("FRONTDESK_HEADER_READ_TIMEOUT_SECS")?
+                    .or(file.header_read_timeout_secs)
+                    .map(Duration::from_secs)
+                    .unwrap_or(defaults.header_read_timeout),
                 session_ttl: env_parse("FRONTDESK_SESSION_TTL_SECS")?
                     .or(file.session_ttl_secs)
                     .map(Duration::from_secs)
@@ -141,6 +161,17 @@ impl Config {
                     "FRONTDESK_GATEWAY_TEST_RATE_PER_MINUTE",
                 )?
                 .unwrap_or(defaults.gateway_test_requests_per_minute),
+                redis_url: flag_redis
+                    .or(file.redis_url)
+                    .map(|u| u.trim().to_string())
+                    .filter(|u| !u.is_empty()),
+                redis_prefix: env("FRONTDESK_REDIS_PREFIX")
+                    .or(file.redis_prefix)
+                    .unwrap_or(defaults.redis_prefix),
+                instance_id: env("FRONTDESK_INSTANCE_ID")
+                    .or(file.instance_id)
+                    .map(|id| id.trim().to_string())
+                    .unwrap_or(defaults.instance_id),
             },
             secret_key,
         };
@@ -160,6 +191,31 @@ impl Config {
         }
         if self.server.request_timeout.is_zero() {
             bail!("request_timeout_secs must be at least 1");
+        }
+        if self.server.header_read_timeout.is_zero() {
+            bail!("header_read_timeout_secs must be at least 1");
+        }
+        if self.db_acquire_timeout.is_zero() {
+            bail!("db_acquire_timeout_secs must be at least 1");
+        }
+        if let Some(url) = &self.server.redis_url
+            && !(url.starts_with("redis://")
+                || url.starts_with("redis+unix://")
+                || url.starts_with("unix://"))
+        {
+            bail!(
+                "redis_url must be a redis:// or redis+unix:// URL (TLS is not built in), not {:?}",
+                crate::store::redact(url)
+            );
+        }
+        let id = &self.server.instance_id;
+        if id.is_empty()
+            || id.len() > 64
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            bail!("instance_id must be 1 to 64 letters, digits, '-', '_' or '.', not {id:?}");
         }
         for (name, url) in [
             ("retell_api_base", &self.server.retell_api_base),

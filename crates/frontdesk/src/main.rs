@@ -21,7 +21,7 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    logging::init(config.log_format);
+    logging::init(config.log_format, &config.server.instance_id);
     match commands::run(cli.command, config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -5,9 +5,15 @@ use frontdesk_store::DynStore;
 use frontdesk_store_postgres::PostgresStore;
 use frontdesk_store_sqlite::SqliteStore;
 use std::sync::Arc;
+use std::time::Duration;
 
-/// Connects to the database and applies its migrations.
-pub async fn open(url: &str, max_connections: u32) -> anyhow::Result<DynStore> {
+/// Connects to the database and applies its migrations. `max_connections` and
+/// `acquire_timeout` size PostgreSQL's pool (SQLite has its own single writer).
+pub async fn open(
+    url: &str,
+    max_connections: u32,
+    acquire_timeout: Duration,
+) -> anyhow::Result<DynStore> {
     let shown = redact(url);
     if url.starts_with("sqlite:") {
         let store = SqliteStore::connect(url)
@@ -15,7 +21,7 @@ pub async fn open(url: &str, max_connections: u32) -> anyhow::Result<DynStore> {
             .with_context(|| format!("cannot open {shown}"))?;
         Ok(Arc::new(store))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let store = PostgresStore::connect_with(url, max_connections)
+        let store = PostgresStore::connect_with_timeout(url, max_connections, acquire_timeout)
             .await
             .with_context(|| format!("cannot connect to {shown}"))?;
         Ok(Arc::new(store))

@@ -485,3 +485,22 @@ fn commands_that_need_no_secret_key_create_no_key_file() {
     assert!(frontdesk(&db, &["company", "list"]).status.success());
     assert!(!key_file(&db).exists());
 }
+
+#[test]
+fn a_bad_redis_url_or_instance_id_stops_serve_with_the_setting_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("fd.db").display());
+    let out = frontdesk(&db, &["serve", "--redis", "http://:secret@cache:6379"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("redis_url"), "{stderr}");
+    assert!(!stderr.contains("secret"), "the password leaked: {stderr}");
+
+    let out = frontdesk_with(&db, &["serve"], &[("FRONTDESK_INSTANCE_ID", "fd a")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("instance_id"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

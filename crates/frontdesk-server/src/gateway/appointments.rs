@@ -143,10 +143,7 @@ async fn create_appointment(
     req.staff = staff;
     req.notes = params.str("notes")?;
     req.idempotency_key = params.str("idempotency_key")?;
-    let booked = state
-        .engine
-        .create_appointment(company.id, req)
-        .await
+    let booked = crate::prometheus::booking(state.engine.create_appointment(company.id, req).await)
         .map_err(refusal)?;
     let mut appointment = appointment(&booked.booking);
     appointment["confirmation_number"] = json!(booked.booking.voucher_code);

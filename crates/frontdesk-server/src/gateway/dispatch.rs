@@ -58,6 +58,60 @@ pub fn methods() -> Vec<String> {
 }
 
 /// The handler of `POST /api/mcp/gateway`.
+#[utoipa::path(
+    post,
+    path = "/api/mcp/gateway",
+    operation_id = "gateway",
+    tag = "gateway",
+    summary = "Call the JSON-RPC gateway",
+    description = "JSON-RPC 2.0, methods `server.method`, one company per token. JSON-RPC errors are \
+        HTTP 200 with an error object; a batch is answered with an array in the same order, without \
+        entries for notifications; only notifications: 204. Every answer carries the company's \
+        `X-RateLimit-*` headers (per client IP before authentication).",
+    request_body(content = crate::openapi::GatewayRequestBody, content_type = "application/json"),
+    security(("gateway_token" = [])),
+    responses(
+        (status = 200, description = "The answer, or the answers of a batch; JSON-RPC errors too", body = crate::openapi::GatewayReply,
+            headers(
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 204, description = "Only notifications: no answer",
+            headers(
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 401, description = "Missing or invalid gateway token: -32000, `data.code` `UNAUTHORIZED`", body = crate::openapi::GatewayError,
+            headers(
+                ("WWW-Authenticate" = String, description = "`Bearer`"),
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 413, description = "Body over the configured limit: -32600", body = crate::openapi::GatewayError,
+            headers(
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 429, description = "Over the rate limit: -32000, `data.code` `RATE_LIMITED`", body = crate::openapi::GatewayError,
+            headers(
+                ("Retry-After" = u64, description = "Seconds to wait before retrying"),
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 503, description = "The token could not be checked: -32000, `data.code` `TEMPORARILY_UNAVAILABLE`", body = crate::openapi::GatewayError,
+            headers(
+                ("Retry-After" = u64, description = "Seconds to wait before retrying"),
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+    ),
+)]
 pub async fn post(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -67,7 +121,7 @@ pub async fn post(
     let company = match authenticate(&state, &headers).await {
         Ok(company) => company,
         Err(refused) => {
-            return match state.gateway.limits.check_unauthenticated(ip) {
+            return match state.gateway.limits.check_unauthenticated(ip).await {
                 Ok(rate) => refused.into_response(&rate),
                 Err(limited) => too_many(limited, Value::Null),
             };
@@ -92,7 +146,8 @@ pub async fn post(
                         Some(error_response(&error, Value::Null)),
                     )
                 },
-            );
+            )
+            .await;
         }
     };
 
@@ -112,7 +167,8 @@ pub async fn post(
                         Some(error_response(&error, Value::Null)),
                     )
                 },
-            );
+            )
+            .await;
         }
     };
 
@@ -134,6 +190,7 @@ pub async fn post(
                     )
                 },
             )
+            .await
         }
         Value::Array(items) if items.len() > MAX_BATCH => {
             let error = GatewayError::InvalidRequest(format!(
@@ -153,12 +210,14 @@ pub async fn post(
                     )
                 },
             )
+            .await
         }
         Value::Array(items) => {
             let rate = match state
                 .gateway
                 .limits
                 .check_all(company.id, &bucket_counts(&items))
+                .await
             {
                 Ok(rate) => rate,
                 Err(limited) => return too_many(limited, Value::Null),
@@ -185,6 +244,7 @@ pub async fn post(
                 .gateway
                 .limits
                 .check_all(company.id, &bucket_counts(std::slice::from_ref(&single)))
+                .await
             {
                 Ok(rate) => rate,
                 Err(limited) => return too_many(limited, id),
@@ -252,14 +312,14 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Company, 
 }
 
 /// Counts `counts` and answers with `answer`, or 429 when over the limit.
-fn counted(
+async fn counted(
     state: &AppState,
     company: &Company,
     counts: &[(Bucket, u32)],
     id: Value,
     answer: impl FnOnce(&RateStatus) -> Response,
 ) -> Response {
-    match state.gateway.limits.check_all(company.id, counts) {
+    match state.gateway.limits.check_all(company.id, counts).await {
         Ok(rate) => answer(&rate),
         Err(limited) => too_many(limited, id),
     }

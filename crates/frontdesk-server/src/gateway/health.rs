@@ -11,6 +11,9 @@
 //!
 //! A probe that fails or outlasts its timeout makes its server `unhealthy`, the gateway
 //! `degraded` and the answer HTTP 503, so a load balancer takes the instance out.
+//!
+//! The answer also names the instance (`instance_id`) and, when several instances share a
+//! Redis, its health (`redis`, a `PING` round trip) — which never makes the answer 503.
 
 use crate::state::AppState;
 use axum::Json;
@@ -47,6 +50,19 @@ impl Probe {
 }
 
 /// The handler of `GET /api/mcp/health`.
+#[utoipa::path(
+    get,
+    path = "/api/mcp/health",
+    operation_id = "gatewayHealth",
+    tag = "gateway",
+    summary = "The gateway's health",
+    description = "Each internal server's status from a real probe of what it depends on: the \
+        database is queried, the Retell API probed with a short timeout (cached 30 s).",
+    responses(
+        (status = 200, description = "Every server healthy", body = crate::openapi::GatewayHealth),
+        (status = 503, description = "Some server unhealthy: `gateway` is `degraded`", body = crate::openapi::GatewayHealth),
+    ),
+)]
 pub async fn get(State(state): State<AppState>) -> Response {
     let store = state.engine.store();
     let (database, appointment_mgmt, webhook, retell_custom, retell_config) = tokio::join!(
@@ -82,17 +98,45 @@ pub async fn get(State(state): State<AppState>) -> Response {
             "gateway health: server unhealthy"
         );
     }
-    let body = json!({
+    let mut body = json!({
         "gateway": if healthy { "healthy" } else { "degraded" },
         "servers": servers.iter().map(|(name, p)| (name.to_string(), p.to_json())).collect::<Map<_, _>>(),
         "timestamp": jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "instance_id": state.cluster.instance_id,
     });
+    // Redis is reported but does not make the answer 503: without it every instance still
+    // serves (each on its own state), so a load balancer must not take them all out.
+    if let Some(redis) = &state.cluster.redis {
+        body["redis"] = redis_probe(redis).await.to_json();
+    }
     let status = if healthy {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, Json(body)).into_response()
+}
+
+/// A `PING` round trip to the Redis the instances share.
+async fn redis_probe(redis: &crate::cluster::redis::Redis) -> Probe {
+    let started = Instant::now();
+    match redis.ping().await {
+        Ok(round_trip) => Probe {
+            healthy: true,
+            response_time_ms: round_trip.as_millis() as u64,
+            error: None,
+        },
+        Err(e) => {
+            tracing::warn!(error = %e, "gateway health: Redis unavailable");
+            Probe {
+                healthy: false,
+                response_time_ms: started.elapsed().as_millis() as u64,
+                error: Some(
+                    "Redis unavailable: rate limits and SSE streams are per instance".into(),
+                ),
+            }
+        }
+    }
 }
 
 /// A lookup that ran: finding nothing is as healthy as finding something.

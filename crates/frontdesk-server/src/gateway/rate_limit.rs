@@ -2,8 +2,10 @@
 //! minute by default, 1000 for `webhook.*` methods, 10 for test methods
 //! (`retell_config.testWebhook`), each configurable in [`ServerSettings`].
 //!
-//! GCRA (governor), like the other limits of this server: a burst of the whole minute's
-//! allowance, refilled evenly. Every call of a batch counts, and a batch is admitted whole or
+//! GCRA, like the other limits of this server: a burst of the whole minute's allowance,
+//! refilled evenly — counted in Redis across every instance when Redis is configured
+//! ([`crate::cluster::rate`]), in this process (governor) otherwise or while Redis cannot be
+//! reached. Every call of a batch counts, and a batch is admitted whole or
 //! not at all (no half-executed batch). Requests without a valid token are counted per client
 //! IP against the default allowance, so guessing tokens is slowed down too.
 //!
@@ -15,6 +17,8 @@
 //!
 //! [`ServerSettings`]: crate::ServerSettings
 
+use crate::cluster::rate::Verdict;
+use crate::cluster::redis::Redis;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use frontdesk_domain::CompanyId;
 use governor::clock::{Clock, DefaultClock};
@@ -24,6 +28,7 @@ use governor::{Quota, RateLimiter};
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -96,6 +101,8 @@ pub struct GatewayLimits {
     per_minute: [u32; 3],
     /// Counts unauthenticated checks, to forget idle IPs now and then (bounded memory).
     anonymous_checks: AtomicU64,
+    /// Counts across instances when set.
+    shared: Option<Arc<Redis>>,
 }
 
 impl GatewayLimits {
@@ -113,7 +120,14 @@ impl GatewayLimits {
             unauthenticated: limiter(per_minute[0]),
             per_minute,
             anonymous_checks: AtomicU64::new(0),
+            shared: None,
         }
+    }
+
+    /// Counts in Redis, across instances (in-process while Redis cannot be reached).
+    pub fn shared(mut self, redis: Arc<Redis>) -> Self {
+        self.shared = Some(redis);
+        self
     }
 
     pub fn limit_of(&self, bucket: Bucket) -> u32 {
@@ -121,7 +135,24 @@ impl GatewayLimits {
     }
 
     /// Counts `calls` calls of `company` against `bucket`; all of them or none.
-    pub fn check(
+    pub async fn check(
+        &self,
+        company: CompanyId,
+        bucket: Bucket,
+        calls: u32,
+    ) -> Result<RateStatus, RateLimited> {
+        if let Some(redis) = &self.shared {
+            let key = format!("rl:gateway:{}:{company}", bucket.name());
+            match check_shared(redis, &key, self.limit_of(bucket), calls, bucket.what()).await {
+                Ok(outcome) => return outcome,
+                Err(e) => redis.warn_fallback("rate limit (gateway)", &e),
+            }
+        }
+        self.check_local(company, bucket, calls)
+    }
+
+    /// [`GatewayLimits::check`] in this process.
+    pub fn check_local(
         &self,
         company: CompanyId,
         bucket: Bucket,
@@ -132,38 +163,45 @@ impl GatewayLimits {
             Bucket::Webhook => &self.webhook,
             Bucket::Test => &self.test,
         };
-        let what = match bucket {
-            Bucket::Default => "gateway calls",
-            Bucket::Webhook => "webhook calls",
-            Bucket::Test => "test calls",
-        };
-        check_n(limiter, &company, self.limit_of(bucket), calls, what)
+        check_n(
+            limiter,
+            &company,
+            self.limit_of(bucket),
+            calls,
+            bucket.what(),
+        )
     }
 
     /// Counts one request that carried no valid token, per client IP.
-    pub fn check_unauthenticated(&self, ip: IpAddr) -> Result<RateStatus, RateLimited> {
+    pub async fn check_unauthenticated(&self, ip: IpAddr) -> Result<RateStatus, RateLimited> {
+        if let Some(redis) = &self.shared {
+            let key = format!("rl:gateway-anonymous:{ip}");
+            match check_shared(redis, &key, self.per_minute[0], 1, ANONYMOUS).await {
+                Ok(outcome) => return outcome,
+                Err(e) => redis.warn_fallback("rate limit (gateway)", &e),
+            }
+        }
+        self.check_unauthenticated_local(ip)
+    }
+
+    /// [`GatewayLimits::check_unauthenticated`] in this process.
+    pub fn check_unauthenticated_local(&self, ip: IpAddr) -> Result<RateStatus, RateLimited> {
         if self.anonymous_checks.fetch_add(1, Ordering::Relaxed) % 1024 == 1023 {
             self.unauthenticated.retain_recent();
         }
-        check_n(
-            &self.unauthenticated,
-            &ip,
-            self.per_minute[0],
-            1,
-            "unauthenticated gateway requests",
-        )
+        check_n(&self.unauthenticated, &ip, self.per_minute[0], 1, ANONYMOUS)
     }
 
     /// Counts each bucket's calls of one request; the status to report is the bucket with the
     /// fewest calls left, or the first refusal.
-    pub fn check_all(
+    pub async fn check_all(
         &self,
         company: CompanyId,
         counts: &[(Bucket, u32)],
     ) -> Result<RateStatus, RateLimited> {
         let mut reported: Option<RateStatus> = None;
         for (bucket, calls) in counts.iter().filter(|(_, n)| *n > 0) {
-            let status = self.check(company, *bucket, *calls)?;
+            let status = self.check(company, *bucket, *calls).await?;
             if reported.is_none_or(|r| (status.remaining, status.limit) < (r.remaining, r.limit)) {
                 reported = Some(status);
             }
@@ -175,6 +213,82 @@ impl GatewayLimits {
             remaining: limit,
             reset: unix_now(),
         }))
+    }
+}
+
+const ANONYMOUS: &str = "unauthenticated gateway requests";
+
+impl Bucket {
+    /// The bucket's name in Redis keys.
+    fn name(self) -> &'static str {
+        match self {
+            Bucket::Default => "default",
+            Bucket::Webhook => "webhook",
+            Bucket::Test => "test",
+        }
+    }
+
+    /// What its calls are called in messages.
+    fn what(self) -> &'static str {
+        match self {
+            Bucket::Default => "gateway calls",
+            Bucket::Webhook => "webhook calls",
+            Bucket::Test => "test calls",
+        }
+    }
+}
+
+/// Counts in Redis; `Err` when Redis cannot be used for this request.
+async fn check_shared(
+    redis: &Redis,
+    key: &str,
+    limit: u32,
+    calls: u32,
+    what: &str,
+) -> Result<Result<RateStatus, RateLimited>, crate::cluster::redis::Unavailable> {
+    let verdict = redis.gcra(key, limit, calls).await?;
+    Ok(match verdict {
+        Verdict::Allowed {
+            remaining,
+            full_after,
+        } => Ok(RateStatus {
+            limit,
+            remaining: remaining.min(limit),
+            reset: unix_now() + ceil_secs(full_after),
+        }),
+        Verdict::Refused { wait, full_after } => {
+            crate::limits::rejected("gateway");
+            let retry_after = ceil_secs(wait).max(1);
+            Err(RateLimited {
+                status: RateStatus {
+                    limit,
+                    remaining: 0,
+                    reset: unix_now() + ceil_secs(full_after),
+                },
+                retry_after,
+                details: format!(
+                    "rate limit exceeded: at most {limit} {what} per minute; retry in {retry_after} s"
+                ),
+            })
+        }
+        Verdict::TooMany => {
+            crate::limits::rejected("gateway");
+            Err(too_big(limit, calls, what))
+        }
+    })
+}
+
+fn too_big(limit: u32, calls: u32, what: &str) -> RateLimited {
+    RateLimited {
+        status: RateStatus {
+            limit,
+            remaining: 0,
+            reset: unix_now() + 60,
+        },
+        retry_after: 60,
+        details: format!(
+            "this batch holds {calls} {what}, more than the {limit} allowed per minute: split it"
+        ),
     }
 }
 
@@ -205,6 +319,7 @@ fn check_n<K: Hash + Eq + Clone>(
             })
         }
         Ok(Err(not_until)) => {
+            crate::limits::rejected("gateway");
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             let retry_after = ceil_secs(wait).max(1);
             let refill = wait + per_call * (limit - 1);
@@ -220,17 +335,10 @@ fn check_n<K: Hash + Eq + Clone>(
                 ),
             })
         }
-        Err(_insufficient) => Err(RateLimited {
-            status: RateStatus {
-                limit,
-                remaining: 0,
-                reset: unix_now() + 60,
-            },
-            retry_after: 60,
-            details: format!(
-                "this batch holds {calls} {what}, more than the {limit} allowed per minute: split it"
-            ),
-        }),
+        Err(_insufficient) => {
+            crate::limits::rejected("gateway");
+            Err(too_big(limit, calls, what))
+        }
     }
 }
 
@@ -272,25 +380,28 @@ mod tests {
     #[test]
     fn the_limit_counts_down_and_then_refuses_with_a_retry_time() {
         let limits = GatewayLimits::new(3, 1000, 10);
-        let first = limits.check(1, Bucket::Default, 1).expect("allowed");
+        let first = limits.check_local(1, Bucket::Default, 1).expect("allowed");
         assert_eq!((first.limit, first.remaining), (3, 2));
         assert!(first.reset > unix_now() && first.reset <= unix_now() + 21);
         assert_eq!(
             limits
-                .check(1, Bucket::Default, 2)
+                .check_local(1, Bucket::Default, 2)
                 .expect("allowed")
                 .remaining,
             0
         );
         let refused = limits
-            .check(1, Bucket::Default, 1)
+            .check_local(1, Bucket::Default, 1)
             .expect_err("over the limit");
         assert_eq!(refused.status.remaining, 0);
         assert!((1..=20).contains(&refused.retry_after), "{refused:?}");
         // Another company and another bucket are not affected.
-        assert!(limits.check(2, Bucket::Default, 1).is_ok());
+        assert!(limits.check_local(2, Bucket::Default, 1).is_ok());
         assert_eq!(
-            limits.check(1, Bucket::Webhook, 1).expect("allowed").limit,
+            limits
+                .check_local(1, Bucket::Webhook, 1)
+                .expect("allowed")
+                .limit,
             1000
         );
     }
@@ -298,19 +409,21 @@ mod tests {
     #[test]
     fn a_batch_is_admitted_whole_or_not_at_all() {
         let limits = GatewayLimits::new(5, 1000, 10);
-        assert!(limits.check(1, Bucket::Default, 4).is_ok());
+        assert!(limits.check_local(1, Bucket::Default, 4).is_ok());
         let refused = limits
-            .check(1, Bucket::Default, 2)
+            .check_local(1, Bucket::Default, 2)
             .expect_err("two do not fit");
         assert!(refused.details.contains("at most 5"), "{}", refused.details);
         assert_eq!(
             limits
-                .check(1, Bucket::Default, 1)
+                .check_local(1, Bucket::Default, 1)
                 .expect("one still fits")
                 .remaining,
             0
         );
-        let too_big = limits.check(2, Bucket::Default, 6).expect_err("never fits");
+        let too_big = limits
+            .check_local(2, Bucket::Default, 6)
+            .expect_err("never fits");
         assert!(too_big.details.contains("split it"), "{}", too_big.details);
     }
 

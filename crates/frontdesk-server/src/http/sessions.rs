@@ -15,13 +15,35 @@ use frontdesk_engine::EngineError;
 use serde_json::{Value, json};
 
 /// `POST /mcp/auth/session` with `X-API-Key` and `{"caller_id": "+5511999999999"}`.
+#[utoipa::path(
+    post,
+    path = "/mcp/auth/session",
+    operation_id = "createSession",
+    tag = "sessions",
+    summary = "Open a caller session",
+    description = "One session per phone call: the key decides the company, `caller_id` the caller \
+        (normalised to E.164 in the company's region). A caller the company does not know still gets \
+        a session (`name` null, `member_ids` empty).",
+    request_body(content = crate::openapi::SessionRequest, content_type = "application/json"),
+    security(("mcp_api_key" = [])),
+    responses(
+        (status = 200, description = "The session", body = crate::openapi::SessionCreated),
+        (status = 400, description = "`MISSING_CALLER_ID`, `INVALID_CALLER_ID` or `INVALID_JSON`", body = crate::openapi::ErrorBody),
+        (status = 401, description = "`INVALID_API_KEY`: `X-API-Key` missing, unknown, revoked or not an MCP key", body = crate::openapi::ErrorBody),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`: body over the configured limit", body = crate::openapi::ErrorBody),
+        (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`: the body is not `application/json`", body = crate::openapi::ErrorBody),
+        (status = 429, description = "`RATE_LIMITED`: too many sessions opened from this address", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
+        (status = 500, description = "`INTERNAL_ERROR`: a fault", body = crate::openapi::ErrorBody),
+        (status = 503, description = "`TEMPORARILY_UNAVAILABLE`: the database cannot be reached", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    state.limits.check_session_creation(ip)?;
+    state.limits.check_session_creation(ip).await?;
     let key = mcp_key(&state, &headers).await?;
     let caller_id = caller_id_from(&headers, &body)?;
     let ttl = jiff::SignedDuration::try_from(state.settings.session_ttl)
@@ -108,6 +130,21 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
 }
 
 /// `GET /mcp/auth/validate`: `{"valid": true, "user": …}` or 401 `{"valid": false, …}`.
+#[utoipa::path(
+    get,
+    path = "/mcp/auth/validate",
+    operation_id = "validateSession",
+    tag = "sessions",
+    summary = "Check a session token",
+    description = "The user is read fresh: a caller who registered during the call now has their name and members.",
+    security(("session_token" = [])),
+    responses(
+        (status = 200, description = "A live session", body = crate::openapi::SessionValid),
+        (status = 401, description = "`MISSING_TOKEN` or `INVALID_SESSION`", body = crate::openapi::SessionInvalid),
+        (status = 500, description = "`INTERNAL_ERROR`: a fault", body = crate::openapi::ErrorBody),
+        (status = 503, description = "`TEMPORARILY_UNAVAILABLE`: the database cannot be reached", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
+    ),
+)]
 pub async fn validate(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let invalid = |e: ApiError| {
         (
@@ -131,6 +168,21 @@ pub async fn validate(State(state): State<AppState>, headers: HeaderMap) -> Resp
 }
 
 /// `POST /mcp/auth/logout`: ends the session everywhere, closing its SSE stream.
+#[utoipa::path(
+    post,
+    path = "/mcp/auth/logout",
+    operation_id = "logout",
+    tag = "sessions",
+    summary = "End a session",
+    description = "The token is refused from then on, everywhere, and an open SSE stream of the session ends at once.",
+    security(("session_token" = [])),
+    responses(
+        (status = 200, description = "Logged out", body = crate::openapi::LogoutResult),
+        (status = 401, description = "`MISSING_TOKEN` or `INVALID_SESSION` (a second logout too)", body = crate::openapi::ErrorBody),
+        (status = 500, description = "`INTERNAL_ERROR`: a fault", body = crate::openapi::ErrorBody),
+        (status = 503, description = "`TEMPORARILY_UNAVAILABLE`: the database cannot be reached", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
+    ),
+)]
 pub async fn logout(
     State(state): State<AppState>,
     SessionAuth(active): SessionAuth,
@@ -144,22 +196,40 @@ pub async fn logout(
             other => other.into(),
         })?;
     state.streams.end_session(active.session.id);
+    if let Some(shared) = &state.cluster.streams
+        && let Err(e) = shared.end_session(active.session.id).await
+    {
+        // The stream (on another instance) ends at the latest when the session would have
+        // expired, and its messages are refused from now on: the token is invalid.
+        shared.redis().warn_fallback("SSE stream end on logout", &e);
+    }
     tracing::info!(session_id = active.session.id, "caller session closed");
     Ok(Json(json!({ "success": true })))
 }
 
 /// `GET /mcp/health`: no authentication; the number of live sessions.
+#[utoipa::path(
+    get,
+    path = "/mcp/health",
+    operation_id = "mcpHealth",
+    tag = "sessions",
+    summary = "The MCP server's health",
+    responses(
+        (status = 200, description = "Healthy", body = crate::openapi::McpHealth),
+        (status = 503, description = "The database cannot be reached", body = crate::openapi::McpUnhealthy),
+    ),
+)]
 pub async fn health(State(state): State<AppState>) -> Response {
     match state.engine.active_session_count().await {
         Ok(n) => {
-            Json(json!({ "status": "healthy", "service": "mcp-server", "active_sessions": n }))
+            Json(json!({ "status": "healthy", "service": "mcp-server", "active_sessions": n, "instance_id": state.cluster.instance_id }))
                 .into_response()
         }
         Err(e) => {
             tracing::warn!(error = %e, "mcp health: database unavailable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unhealthy", "service": "mcp-server", "error": "database unavailable", "code": "TEMPORARILY_UNAVAILABLE" })),
+                Json(json!({ "status": "unhealthy", "service": "mcp-server", "error": "database unavailable", "code": "TEMPORARILY_UNAVAILABLE", "instance_id": state.cluster.instance_id })),
             )
                 .into_response()
         }

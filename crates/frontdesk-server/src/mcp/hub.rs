@@ -1,6 +1,6 @@
 //! The legacy SSE streams open in this process: which caller session each belongs to, where
 //! its messages go, and how to end it when the caller session ends. One stream per caller
-//! session.
+//! session. With Redis, [`crate::cluster::streams`] extends this registry to every instance.
 
 use futures::channel::mpsc;
 use rmcp::model::ClientJsonRpcMessage;
@@ -45,6 +45,7 @@ impl StreamHub {
             return Err(AlreadyOpen);
         }
         let ended = CancellationToken::new();
+        metrics::gauge!("frontdesk_sse_streams_open").increment(1.0);
         inner.by_session.insert(session_id, stream_id.clone());
         inner.by_stream.insert(
             stream_id,
@@ -61,6 +62,7 @@ impl StreamHub {
     pub fn close(&self, stream_id: &str) {
         let mut inner = self.lock();
         if let Some(stream) = inner.by_stream.remove(stream_id) {
+            metrics::gauge!("frontdesk_sse_streams_open").decrement(1.0);
             stream.ended.cancel();
             if inner
                 .by_session

@@ -6,6 +6,7 @@
 //! and the response is the HTTP body, no `initialize` needed.
 
 use crate::auth::{SessionAuth, check_origin};
+use crate::cluster::streams::Forwarded;
 use crate::error::ApiError;
 use crate::http::sessions::require_json;
 use crate::mcp::tools::FrontdeskMcp;
@@ -17,6 +18,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use frontdesk_engine::Caller;
+use frontdesk_engine::sessions::ActiveSession;
 use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
 use rmcp::model::{ClientJsonRpcMessage, ServerJsonRpcMessage};
@@ -28,6 +30,34 @@ pub struct MessageQuery {
     session_id: Option<String>,
 }
 
+/// MCP messages in direct mode (or for a legacy SSE stream)
+#[utoipa::path(
+    post,
+    path = "/mcp/messages/",
+    operation_id = "mcpMessages",
+    tag = "mcp",
+    description = "Without `session_id` (direct mode): a JSON-RPC request, or a batch, with only the \
+        session token, no `initialize`; the answer is the HTTP body. With `session_id` (from the \
+        `endpoint` event of `GET /mcp/sse`): the message goes to that stream's MCP session, the \
+        answer arrives on the stream, and this answers 202. `/mcp/messages` (no slash) is the same.",
+    params(("session_id" = Option<String>, Query, description = "The legacy SSE stream to post to; absent: direct mode")),
+    request_body(content = crate::openapi::McpRequestBody, content_type = "application/json"),
+    security(("session_token" = [])),
+    responses(
+        (status = 200, description = "Direct mode: the JSON-RPC answer (an array for a batch)", body = crate::openapi::McpReply),
+        (status = 202, description = "Accepted: a message for an SSE stream, or only notifications in direct mode", body = String, content_type = "text/plain"),
+        (status = 400, description = "`PARSE_ERROR` (not JSON), `INVALID_REQUEST` (not an MCP JSON-RPC message, an empty batch) or `BAD_REQUEST` (query)", body = crate::openapi::ErrorBody),
+        (status = 401, description = "`MISSING_TOKEN` or `INVALID_SESSION`", body = crate::openapi::ErrorBody),
+        (status = 403, description = "`ORIGIN_NOT_ALLOWED`: a browser `Origin` not configured", body = crate::openapi::ErrorBody),
+        (status = 404, description = "`INVALID_SESSION_ID`: no open SSE stream with this `session_id` for this caller session", body = crate::openapi::ErrorBody),
+        (status = 410, description = "`STREAM_CLOSED`: the SSE stream has closed", body = crate::openapi::ErrorBody),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`: body over the configured limit", body = crate::openapi::ErrorBody),
+        (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`: the body is not `application/json`", body = crate::openapi::ErrorBody),
+        (status = 429, description = "`RATE_LIMITED`: too many messages in this session", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
+        (status = 500, description = "`INTERNAL_ERROR`: a fault", body = crate::openapi::ErrorBody),
+        (status = 503, description = "`TEMPORARILY_UNAVAILABLE`: the database cannot be reached, or (several instances) the instance holding the SSE stream cannot be reached through Redis", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
+    ),
+)]
 pub async fn post(
     State(state): State<AppState>,
     Query(query): Query<MessageQuery>,
@@ -36,7 +66,7 @@ pub async fn post(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     check_origin(&state, &headers)?;
-    state.limits.check_message(active.session.id)?;
+    state.limits.check_message(active.session.id).await?;
     require_json(&headers)?;
     let value: Value = serde_json::from_slice(&body)
         .map_err(|e| jsonrpc_error(-32700, format!("Parse error: {e}")))?;
@@ -44,20 +74,15 @@ pub async fn post(
 
     match query.session_id.as_deref().filter(|s| !s.is_empty()) {
         Some(stream_id) => {
-            let mut inbox = state.streams.inbox(stream_id, active.session.id).ok_or_else(|| {
-                ApiError::new(StatusCode::NOT_FOUND, "INVALID_SESSION_ID", "no open SSE stream with this session_id for this caller session: open GET /mcp/sse first")
-            })?;
+            let Some(mut inbox) = state.streams.inbox(stream_id, active.session.id) else {
+                // Not held here: with Redis, maybe by another instance.
+                return forward(&state, stream_id, &active, messages).await;
+            };
             for message in messages {
                 inbox
                     .send(with_caller(message, &active.caller))
                     .await
-                    .map_err(|_| {
-                        ApiError::new(
-                            StatusCode::GONE,
-                            "STREAM_CLOSED",
-                            "the SSE stream has closed: open a new one",
-                        )
-                    })?;
+                    .map_err(|_| stream_closed())?;
             }
             Ok((StatusCode::ACCEPTED, "Accepted").into_response())
         }
@@ -70,10 +95,58 @@ pub async fn post(
                 }
             }
             Ok(match (batch, answers.len()) {
-                (_, 0) => StatusCode::ACCEPTED.into_response(),
+                // As the stream mode answers: one 202 for the endpoint, whatever the mode.
+                (_, 0) => (StatusCode::ACCEPTED, "Accepted").into_response(),
                 (false, _) => Json(answers.remove(0)).into_response(),
                 (true, _) => Json(Value::Array(answers)).into_response(),
             })
+        }
+    }
+}
+
+fn unknown_stream() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "INVALID_SESSION_ID",
+        "no open SSE stream with this session_id for this caller session: open GET /mcp/sse first",
+    )
+}
+
+fn stream_closed() -> ApiError {
+    ApiError::new(
+        StatusCode::GONE,
+        "STREAM_CLOSED",
+        "the SSE stream has closed: open a new one",
+    )
+}
+
+/// Sends messages for a stream another instance holds to that instance (through Redis);
+/// its MCP session answers on the stream.
+async fn forward(
+    state: &AppState,
+    stream_id: &str,
+    active: &ActiveSession,
+    messages: Vec<ClientJsonRpcMessage>,
+) -> Result<Response, ApiError> {
+    let Some(shared) = &state.cluster.streams else {
+        return Err(unknown_stream());
+    };
+    match shared
+        .forward(stream_id, active.session.id, &active.caller, messages)
+        .await
+    {
+        Ok(Forwarded::Delivered) => Ok((StatusCode::ACCEPTED, "Accepted").into_response()),
+        Ok(Forwarded::Unknown) => Err(unknown_stream()),
+        Ok(Forwarded::HolderGone) => Err(stream_closed()),
+        Err(e) => {
+            shared
+                .redis()
+                .warn_fallback("SSE message routing (refused)", &e);
+            Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "TEMPORARILY_UNAVAILABLE",
+                "the SSE stream is held by another instance, which cannot be reached now: retry, or open a new stream",
+            ))
         }
     }
 }

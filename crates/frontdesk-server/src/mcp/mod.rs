@@ -9,6 +9,7 @@
 pub mod hub;
 pub mod implicit;
 pub mod messages;
+pub mod order;
 pub mod sse;
 pub mod streamable;
 pub mod tools;

@@ -6,6 +6,7 @@
 
 use crate::auth::{
     bearer, check_origin, invalid_api_key, mcp_key, missing_token, session_for_token,
+    session_for_token_cached,
 };
 use crate::error::ApiError;
 use crate::mcp::tools::FrontdeskMcp;
@@ -25,7 +26,11 @@ pub fn service(state: &AppState) -> StreamableHttpService<FrontdeskMcp, LocalSes
     let mut config = StreamableHttpServerConfig::default()
         .with_sse_keep_alive(Some(settings.sse_keep_alive))
         .with_cancellation_token(state.shutdown.child_token())
-        .with_max_request_body_bytes(settings.body_limit_bytes);
+        .with_max_request_body_bytes(settings.body_limit_bytes)
+        // A stateless (2026-07-28) request that only gets its answer is answered as plain
+        // JSON rather than as a one-event SSE stream: no stream, no keep-alive timer.
+        // Handshake sessions (Mcp-Session-Id) are not affected.
+        .with_json_response(true);
     config = if settings.mcp_allowed_hosts.is_empty()
         || settings.mcp_allowed_hosts.iter().any(|h| h == "*")
     {
@@ -37,6 +42,12 @@ pub fn service(state: &AppState) -> StreamableHttpService<FrontdeskMcp, LocalSes
         && !settings.mcp_allowed_origins.iter().any(|o| o == "*")
     {
         config = config.with_allowed_origins(settings.mcp_allowed_origins.clone());
+    }
+    // Several instances: a session initialised on one continues on any other.
+    if let Some(redis) = &state.cluster.redis {
+        config.session_store = Some(Arc::new(crate::cluster::sessions::RedisSessionStore::new(
+            redis.clone(),
+        )));
     }
     let engine = state.engine.clone();
     StreamableHttpService::new(
@@ -56,7 +67,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         Err(e) => return e.into_response(),
     };
     if req.method() == Method::POST
-        && let Err(e) = state.limits.check_message(active.session.id)
+        && let Err(e) = state.limits.check_message(active.session.id).await
     {
         return e.into_response();
     }
@@ -69,7 +80,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
 /// session implicitly opened (or reused) for `X-API-Key` + `X-Caller-Id`.
 async fn caller_session(state: &AppState, headers: &HeaderMap) -> Result<ActiveSession, ApiError> {
     if let Some(token) = bearer(headers) {
-        return session_for_token(state, token).await;
+        return session_for_token_cached(state, token).await;
     }
     let caller_id = headers
         .get("x-caller-id")

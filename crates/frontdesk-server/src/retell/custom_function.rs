@@ -213,6 +213,57 @@ impl FunctionRequest {
 }
 
 /// The handler of `POST /api/mcp/retell/custom-function`.
+#[utoipa::path(
+    post,
+    path = "/api/mcp/retell/custom-function",
+    operation_id = "retellCustomFunction",
+    tag = "retell",
+    summary = "Run a Retell agent's custom function",
+    description = "Signed by Retell with the company's Retell API key. The company comes from the \
+        call's `agent_id`, else its `to_number`, else `?company=`. Every outcome of the function, \
+        refusals included, is HTTP 200 with what the agent should say.",
+    params(
+        ("company" = Option<String>, Query, description = "The company's slug or id, for calls that name none"),
+        ("name" = Option<String>, Query, description = "The function, for args at root (also `function`, `function_name`)"),
+        ("function" = Option<String>, Query, description = "Same as `name`"),
+        ("function_name" = Option<String>, Query, description = "Same as `name`"),
+        ("call_id" = Option<String>, Query, description = "Args at root: the call"),
+        ("agent_id" = Option<String>, Query, description = "Args at root: the agent"),
+        ("from_number" = Option<String>, Query, description = "Args at root: the calling number"),
+        ("to_number" = Option<String>, Query, description = "Args at root: the called number"),
+        ("direction" = Option<String>, Query, description = "Args at root: `inbound` or `outbound`"),
+        ("X-Retell-Function-Name" = Option<String>, Header, description = "The function, for args at root (also `X-Function-Name`)"),
+    ),
+    request_body(content = crate::openapi::RetellFunctionRequest, content_type = "application/json"),
+    security(("retell_signature" = [])),
+    responses(
+        (status = 200, description = "What the agent speaks (`success: false` for a refusal)", body = crate::openapi::RetellFunctionAnswer,
+            headers(
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 400, description = "`INVALID_JSON`, `INVALID_BODY` (not an object) or `MISSING_FUNCTION_NAME`", body = crate::openapi::RetellErrorBody,
+            headers(
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 401, description = "`INVALID_SIGNATURE`: missing, malformed, stale or wrong signature, or a company without a Retell API key (`reason` says which)", body = crate::openapi::RetellErrorBody),
+        (status = 404, description = "`UNKNOWN_COMPANY`: nothing in the call or the query names a company", body = crate::openapi::RetellErrorBody),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`: body over the configured limit", body = crate::openapi::ErrorBody),
+        (status = 429, description = "`RATE_LIMITED`: over the company's webhook allowance, or too many refused requests from this address", body = crate::openapi::RetellErrorBody,
+            headers(
+                ("Retry-After" = u64, description = "Seconds to wait before retrying"),
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 500, description = "`INTERNAL_ERROR`: a fault before the function or event could run (Retell retries)", body = crate::openapi::RetellErrorBody),
+        (status = 503, description = "`TEMPORARILY_UNAVAILABLE`: the database cannot be reached (Retell retries)", body = crate::openapi::RetellErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(company_id, function))]
 pub async fn post(
     State(state): State<AppState>,

@@ -207,19 +207,20 @@ pub async fn admit(
             company
         }
         Ok(None) => {
-            return Err(refuse_unauthenticated(
-                state,
-                ip,
-                RetellError::unknown_company(),
-            ));
+            return Err(refuse_unauthenticated(state, ip, RetellError::unknown_company()).await);
         }
         Err(e) => return Err(RetellError::fault(e).into_response()),
     };
     tracing::Span::current().record("company_id", company.id);
     if let Err(refused) = verify_signature(state, &company, headers, body).await {
-        return Err(refuse_unauthenticated(state, ip, refused));
+        return Err(refuse_unauthenticated(state, ip, refused).await);
     }
-    match state.gateway.limits.check(company.id, Bucket::Webhook, 1) {
+    match state
+        .gateway
+        .limits
+        .check(company.id, Bucket::Webhook, 1)
+        .await
+    {
         Ok(rate) => Ok((company, rate)),
         Err(limited) => Err(RetellError::rate_limited(limited).into_response()),
     }
@@ -227,8 +228,8 @@ pub async fn admit(
 
 /// A request refused before it was authenticated also counts, per client IP, so probing
 /// signatures is slowed down; past the limit the answer is 429.
-fn refuse_unauthenticated(state: &AppState, ip: IpAddr, error: RetellError) -> Response {
-    match state.gateway.limits.check_unauthenticated(ip) {
+async fn refuse_unauthenticated(state: &AppState, ip: IpAddr, error: RetellError) -> Response {
+    match state.gateway.limits.check_unauthenticated(ip).await {
         Ok(_) => error.into_response(),
         Err(limited) => RetellError::rate_limited(limited).into_response(),
     }

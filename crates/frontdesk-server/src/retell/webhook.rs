@@ -25,6 +25,46 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 /// The handler of `POST /api/mcp/retell/webhook`.
+#[utoipa::path(
+    post,
+    path = "/api/mcp/retell/webhook",
+    operation_id = "retellWebhook",
+    tag = "retell",
+    summary = "Record a Retell call event",
+    description = "Signed as custom functions are. The call is recorded and linked to the customer; \
+        a `call_ended` whose variables carry `name`, `appointment_date` and `appointment_time` books \
+        that appointment. The same event delivered twice has its effect once.",
+    params(("company" = Option<String>, Query, description = "The company's slug or id, for calls that name none")),
+    request_body(content = crate::openapi::RetellWebhookEvent, content_type = "application/json"),
+    security(("retell_signature" = [])),
+    responses(
+        (status = 200, description = "Processed (`duplicate: true` for a repeated event)", body = crate::openapi::RetellWebhookProcessed,
+            headers(
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 400, description = "`INVALID_JSON`, `INVALID_EVENT`, `UNKNOWN_EVENT` (with `events`) or `INVALID_CALL` (with `field`)", body = crate::openapi::RetellErrorBody,
+            headers(
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 401, description = "`INVALID_SIGNATURE`: missing, malformed, stale or wrong signature, or a company without a Retell API key (`reason` says which)", body = crate::openapi::RetellErrorBody),
+        (status = 404, description = "`UNKNOWN_COMPANY`: nothing in the call or the query names a company", body = crate::openapi::RetellErrorBody),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`: body over the configured limit", body = crate::openapi::ErrorBody),
+        (status = 429, description = "`RATE_LIMITED`: over the company's webhook allowance, or too many refused requests from this address", body = crate::openapi::RetellErrorBody,
+            headers(
+                ("Retry-After" = u64, description = "Seconds to wait before retrying"),
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 500, description = "`INTERNAL_ERROR`: a fault before the function or event could run (Retell retries)", body = crate::openapi::RetellErrorBody),
+        (status = 503, description = "`TEMPORARILY_UNAVAILABLE`: the database cannot be reached (Retell retries)", body = crate::openapi::RetellErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(company_id, event))]
 pub async fn post(
     State(state): State<AppState>,

@@ -67,6 +67,43 @@ impl ToolCall {
 }
 
 /// The handler of `POST /api/vapi/tool-calls`.
+#[utoipa::path(
+    post,
+    path = "/api/vapi/tool-calls",
+    operation_id = "vapiToolCalls",
+    tag = "vapi",
+    summary = "Answer a Vapi assistant's tool calls",
+    description = "Runs each tool call of a `tool-calls` message in order for the caller \
+        `message.call.customer.number`; other message types are acknowledged with `{}`.",
+    request_body(content = crate::openapi::VapiRequest, content_type = "application/json"),
+    security(("vapi_secret" = []), ("vapi_bearer" = [])),
+    responses(
+        (status = 200, description = "The tool calls' answers, or `{}`", body = crate::openapi::VapiReply,
+            headers(
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 400, description = "`INVALID_JSON`, `INVALID_MESSAGE`, `TOO_MANY_TOOL_CALLS` or `INVALID_TOOL_CALL`", body = crate::openapi::ErrorBody,
+            headers(
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 401, description = "`MISSING_SECRET` or `INVALID_SECRET`", body = crate::openapi::ErrorBody),
+        (status = 413, description = "`PAYLOAD_TOO_LARGE`: body over the configured limit", body = crate::openapi::ErrorBody),
+        (status = 429, description = "`RATE_LIMITED`: over the company's webhook allowance, or too many refused requests from this address", body = crate::openapi::ErrorBody,
+            headers(
+                ("Retry-After" = u64, description = "Seconds to wait before retrying"),
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 500, description = "`INTERNAL_ERROR`: a fault", body = crate::openapi::ErrorBody),
+        (status = 503, description = "`TEMPORARILY_UNAVAILABLE`: the database cannot be reached", body = crate::openapi::ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(company_id))]
 pub async fn post(
     State(state): State<AppState>,
@@ -77,14 +114,19 @@ pub async fn post(
     let company = match authenticate(&state, &headers).await {
         Ok(company) => company,
         Err(refused) => {
-            return match state.gateway.limits.check_unauthenticated(ip) {
+            return match state.gateway.limits.check_unauthenticated(ip).await {
                 Ok(_) => refused.into_response(),
                 Err(limited) => rate_limited(limited.status, limited.retry_after, limited.details),
             };
         }
     };
     tracing::Span::current().record("company_id", company.id);
-    let rate = match state.gateway.limits.check(company.id, Bucket::Webhook, 1) {
+    let rate = match state
+        .gateway
+        .limits
+        .check(company.id, Bucket::Webhook, 1)
+        .await
+    {
         Ok(rate) => rate,
         Err(limited) => return rate_limited(limited.status, limited.retry_after, limited.details),
     };

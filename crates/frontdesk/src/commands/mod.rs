@@ -15,7 +15,13 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         print!("{EXAMPLE}");
         return Ok(());
     }
-    let mut engine = Engine::new(store::open(&config.database, config.db_max_connections).await?);
+    let store = store::open(
+        &config.database,
+        config.db_max_connections,
+        config.db_acquire_timeout,
+    )
+    .await?;
+    let mut engine = Engine::new(store);
     if needs_secret_key(&command) {
         engine = engine.with_secret_key(crate::secret_key::load(&config.secret_key)?);
     }

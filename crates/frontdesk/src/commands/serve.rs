@@ -16,8 +16,12 @@ pub async fn run(engine: Engine, config: Config, with_demo: bool) -> anyhow::Res
         let companies = demo::ensure_loaded(&engine).await?;
         demo::print_welcome(&companies, addr);
     }
-    tracing::info!(%addr, database = %crate::store::redact(&config.database), "frontdesk listening");
-    let state = AppState::new(engine, config.server);
+    let state = AppState::try_new(engine, config.server).map_err(anyhow::Error::msg)?;
+    tracing::info!(
+        %addr,
+        database = %crate::store::redact(&config.database),
+        "frontdesk listening"
+    );
     serve(listener, state, shutdown_signal()).await?;
     tracing::info!("frontdesk stopped");
     Ok(())

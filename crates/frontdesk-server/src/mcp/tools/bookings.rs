@@ -71,7 +71,7 @@ impl Turn {
         if let Some(side) = wave_side {
             request.attributes.insert("wave_side".into(), side);
         }
-        match self.engine.book(&self.caller, request).await {
+        match crate::prometheus::booking(self.engine.book(&self.caller, request).await) {
             Ok(result) => {
                 let out = BookOutput {
                     booking: BookingOutput::from(&result.booking),

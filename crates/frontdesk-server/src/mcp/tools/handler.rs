@@ -24,6 +24,7 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, tool, tool_handler, tool_router};
 use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 /// Names `tools/call` accepts but `tools/list` does not show: earlier integrations call them.
 pub const ALIASES: [(&str, &str); 2] = [
@@ -56,7 +57,7 @@ book_session's name, and only when the business allows new callers.";
 pub struct FrontdeskMcp {
     engine: Engine,
     caller: Option<Caller>,
-    tool_router: ToolRouter<Self>,
+    tool_router: Arc<ToolRouter<Self>>,
 }
 
 impl FrontdeskMcp {
@@ -66,7 +67,7 @@ impl FrontdeskMcp {
         FrontdeskMcp {
             engine,
             caller: None,
-            tool_router: Self::tool_router(),
+            tool_router: Self::shared_router(),
         }
     }
 
@@ -75,8 +76,15 @@ impl FrontdeskMcp {
         FrontdeskMcp {
             engine,
             caller: Some(caller),
-            tool_router: Self::tool_router(),
+            tool_router: Self::shared_router(),
         }
+    }
+
+    /// The tools, built once: Streamable HTTP makes a handler per request, and building the
+    /// nine tools with their schemas for each one is wasted work.
+    fn shared_router() -> Arc<ToolRouter<Self>> {
+        static ROUTER: OnceLock<Arc<ToolRouter<FrontdeskMcp>>> = OnceLock::new();
+        ROUTER.get_or_init(|| Arc::new(Self::tool_router())).clone()
     }
 
     /// The tool a name means, after the legacy aliases.

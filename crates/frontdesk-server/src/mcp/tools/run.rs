@@ -168,9 +168,39 @@ fn read<T: DeserializeOwned>(args: Value) -> Result<T, NotACall> {
     serde_json::from_value(args).map_err(|e| NotACall::Unreadable(e.to_string()))
 }
 
+impl ToolCall {
+    /// The tool's name, for metrics.
+    fn name(&self) -> &'static str {
+        match self {
+            ToolCall::GetMembers => "get_members",
+            ToolCall::GetMemberPreferences(_) => "get_member_preferences",
+            ToolCall::SetMemberPreferences(_) => "set_member_preferences",
+            ToolCall::GetAvailability(_) => "get_availability",
+            ToolCall::BookSession(_) => "book_session",
+            ToolCall::CancelBooking(_) => "cancel_booking",
+            ToolCall::GetBookings(_) => "get_bookings",
+            ToolCall::RescheduleBooking(_) => "reschedule_booking",
+            ToolCall::GetBusinessInfo => "get_business_info",
+        }
+    }
+}
+
 impl Turn {
-    /// The one dispatch from a tool call to the code that answers it.
+    /// The one dispatch from a tool call to the code that answers it, counted and timed.
     pub(crate) async fn run(&mut self, call: ToolCall) -> Result<Reply, Problem> {
+        let tool = call.name();
+        let started = std::time::Instant::now();
+        let outcome = self.dispatch(call).await;
+        let label = match &outcome {
+            Ok(_) => "ok",
+            Err(Problem::Arg(_)) => "invalid",
+            Err(Problem::Engine { .. }) => "refused",
+        };
+        crate::prometheus::tool_call(tool, label, started.elapsed());
+        outcome
+    }
+
+    async fn dispatch(&mut self, call: ToolCall) -> Result<Reply, Problem> {
         match call {
             ToolCall::GetMembers => self.get_members().await,
             ToolCall::GetMemberPreferences(req) => self.get_member_preferences(req).await,

@@ -79,7 +79,8 @@ impl Turn {
             },
             _ => caller,
         };
-        let company = match engine.company(caller.company_id).await {
+        // The language and policy only: the company as cached with its catalogue.
+        let company = match engine.cached_company(caller.company_id).await {
             Ok(company) => Some(company),
             Err(e) => {
                 tracing::warn!(company_id = caller.company_id, error = %e, "loading the caller's company");

@@ -1,0 +1,776 @@
+//! The scenarios. Each returns rows for the report; latencies are recorded in microseconds
+//! in HDR histograms (3 significant digits), throughput counts only the measured window
+//! (after a one-second warm-up).
+
+use crate::client::{Http, Session, ToolResult, legacy_tool_call_body, quick_ok, tool_call_body};
+use crate::report::{Row, ms};
+use crate::server::{CONTENTION_CAPACITY, CONTENTION_SERVICE, Server, phone, rss_bytes};
+use crate::sse::SseStream;
+use anyhow::{Context, anyhow, bail};
+use futures::StreamExt;
+use hdrhistogram::Histogram;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub struct Ctx {
+    pub http: Http,
+    pub api_key: String,
+    pub concurrency: usize,
+    pub duration: Duration,
+    pub warmup: Duration,
+    pub customers: usize,
+    pub contention_attempts: usize,
+    pub streams: usize,
+    /// The server process, when the harness can see it (for resident memory).
+    pub server_pid: Option<u32>,
+    /// What `startup` needs to start more servers: binary, work dir, database.
+    pub managed: Option<(PathBuf, PathBuf, String)>,
+}
+
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 120_000_000, 3)
+        .unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!()))
+}
+
+/// Opens `n` caller sessions for customers `first..first+n`, `parallel` at a time.
+pub async fn sessions(
+    ctx: &Ctx,
+    first: usize,
+    n: usize,
+    parallel: usize,
+) -> anyhow::Result<Vec<Session>> {
+    let results: Vec<anyhow::Result<Session>> = futures::stream::iter(first..first + n)
+        .map(|i| {
+            let http = ctx.http.clone();
+            let key = ctx.api_key.clone();
+            let customers = ctx.customers;
+            async move { http.open_session(&key, &phone(i % customers)).await }
+        })
+        .buffered(parallel.max(1))
+        .collect()
+        .await;
+    results.into_iter().collect()
+}
+
+struct Window {
+    measure_from: Instant,
+    end: Instant,
+}
+
+impl Window {
+    fn new(ctx: &Ctx) -> Window {
+        let now = Instant::now();
+        Window {
+            measure_from: now + ctx.warmup,
+            end: now + ctx.warmup + ctx.duration,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    hist: Option<Histogram<u64>>,
+    count: u64,
+    errors: u64,
+    first_error: Option<String>,
+}
+
+impl Tally {
+    fn record(&mut self, started: Instant, window: &Window, ok: Result<(), String>) {
+        if started < window.measure_from {
+            return;
+        }
+        let us = started.elapsed().as_micros() as u64;
+        let _ = self.hist.get_or_insert_with(histogram).record(us.max(1));
+        self.count += 1;
+        if let Err(e) = ok {
+            self.errors += 1;
+            self.first_error.get_or_insert(e);
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        if let Some(h) = other.hist {
+            let _ = self.hist.get_or_insert_with(histogram).add(&h);
+        }
+        self.count += other.count;
+        self.errors += other.errors;
+        if self.first_error.is_none() {
+            self.first_error = other.first_error;
+        }
+    }
+
+    fn rows(
+        &self,
+        scenario: &str,
+        what: &str,
+        window: Duration,
+        p99_target: Option<f64>,
+        rps_target: Option<f64>,
+    ) -> Vec<Row> {
+        let rps = self.count as f64 / window.as_secs_f64();
+        let h = self.hist.clone().unwrap_or_else(histogram);
+        let q = |p: f64| h.value_at_quantile(p) as f64 / 1000.0;
+        let mut rows = vec![
+            Row::num(scenario, &format!("{what} calls/s"), rps, "/s").target_min(rps_target),
+            Row::num(scenario, &format!("{what} p50"), q(0.50), "ms"),
+            Row::num(scenario, &format!("{what} p95"), q(0.95), "ms"),
+            Row::num(scenario, &format!("{what} p99"), q(0.99), "ms").target_max(p99_target),
+            Row::num(
+                scenario,
+                &format!("{what} max"),
+                h.max() as f64 / 1000.0,
+                "ms",
+            ),
+            Row::num(scenario, &format!("{what} errors"), self.errors as f64, "")
+                .target_max(Some(0.0)),
+        ];
+        if let Some(e) = &self.first_error {
+            rows.push(Row::text(scenario, &format!("{what} first error"), e));
+        }
+        rows
+    }
+}
+
+/// `tools`: `get_availability` for tomorrow over Streamable HTTP, then over legacy SSE.
+pub async fn tools(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    let body = tool_call_body(1, "get_availability", json!({ "date": "tomorrow" }));
+
+    // Streamable HTTP (stateless 2026-07-28: no handshake, every request stands alone).
+    let sessions = sessions(ctx, 0, ctx.concurrency, 50).await?;
+    let probe = ctx.http.tool(&sessions[0], body.clone()).await?;
+    if probe.is_error {
+        bail!("get_availability refused: {}", probe.structured);
+    }
+    let slots = probe.structured["slots"].as_array().map_or(0, Vec::len);
+    rows.push(Row::num("tools", "slots per answer", slots as f64, ""));
+    let window = Arc::new(Window::new(ctx));
+    let tasks: Vec<_> = sessions
+        .into_iter()
+        .map(|session| {
+            let http = ctx.http.clone();
+            let body = body.clone();
+            let window = window.clone();
+            tokio::spawn(async move {
+                let mut tally = Tally::default();
+                while Instant::now() < window.end {
+                    let started = Instant::now();
+                    let outcome = match http.call(http.mcp_request(&session, &body)).await {
+                        Ok(a) if a.status == 200 && quick_ok(&a.body) => Ok(()),
+                        Ok(a) => Err(format!(
+                            "{} {}",
+                            a.status,
+                            String::from_utf8_lossy(&a.body)
+                                .chars()
+                                .take(200)
+                                .collect::<String>()
+                        )),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    tally.record(started, &window, outcome);
+                }
+                tally
+            })
+        })
+        .collect();
+    let mut total = Tally::default();
+    for t in tasks {
+        total.merge(t.await?);
+    }
+    rows.extend(total.rows(
+        "tools",
+        "streamable",
+        ctx.duration,
+        Some(10.0),
+        Some(5000.0),
+    ));
+
+    // Legacy SSE: one stream per caller session, answers read off the stream.
+    let sessions = sessions_for_streams(ctx, ctx.concurrency).await?;
+    let legacy = legacy_tool_call_body(1, "get_availability", json!({ "date": "tomorrow" }));
+    let mut streams = Vec::new();
+    for session in &sessions {
+        let mut stream = SseStream::open(&ctx.http, session).await?;
+        stream.initialize(&ctx.http, session).await?;
+        streams.push(stream);
+    }
+    let window = Arc::new(Window::new(ctx));
+    let tasks: Vec<_> = sessions
+        .into_iter()
+        .zip(streams)
+        .map(|(session, mut stream)| {
+            let http = ctx.http.clone();
+            let body = legacy.clone();
+            let window = window.clone();
+            tokio::spawn(async move {
+                let mut tally = Tally::default();
+                while Instant::now() < window.end {
+                    let started = Instant::now();
+                    let outcome = async {
+                        stream.post(&http, &session, body.clone()).await?;
+                        let answer = stream.next_message().await?;
+                        if quick_ok(answer.as_bytes()) {
+                            Ok(())
+                        } else {
+                            Err(anyhow!("{}", answer.chars().take(200).collect::<String>()))
+                        }
+                    }
+                    .await
+                    .map_err(|e| e.to_string());
+                    let broken = outcome.is_err();
+                    tally.record(started, &window, outcome);
+                    if broken {
+                        break;
+                    }
+                }
+                tally
+            })
+        })
+        .collect();
+    let mut total = Tally::default();
+    for t in tasks {
+        total.merge(t.await?);
+    }
+    rows.extend(total.rows("tools", "legacy SSE", ctx.duration, None, None));
+    Ok(rows)
+}
+
+/// Sessions for SSE streams: of customers, round robin (a customer may have many sessions).
+async fn sessions_for_streams(ctx: &Ctx, n: usize) -> anyhow::Result<Vec<Session>> {
+    sessions(ctx, 0, n, 50).await
+}
+
+const STEPS: [&str; 7] = [
+    "session",
+    "get_business_info",
+    "get_availability",
+    "book_session",
+    "get_bookings",
+    "cancel_booking",
+    "logout",
+];
+
+/// `call-mix`: whole voice calls, one after another on each of `concurrency` lines.
+pub async fn call_mix(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
+    let window = Arc::new(Window::new(ctx));
+    let tasks: Vec<_> = (0..ctx.concurrency)
+        .map(|line| {
+            let http = ctx.http.clone();
+            let key = ctx.api_key.clone();
+            let window = window.clone();
+            let phone = phone(line % ctx.customers);
+            tokio::spawn(async move {
+                let mut tallies: Vec<Tally> = STEPS.iter().map(|_| Tally::default()).collect();
+                let mut calls = 0u64;
+                let mut failed_calls = 0u64;
+                let mut n = 0u64;
+                while Instant::now() < window.end {
+                    n += 1;
+                    let call_started = Instant::now();
+                    let ok = one_call(&http, &key, &phone, line, n, &window, &mut tallies).await;
+                    if call_started >= window.measure_from {
+                        calls += 1;
+                        if ok.is_err() {
+                            failed_calls += 1;
+                        }
+                    }
+                }
+                (tallies, calls, failed_calls)
+            })
+        })
+        .collect();
+    let mut tallies: Vec<Tally> = STEPS.iter().map(|_| Tally::default()).collect();
+    let (mut calls, mut failed) = (0, 0);
+    for t in tasks {
+        let (ts, c, f) = t.await?;
+        for (total, t) in tallies.iter_mut().zip(ts) {
+            total.merge(t);
+        }
+        calls += c;
+        failed += f;
+    }
+    let mut rows = vec![
+        Row::num(
+            "call-mix",
+            "calls/s",
+            calls as f64 / ctx.duration.as_secs_f64(),
+            "/s",
+        ),
+        Row::num("call-mix", "failed calls", failed as f64, "").target_max(Some(0.0)),
+    ];
+    for (step, tally) in STEPS.iter().zip(&tallies) {
+        let h = tally.hist.clone().unwrap_or_else(histogram);
+        rows.push(
+            Row::text(
+                "call-mix",
+                step,
+                &format!(
+                    "p50 {} p95 {} p99 {} max {} ms, {} errors",
+                    ms(h.value_at_quantile(0.5)),
+                    ms(h.value_at_quantile(0.95)),
+                    ms(h.value_at_quantile(0.99)),
+                    ms(h.max()),
+                    tally.errors
+                ),
+            )
+            .with_json(json!({
+                "p50_ms": h.value_at_quantile(0.5) as f64 / 1000.0,
+                "p95_ms": h.value_at_quantile(0.95) as f64 / 1000.0,
+                "p99_ms": h.value_at_quantile(0.99) as f64 / 1000.0,
+                "max_ms": h.max() as f64 / 1000.0,
+                "count": tally.count,
+                "errors": tally.errors,
+                "first_error": tally.first_error,
+            })),
+        );
+    }
+    Ok(rows)
+}
+
+async fn one_call(
+    http: &Http,
+    key: &str,
+    phone: &str,
+    line: usize,
+    n: u64,
+    window: &Window,
+    tallies: &mut [Tally],
+) -> anyhow::Result<()> {
+    async fn step<T>(
+        tally: &mut Tally,
+        window: &Window,
+        f: impl std::future::Future<Output = anyhow::Result<T>>,
+    ) -> anyhow::Result<T> {
+        let started = Instant::now();
+        let out = f.await;
+        tally.record(
+            started,
+            window,
+            out.as_ref().map(|_| ()).map_err(|e| e.to_string()),
+        );
+        out
+    }
+    let tool = |result: anyhow::Result<ToolResult>| -> anyhow::Result<Value> {
+        let r = result?;
+        if r.is_error {
+            bail!("tool error {}: {}", r.code(), r.structured);
+        }
+        Ok(r.structured)
+    };
+    let session = step(&mut tallies[0], window, http.open_session(key, phone)).await?;
+    let member = *session
+        .member_ids
+        .first()
+        .context("the caller has no member")?;
+    step(&mut tallies[1], window, async {
+        tool(
+            http.tool(&session, tool_call_body(1, "get_business_info", json!({})))
+                .await,
+        )
+    })
+    .await?;
+    let availability = step(&mut tallies[2], window, async {
+        tool(
+            http.tool(
+                &session,
+                tool_call_body(2, "get_availability", json!({"date": "tomorrow"})),
+            )
+            .await,
+        )
+    })
+    .await?;
+    let slots = availability["slots"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let slot = slots
+        .get((line + n as usize) % slots.len().max(1))
+        .context("no free slot tomorrow")?;
+    let booked = step(&mut tallies[3], window, async {
+        tool(
+            http.tool(
+                &session,
+                tool_call_body(
+                    3,
+                    "book_session",
+                    json!({
+                        "member_id": member,
+                        "service": slot["service_code"],
+                        "date": slot["date"],
+                        "time": slot["time"],
+                        "idempotency_key": format!("mix-{}-{line}-{n}", std::process::id()),
+                    }),
+                ),
+            )
+            .await,
+        )
+    })
+    .await?;
+    let booking_id = booked["booking"]["booking_id"]
+        .as_i64()
+        .context("no booking id")?;
+    step(&mut tallies[4], window, async {
+        tool(
+            http.tool(
+                &session,
+                tool_call_body(4, "get_bookings", json!({"member_id": member})),
+            )
+            .await,
+        )
+    })
+    .await?;
+    step(&mut tallies[5], window, async {
+        tool(
+            http.tool(
+                &session,
+                tool_call_body(
+                    5,
+                    "cancel_booking",
+                    json!({"booking_id": booking_id, "reason": "bench"}),
+                ),
+            )
+            .await,
+        )
+    })
+    .await?;
+    step(&mut tallies[6], window, http.logout(&session)).await
+}
+
+/// `contention`: `attempts` callers book the same slot of capacity 10 at once.
+pub async fn contention(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
+    let attempts = ctx.contention_attempts.min(ctx.customers);
+    let sessions = sessions(ctx, 0, attempts, 50).await?;
+    // The first day whose contention slot nobody has booked yet.
+    let info = ctx
+        .http
+        .tool(
+            &sessions[0],
+            tool_call_body(1, "get_business_info", json!({})),
+        )
+        .await?;
+    let today: jiff::civil::Date = info.structured["now"]["date"]
+        .as_str()
+        .context("no date in get_business_info")?
+        .parse()?;
+    let mut slot = None;
+    let mut from = today.tomorrow()?;
+    for _ in 0..12 {
+        let to = from.checked_add(jiff::Span::new().days(30))?;
+        let answer = ctx
+            .http
+            .tool(
+                &sessions[0],
+                tool_call_body(2, "get_availability", json!({"service": CONTENTION_SERVICE, "date_from": from.to_string(), "date_to": to.to_string()})),
+            )
+            .await?;
+        slot = answer.structured["slots"]
+            .as_array()
+            .and_then(|s| {
+                s.iter()
+                    .find(|s| s["remaining"].as_i64() == Some(CONTENTION_CAPACITY))
+            })
+            .cloned();
+        if slot.is_some() {
+            break;
+        }
+        from = to.tomorrow()?;
+    }
+    let slot = slot.context("no untouched contention slot within the booking window")?;
+    let (date, time) = (slot["date"].clone(), slot["time"].clone());
+
+    // Warm the connection pool so the burst measures booking, not TCP handshakes.
+    let warm: Vec<_> = (0..attempts)
+        .map(|_| {
+            let http = ctx.http.clone();
+            tokio::spawn(async move { http.get("/healthz").await.map(|_| ()) })
+        })
+        .collect();
+    for w in warm {
+        w.await??;
+    }
+
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    let go = Arc::new(tokio::sync::Barrier::new(attempts + 1));
+    let tasks: Vec<_> = sessions
+        .iter()
+        .enumerate()
+        .map(|(i, session)| {
+            let http = ctx.http.clone();
+            let session = session.clone();
+            let go = go.clone();
+            let body = tool_call_body(
+                1,
+                "book_session",
+                json!({
+                    "member_id": session.member_ids.first(),
+                    "service": CONTENTION_SERVICE,
+                    "date": date,
+                    "time": time,
+                    "idempotency_key": format!("contention-{stamp}-{i}"),
+                }),
+            );
+            tokio::spawn(async move {
+                go.wait().await;
+                let r = http.tool(&session, body).await;
+                (r, Instant::now())
+            })
+        })
+        .collect();
+    go.wait().await;
+    let started = Instant::now();
+    let (mut booked, mut full, mut other) = (0u64, 0u64, 0u64);
+    let mut other_example = None;
+    let mut last = started;
+    for t in tasks {
+        let (r, at) = t.await?;
+        last = last.max(at);
+        match r {
+            Ok(r) if !r.is_error => booked += 1,
+            Ok(r) if r.code() == "SLOT_FULL" => full += 1,
+            Ok(r) => {
+                other += 1;
+                other_example.get_or_insert(format!("{}: {}", r.code(), r.structured));
+            }
+            Err(e) => {
+                other += 1;
+                other_example.get_or_insert(e.to_string());
+            }
+        }
+    }
+    let settled = last - started;
+
+    // What the server holds: every caller's upcoming bookings at that slot.
+    let held: Vec<anyhow::Result<usize>> = futures::stream::iter(sessions.iter())
+        .map(|session| {
+            let http = ctx.http.clone();
+            let (date, time) = (date.clone(), time.clone());
+            async move {
+                let r = http
+                    .tool(
+                        session,
+                        tool_call_body(9, "get_bookings", json!({"status": "upcoming"})),
+                    )
+                    .await?;
+                Ok(r.structured["bookings"]
+                    .as_array()
+                    .map(|b| {
+                        b.iter()
+                            .filter(|b| {
+                                b["service_code"] == CONTENTION_SERVICE
+                                    && b["date"] == date
+                                    && b["time"] == time
+                                    && b["status"] == "confirmed"
+                            })
+                            .count()
+                    })
+                    .unwrap_or(0))
+            }
+        })
+        .buffer_unordered(50)
+        .collect()
+        .await;
+    let mut confirmed = 0usize;
+    for h in held {
+        confirmed += h?;
+    }
+    let overbooked = confirmed.saturating_sub(CONTENTION_CAPACITY as usize);
+
+    let mut rows = vec![
+        Row::text(
+            "contention",
+            "slot",
+            &format!(
+                "{} {} (capacity {CONTENTION_CAPACITY})",
+                date.as_str().unwrap_or("?"),
+                time.as_str().unwrap_or("?")
+            ),
+        ),
+        Row::num("contention", "attempts", attempts as f64, ""),
+        Row::num("contention", "booked", booked as f64, "").target_eq(CONTENTION_CAPACITY as f64),
+        Row::num("contention", "refused SLOT_FULL", full as f64, "")
+            .target_eq((attempts as i64 - CONTENTION_CAPACITY) as f64),
+        Row::num("contention", "other answers", other as f64, "").target_max(Some(0.0)),
+        Row::num(
+            "contention",
+            "settled in",
+            settled.as_secs_f64() * 1000.0,
+            "ms",
+        )
+        .target_max(Some(2000.0)),
+        Row::num(
+            "contention",
+            "confirmed at the slot (server)",
+            confirmed as f64,
+            "",
+        )
+        .target_eq(CONTENTION_CAPACITY as f64),
+        Row::num("contention", "overbooking", overbooked as f64, "").target_max(Some(0.0)),
+    ];
+    if let Some(e) = other_example {
+        rows.push(Row::text(
+            "contention",
+            "other answer example",
+            &e.chars().take(300).collect::<String>(),
+        ));
+    }
+    Ok(rows)
+}
+
+/// `sse-streams`: open many legacy SSE streams (each initialised, as an agent would) and see
+/// what they cost the server.
+pub async fn sse_streams(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
+    let n = ctx.streams;
+    let sessions = sessions_for_streams(ctx, n).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = ctx.server_pid.and_then(rss_bytes);
+    let started = Instant::now();
+    let opened: Vec<anyhow::Result<SseStream>> = futures::stream::iter(sessions.iter())
+        .map(|session| {
+            let http = ctx.http.clone();
+            async move {
+                let mut stream = SseStream::open(&http, session).await?;
+                stream.initialize(&http, session).await?;
+                Ok(stream)
+            }
+        })
+        .buffer_unordered(100)
+        .collect()
+        .await;
+    let open_time = started.elapsed();
+    let mut streams = Vec::new();
+    let mut failures = 0;
+    let mut first_failure = None;
+    for s in opened {
+        match s {
+            Ok(s) => streams.push(s),
+            Err(e) => {
+                failures += 1;
+                first_failure.get_or_insert(e.to_string());
+            }
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after = ctx.server_pid.and_then(rss_bytes);
+    let open = streams.len();
+    let mut rows = vec![
+        Row::num("sse-streams", "streams open", open as f64, "").target_eq(n as f64),
+        Row::num("sse-streams", "failed to open", failures as f64, "").target_max(Some(0.0)),
+        Row::num(
+            "sse-streams",
+            "time to open all",
+            open_time.as_secs_f64() * 1000.0,
+            "ms",
+        ),
+    ];
+    if let Some(e) = first_failure {
+        rows.push(Row::text("sse-streams", "first failure", &e));
+    }
+    match (before, after) {
+        (Some(b), Some(a)) => {
+            let per = a.saturating_sub(b) as f64 / open.max(1) as f64;
+            rows.push(Row::num(
+                "sse-streams",
+                "server RSS before",
+                b as f64 / 1048576.0,
+                "MiB",
+            ));
+            rows.push(Row::num(
+                "sse-streams",
+                "server RSS with streams",
+                a as f64 / 1048576.0,
+                "MiB",
+            ));
+            rows.push(
+                Row::num("sse-streams", "per stream", per / 1024.0, "KiB").target_max(Some(50.0)),
+            );
+        }
+        _ => rows.push(Row::text(
+            "sse-streams",
+            "server RSS",
+            "not measured (server process not visible)",
+        )),
+    }
+    drop(streams);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    if let Some(pid) = ctx.server_pid
+        && let Some(a) = rss_bytes(pid)
+    {
+        rows.push(Row::num(
+            "sse-streams",
+            "server RSS after closing",
+            a as f64 / 1048576.0,
+            "MiB",
+        ));
+    }
+    Ok(rows)
+}
+
+/// `startup`: start more frontdesk processes on the same database and time them to `/readyz`.
+pub async fn startup(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
+    let Some((bin, dir, database)) = &ctx.managed else {
+        return Ok(vec![Row::text(
+            "startup",
+            "skipped",
+            "needs a server the harness starts (not --url)",
+        )]);
+    };
+    let mut times = Vec::new();
+    let mut idle = Vec::new();
+    for i in 0..5 {
+        let server = Server::start(bin, dir, database, &format!("startup-{i}.log")).await?;
+        times.push(server.ready_after);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        idle.push(rss_bytes(server.pid).unwrap_or(0));
+        server.stop().await;
+    }
+    times.sort();
+    idle.sort();
+    let median = times[times.len() / 2];
+    let idle_median = idle[idle.len() / 2];
+    let mut rows = vec![
+        Row::num(
+            "startup",
+            "ready (median of 5)",
+            median.as_secs_f64() * 1000.0,
+            "ms",
+        )
+        .target_max(Some(200.0)),
+        Row::num(
+            "startup",
+            "ready (slowest of 5)",
+            times[times.len() - 1].as_secs_f64() * 1000.0,
+            "ms",
+        ),
+        Row::num("startup", "idle RSS", idle_median as f64 / 1048576.0, "MiB")
+            .target_max(Some(30.0)),
+    ];
+    if database.starts_with("sqlite://") {
+        // A first start creates the file and applies every migration.
+        let fresh = format!("sqlite://{}", dir.join("fresh-start.db").display());
+        let server = Server::start(bin, dir, &fresh, "startup-fresh.log").await?;
+        rows.push(Row::num(
+            "startup",
+            "ready on a new SQLite file (migrations included)",
+            server.ready_after.as_secs_f64() * 1000.0,
+            "ms",
+        ));
+        server.stop().await;
+    }
+    if let Some(pid) = ctx.server_pid
+        && let Some(rss) = rss_bytes(pid)
+    {
+        rows.push(Row::num(
+            "startup",
+            "RSS of the loaded server now",
+            rss as f64 / 1048576.0,
+            "MiB",
+        ));
+    }
+    Ok(rows)
+}

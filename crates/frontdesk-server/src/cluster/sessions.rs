@@ -1,0 +1,97 @@
+//! Streamable HTTP sessions that continue on any instance: rmcp's [`SessionStore`] on Redis.
+//!
+//! rmcp keeps a session in the memory of the instance that ran its `initialize`, and stores
+//! the client's `initialize` parameters here. A request for that session arriving at
+//! another instance loads them and rmcp replays the handshake there, so the client never
+//! notices. The stateless revision (2026-07-28) has no sessions and needs none of this.
+//!
+//! Redis unavailable: `store` and `delete` log and carry on (the session lives on its own
+//! instance), `load` answers "unknown" — the client then gets 404 and, as the protocol
+//! says, initialises a new session.
+
+use super::redis::Redis;
+use rmcp::transport::streamable_http_server::session::store::{
+    SessionState, SessionStore, SessionStoreError,
+};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long an entry lives after its last use on an instance that did not have it in memory.
+const ENTRY_TTL: Duration = Duration::from_secs(24 * 3600);
+
+pub struct RedisSessionStore {
+    redis: Arc<Redis>,
+}
+
+impl RedisSessionStore {
+    pub fn new(redis: Arc<Redis>) -> Self {
+        RedisSessionStore { redis }
+    }
+
+    fn key(&self, session_id: &str) -> String {
+        self.redis.key(format_args!("mcp:session:{session_id}"))
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionStore for RedisSessionStore {
+    async fn load(&self, session_id: &str) -> Result<Option<SessionState>, SessionStoreError> {
+        let key = self.key(session_id);
+        let found: Result<Option<String>, _> = self
+            .redis
+            .run("mcp_session_load", |mut c| async move {
+                redis::cmd("GETEX")
+                    .arg(key)
+                    .arg("PX")
+                    .arg(ENTRY_TTL.as_millis() as u64)
+                    .query_async(&mut c)
+                    .await
+            })
+            .await;
+        match found {
+            Ok(Some(json)) => Ok(serde_json::from_str(&json)
+                .inspect_err(|e| tracing::warn!(error = %e, "an unreadable MCP session entry"))
+                .ok()),
+            Ok(None) => Ok(None),
+            Err(e) => {
+                self.redis.warn_fallback("MCP session lookup", &e);
+                Ok(None)
+            }
+        }
+    }
+
+    async fn store(&self, session_id: &str, state: &SessionState) -> Result<(), SessionStoreError> {
+        let key = self.key(session_id);
+        let json = serde_json::to_string(state)?;
+        let stored = self
+            .redis
+            .run("mcp_session_store", |mut c| async move {
+                redis::cmd("SET")
+                    .arg(key)
+                    .arg(json)
+                    .arg("PX")
+                    .arg(ENTRY_TTL.as_millis() as u64)
+                    .query_async::<()>(&mut c)
+                    .await
+            })
+            .await;
+        if let Err(e) = stored {
+            self.redis.warn_fallback("MCP session store", &e);
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, session_id: &str) -> Result<(), SessionStoreError> {
+        let key = self.key(session_id);
+        let deleted = self
+            .redis
+            .run("mcp_session_delete", |mut c| async move {
+                redis::cmd("DEL").arg(key).query_async::<()>(&mut c).await
+            })
+            .await;
+        if let Err(e) = deleted {
+            self.redis.warn_fallback("MCP session delete", &e);
+        }
+        Ok(())
+    }
+}
