@@ -11,6 +11,12 @@ mod store;
 
 use clap::Parser;
 
+/// mimalloc instead of glibc malloc: under load the server allocates and frees many small
+/// buffers from every thread, where glibc's arena locks and consolidation cost a quarter of
+/// its CPU (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
