@@ -12,6 +12,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// The revision served without a handshake: every request stands alone.
@@ -20,7 +22,10 @@ pub const MCP_REVISION: &str = "2026-07-28";
 #[derive(Clone)]
 pub struct Http {
     client: Client<HttpConnector, Full<Bytes>>,
-    base: String,
+    /// The instances behind the (simulated) load balancer: requests go round robin, with no
+    /// affinity, as from a load balancer without sticky sessions.
+    bases: Arc<[String]>,
+    next: Arc<AtomicUsize>,
 }
 
 /// A response read whole.
@@ -31,6 +36,11 @@ pub struct Answer {
 
 impl Http {
     pub fn new(base: &str) -> Http {
+        Http::round_robin(&[base.to_string()])
+    }
+
+    /// A client spreading requests over `bases` in turn.
+    pub fn round_robin(bases: &[String]) -> Http {
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
         let client = Client::builder(TokioExecutor::new())
@@ -39,12 +49,23 @@ impl Http {
             .build(connector);
         Http {
             client,
-            base: base.trim_end_matches('/').to_string(),
+            bases: bases
+                .iter()
+                .map(|b| b.trim_end_matches('/').to_string())
+                .collect(),
+            next: Arc::new(AtomicUsize::new(0)),
         }
     }
 
+    /// `path` on the next instance in turn.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.bases.len();
+        format!("{}{path}", self.bases[i])
+    }
+
+    /// How many instances requests are spread over.
+    pub fn instances(&self) -> usize {
+        self.bases.len()
     }
 
     pub async fn send(

@@ -38,15 +38,24 @@ enum Scenario {
 ///
 /// Without --url: starts `frontdesk serve` (target/release/frontdesk, or --bin) on a fresh
 /// SQLite file, or on a fresh database created next to --database postgres://…, with its own
-/// business and key. With --url: targets a running server; give --database (the server's
-/// database: the harness imports its business there with --bin) or --api-key (an MCP key of
-/// a company imported from `--write-business FILE`).
+/// business and key; with --instances N and --redis URL, N instances sharing that PostgreSQL
+/// database and Redis. With --url (repeatable): targets running servers, requests spread
+/// round robin over them; give --database (the servers' database: the harness imports its
+/// business there with --bin) or --api-key (an MCP key of a company imported from
+/// `--write-business FILE`).
 #[derive(Debug, Parser)]
 #[command(name = "frontdesk-bench", version)]
 struct Args {
-    /// Target a running server (http://127.0.0.1:PORT) instead of starting one.
+    /// Target a running server (http://127.0.0.1:PORT) instead of starting one; repeat it for
+    /// several instances of one deployment (requests go round robin, with no affinity).
     #[arg(long, value_name = "URL")]
-    url: Option<String>,
+    url: Vec<String>,
+    /// Instances to start on the --database PostgreSQL, sharing --redis.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    instances: usize,
+    /// The Redis the started instances share (needed for --instances above 1).
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
     /// postgres://… : a fresh database is created beside it (dropped afterwards unless
     /// --keep). With --url: the server's own database, where the business is imported.
     #[arg(long, value_name = "URL")]
@@ -137,46 +146,68 @@ async fn run(args: Args, nofile: u64) -> anyhow::Result<()> {
         .tempdir()?;
     let work = dir.path().to_path_buf();
 
-    let mut started: Option<Server> = None;
+    let mut started: Vec<Server> = Vec::new();
     let mut fresh_pg: Option<(String, String)> = None;
-    let (base, api_key, managed, target) = match &args.url {
-        Some(url) => {
-            let key = match (&args.database, &args.api_key) {
-                (_, Some(key)) => key.clone(),
-                (Some(db), None) => {
-                    let bin = server::find_bin(args.bin.clone())?;
-                    server::prepare(&bin, &work, db, args.customers).await?
-                }
-                (None, None) => {
-                    bail!("--url needs --database (to import the bench business) or --api-key")
-                }
-            };
-            (url.clone(), key, None, format!("running server at {url}"))
+    let mut server_env: Vec<(String, String)> = Vec::new();
+    let (bases, api_key, managed, target) = if !args.url.is_empty() {
+        let key = match (&args.database, &args.api_key) {
+            (_, Some(key)) => key.clone(),
+            (Some(db), None) => {
+                let bin = server::find_bin(args.bin.clone())?;
+                server::prepare(&bin, &work, db, args.customers).await?
+            }
+            (None, None) => {
+                bail!("--url needs --database (to import the bench business) or --api-key")
+            }
+        };
+        let target = format!("running server(s) at {}", args.url.join(", "));
+        (args.url.clone(), key, None, target)
+    } else {
+        let bin = server::find_bin(args.bin.clone())?;
+        let database = match &args.database {
+            Some(admin) if admin.starts_with("postgres") => {
+                let fresh = server::create_database(admin).await?;
+                fresh_pg = Some((admin.clone(), fresh.clone()));
+                fresh
+            }
+            Some(other) => bail!(
+                "--database without --url must be postgres://… (SQLite is the default), not {other}"
+            ),
+            None => format!("sqlite://{}", work.join("bench.db").display()),
+        };
+        let instances = args.instances.max(1);
+        if instances > 1 && (fresh_pg.is_none() || args.redis.is_none()) {
+            bail!("--instances above 1 needs --database postgres://… and --redis redis://…");
         }
-        None => {
-            let bin = server::find_bin(args.bin.clone())?;
-            let database = match &args.database {
-                Some(admin) if admin.starts_with("postgres") => {
-                    let fresh = server::create_database(admin).await?;
-                    fresh_pg = Some((admin.clone(), fresh.clone()));
-                    fresh
-                }
-                Some(other) => bail!(
-                    "--database without --url must be postgres://… (SQLite is the default), not {other}"
-                ),
-                None => format!("sqlite://{}", work.join("bench.db").display()),
-            };
-            let key = server::prepare(&bin, &work, &database, args.customers).await?;
-            let server = Server::start(&bin, &work, &database, "server.log").await?;
-            let base = server.base.clone();
-            let target = format!("{} serve on {}", bin.display(), server::redact(&database));
-            started = Some(server);
-            (base, key, Some((bin, work.clone(), database)), target)
+        if let Some(redis) = &args.redis {
+            let prefix = format!("frontdesk-bench-{}:", std::process::id());
+            server_env.push(("FRONTDESK_REDIS_URL".into(), redis.clone()));
+            server_env.push(("FRONTDESK_REDIS_PREFIX".into(), prefix));
         }
+        let key = server::prepare(&bin, &work, &database, args.customers).await?;
+        for i in 0..instances {
+            let mut env = server_env.clone();
+            env.push(("FRONTDESK_INSTANCE_ID".into(), format!("bench-{i}")));
+            let log = format!("server-{i}.log");
+            started.push(Server::start(&bin, &work, &database, &log, &env).await?);
+        }
+        let bases = started.iter().map(|s| s.base.clone()).collect();
+        let redis = args
+            .redis
+            .as_deref()
+            .map(|r| format!(" + Redis {}", server::redact(r)))
+            .unwrap_or_default();
+        let target = format!(
+            "{} × {} serve on {}{redis}",
+            instances,
+            bin.display(),
+            server::redact(&database)
+        );
+        (bases, key, Some((bin, work.clone(), database)), target)
     };
 
     let ctx = Ctx {
-        http: Http::new(&base),
+        http: Http::round_robin(&bases),
         api_key,
         concurrency: args.concurrency.max(1),
         duration: Duration::from_secs_f64(args.duration.max(0.5)),
@@ -184,8 +215,9 @@ async fn run(args: Args, nofile: u64) -> anyhow::Result<()> {
         customers: args.customers.max(1),
         contention_attempts: args.contention_attempts,
         streams: args.streams,
-        server_pid: started.as_ref().map(|s| s.pid),
+        server_pids: started.iter().map(|s| s.pid).collect(),
         managed,
+        server_env,
     };
     if !args.json {
         eprintln!("frontdesk-bench: {target}; scenarios {wanted:?}");
@@ -215,7 +247,7 @@ async fn run(args: Args, nofile: u64) -> anyhow::Result<()> {
         }
     }
 
-    if let Some(server) = started {
+    for server in started {
         server.stop().await;
     }
     if let Some((admin, fresh)) = &fresh_pg
@@ -231,6 +263,7 @@ async fn run(args: Args, nofile: u64) -> anyhow::Result<()> {
 
     let meta = json!({
         "target": target,
+        "instances": ctx.http.instances(),
         "concurrency": ctx.concurrency,
         "duration_s": ctx.duration.as_secs_f64(),
         "client_threads": args.client_threads,

@@ -23,10 +23,22 @@ pub struct Ctx {
     pub customers: usize,
     pub contention_attempts: usize,
     pub streams: usize,
-    /// The server process, when the harness can see it (for resident memory).
-    pub server_pid: Option<u32>,
+    /// The server processes, when the harness started them (for resident memory).
+    pub server_pids: Vec<u32>,
     /// What `startup` needs to start more servers: binary, work dir, database.
     pub managed: Option<(PathBuf, PathBuf, String)>,
+    /// Environment of the started servers (Redis, when shared).
+    pub server_env: Vec<(String, String)>,
+}
+
+impl Ctx {
+    /// Resident memory of every started server together; `None` when not visible.
+    fn servers_rss(&self) -> Option<u64> {
+        if self.server_pids.is_empty() {
+            return None;
+        }
+        self.server_pids.iter().map(|&pid| rss_bytes(pid)).sum()
+    }
 }
 
 fn histogram() -> Histogram<u64> {
@@ -628,7 +640,7 @@ pub async fn sse_streams(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
     let n = ctx.streams;
     let sessions = sessions_for_streams(ctx, n).await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let before = ctx.server_pid.and_then(rss_bytes);
+    let before = ctx.servers_rss();
     let started = Instant::now();
     let opened: Vec<anyhow::Result<SseStream>> = futures::stream::iter(sessions.iter())
         .map(|session| {
@@ -656,7 +668,7 @@ pub async fn sse_streams(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
         }
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let after = ctx.server_pid.and_then(rss_bytes);
+    let after = ctx.servers_rss();
     let open = streams.len();
     let mut rows = vec![
         Row::num("sse-streams", "streams open", open as f64, "").target_eq(n as f64),
@@ -698,9 +710,7 @@ pub async fn sse_streams(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
     }
     drop(streams);
     tokio::time::sleep(Duration::from_millis(500)).await;
-    if let Some(pid) = ctx.server_pid
-        && let Some(a) = rss_bytes(pid)
-    {
+    if let Some(a) = ctx.servers_rss() {
         rows.push(Row::num(
             "sse-streams",
             "server RSS after closing",
@@ -723,7 +733,8 @@ pub async fn startup(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
     let mut times = Vec::new();
     let mut idle = Vec::new();
     for i in 0..5 {
-        let server = Server::start(bin, dir, database, &format!("startup-{i}.log")).await?;
+        let log = format!("startup-{i}.log");
+        let server = Server::start(bin, dir, database, &log, &ctx.server_env).await?;
         times.push(server.ready_after);
         tokio::time::sleep(Duration::from_secs(1)).await;
         idle.push(rss_bytes(server.pid).unwrap_or(0));
@@ -753,7 +764,7 @@ pub async fn startup(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
     if database.starts_with("sqlite://") {
         // A first start creates the file and applies every migration.
         let fresh = format!("sqlite://{}", dir.join("fresh-start.db").display());
-        let server = Server::start(bin, dir, &fresh, "startup-fresh.log").await?;
+        let server = Server::start(bin, dir, &fresh, "startup-fresh.log", &ctx.server_env).await?;
         rows.push(Row::num(
             "startup",
             "ready on a new SQLite file (migrations included)",
@@ -762,12 +773,10 @@ pub async fn startup(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
         ));
         server.stop().await;
     }
-    if let Some(pid) = ctx.server_pid
-        && let Some(rss) = rss_bytes(pid)
-    {
+    if let Some(rss) = ctx.servers_rss() {
         rows.push(Row::num(
             "startup",
-            "RSS of the loaded server now",
+            "RSS of the loaded server(s) now",
             rss as f64 / 1048576.0,
             "MiB",
         ));

@@ -191,6 +191,7 @@ impl Server {
         dir: &Path,
         database: &str,
         log: &str,
+        extra_env: &[(String, String)],
     ) -> anyhow::Result<Server> {
         let port = free_port()?;
         let base = format!("http://127.0.0.1:{port}");
@@ -206,6 +207,7 @@ impl Server {
             .stderr(log_file)
             .kill_on_drop(true);
         env(&mut cmd, dir);
+        cmd.envs(extra_env.iter().map(|(k, v)| (k, v)));
         let http = Http::new(&base);
         let started = Instant::now();
         let mut child = cmd
