@@ -6,6 +6,7 @@ use crate::caller::Caller;
 use crate::catalog::Catalog;
 use crate::error::{Alternative, EngineError, EngineResult, NotFoundAs};
 use crate::text::same;
+use crate::usage::{Usage, Window};
 use frontdesk_domain::preferences::SlotFacts;
 use frontdesk_domain::schedule::zoned_starts;
 use frontdesk_domain::{BranchId, MemberId, MemberPreferences, ServiceId, StaffId};
@@ -14,6 +15,8 @@ use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Instant;
 
 /// The longest date range one availability query may cover.
 pub const MAX_RANGE_DAYS: i64 = 31;
@@ -275,31 +278,30 @@ impl Engine {
             ids.dedup();
             ids
         };
-        let usage: HashMap<(ServiceId, i64), i64> = self
-            .store
-            .slot_usage(catalog.company.id, &group_ids, first, last)
-            .await?
-            .into_iter()
-            .map(|u| ((u.service_id, u.starts_at.as_second()), u.booked))
-            .collect();
-        // Buffers reach a few hours at most; widen the window so bookings just outside the
-        // range still block the staff member.
-        let margin = SignedDuration::from_hours(24);
-        let busy = self
-            .store
-            .staff_busy(
-                catalog.company.id,
-                &staff_ids,
-                first.saturating_sub(margin).unwrap_or(first),
-                last.saturating_add(margin).unwrap_or(last),
-            )
-            .await?;
+        let window = Window {
+            company_id: catalog.company.id,
+            services: group_ids,
+            staff: staff_ids,
+            from: first.as_second(),
+            to: last.as_second(),
+        };
+        let usage = match self.usage.get(&window) {
+            Some(usage) => usage,
+            None => {
+                let generation = self.usage.generation();
+                let read_at = Instant::now();
+                let usage = Arc::new(self.read_usage(&window, first, last).await?);
+                self.usage.put(generation, read_at, window, usage.clone());
+                usage
+            }
+        };
+        let (taken, busy) = (&usage.taken, &usage.busy);
         for slot in slots.iter_mut() {
             let Some(service) = by_id.get(&slot.service_id) else {
                 continue;
             };
             if service.staff_ids.is_empty() {
-                let booked = usage
+                let booked = taken
                     .get(&(slot.service_id, slot.starts_at.as_second()))
                     .copied()
                     .unwrap_or(0);
@@ -325,6 +327,35 @@ impl Engine {
             slot.remaining = slot.staff.len() as i64;
         }
         Ok(())
+    }
+
+    /// Reads what the confirmed bookings of `window` take.
+    async fn read_usage(
+        &self,
+        window: &Window,
+        first: Timestamp,
+        last: Timestamp,
+    ) -> EngineResult<Usage> {
+        let taken = self
+            .store
+            .slot_usage(window.company_id, &window.services, first, last)
+            .await?
+            .into_iter()
+            .map(|u| ((u.service_id, u.starts_at.as_second()), u.booked))
+            .collect();
+        // Buffers reach a few hours at most; widen the window so bookings just outside the
+        // range still block the staff member.
+        let margin = SignedDuration::from_hours(24);
+        let busy = self
+            .store
+            .staff_busy(
+                window.company_id,
+                &window.staff,
+                first.saturating_sub(margin).unwrap_or(first),
+                last.saturating_add(margin).unwrap_or(last),
+            )
+            .await?;
+        Ok(Usage { taken, busy })
     }
 
     /// The first slot with a place after `after`, looking a week at a time up to the end of

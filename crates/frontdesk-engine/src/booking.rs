@@ -11,6 +11,7 @@ use crate::caller::Caller;
 use crate::catalog::Catalog;
 use crate::error::{Alternative, EngineError, EngineResult, NotFoundAs};
 use crate::text::same;
+use crate::usage::BookingsChanging;
 use frontdesk_domain::schedule::zoned_starts;
 use frontdesk_domain::{
     BookingId, BookingSource, BookingStatus, MemberId, PolicyViolation, ServiceId, StaffId,
@@ -193,6 +194,7 @@ impl Engine {
             now,
         };
 
+        let _changing = BookingsChanging::new(&self.usage, caller.company_id);
         let outcome = if service.staff_ids.is_empty() {
             self.store.create_booking(new, limits).await?
         } else {
@@ -267,6 +269,7 @@ impl Engine {
         let reason = reason
             .map(|r| r.trim().chars().take(500).collect::<String>())
             .filter(|r| !r.is_empty());
+        let _changing = BookingsChanging::new(&self.usage, caller.company_id);
         match self
             .store
             .cancel_booking(
@@ -332,6 +335,7 @@ impl Engine {
             starts_at,
             ends_at,
         };
+        let _changing = BookingsChanging::new(&self.usage, caller.company_id);
         let outcome = if service.staff_ids.is_empty() {
             self.store
                 .reschedule_booking(caller.company_id, existing.id, to, limits)

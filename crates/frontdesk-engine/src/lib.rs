@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod prompts;
 pub mod sessions;
 mod text;
+mod usage;
 
 pub use availability::{Availability, AvailabilityQuery, Slot};
 pub use booking::{
@@ -52,6 +53,8 @@ pub struct Engine {
     catalogs: Arc<CatalogCache>,
     /// Live sessions of known callers for a moment (see [`sessions::SESSION_CACHE_TTL`]).
     sessions: Arc<sessions::SessionCache>,
+    /// Places taken per availability window for a moment (see [`usage::USAGE_TTL`]).
+    usage: Arc<usage::UsageCache>,
 }
 
 impl Engine {
@@ -62,6 +65,7 @@ impl Engine {
             secrets: None,
             catalogs: Arc::new(CatalogCache::new(CATALOG_TTL)),
             sessions: Arc::new(sessions::SessionCache::new(sessions::SESSION_CACHE_TTL)),
+            usage: Arc::new(usage::UsageCache::new(usage::USAGE_TTL)),
         }
     }
 
@@ -73,6 +77,7 @@ impl Engine {
             secrets: None,
             catalogs: Arc::new(CatalogCache::new(CATALOG_TTL)),
             sessions: Arc::new(sessions::SessionCache::new(sessions::SESSION_CACHE_TTL)),
+            usage: Arc::new(usage::UsageCache::new(usage::USAGE_TTL)),
         }
     }
 
@@ -95,6 +100,14 @@ impl Engine {
     /// one through another instance within it.
     pub fn with_session_cache_ttl(mut self, ttl: Duration) -> Self {
         self.sessions = Arc::new(sessions::SessionCache::new(ttl));
+        self
+    }
+
+    /// How long the places taken in an availability window are shown without reading them
+    /// again; zero reads them on every query. Bookings through this engine are shown at once
+    /// whatever the value; another instance's within it.
+    pub fn with_usage_ttl(mut self, ttl: Duration) -> Self {
+        self.usage = Arc::new(usage::UsageCache::new(ttl));
         self
     }
 

@@ -6,8 +6,10 @@
 //! Every MCP request checks its token, so [`SessionCache`] remembers a live session of a
 //! known caller for [`SESSION_CACHE_TTL`]. Expiry is checked on every use; a logout through
 //! this engine drops the entry at once (and no lookup that began before it can put it back),
-//! so this instance refuses a logged-out token immediately. Another instance sharing the
-//! database may accept it for at most the cache's time to live after the logout.
+//! so this instance refuses a logged-out token immediately. Instances sharing a database
+//! tell each other of logouts ([`Engine::forget_cached_session`]) and stop trusting the
+//! cache while they cannot hear each other ([`Engine::trust_session_cache`]); without that,
+//! another instance could accept a logged-out token for up to the cache's time to live.
 
 use crate::Engine;
 use crate::caller::Caller;
@@ -19,7 +21,7 @@ use jiff::SignedDuration;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long a looked-up session of a known caller is trusted without reading it again.
@@ -32,6 +34,8 @@ pub(crate) struct SessionCache {
     ttl: Duration,
     /// Bumped by every logout: a lookup that began before one does not store its answer.
     generation: AtomicU64,
+    /// Off while logouts elsewhere might go unheard: every lookup then reads the store.
+    trusted: AtomicBool,
     entries: Mutex<HashMap<String, (Instant, CallerSession)>>,
 }
 
@@ -40,6 +44,7 @@ impl SessionCache {
         SessionCache {
             ttl,
             generation: AtomicU64::new(0),
+            trusted: AtomicBool::new(true),
             entries: Mutex::new(HashMap::new()),
         }
     }
@@ -49,6 +54,9 @@ impl SessionCache {
     }
 
     fn get(&self, token_hash: &str) -> Option<CallerSession> {
+        if !self.trusted.load(Ordering::Acquire) {
+            return None;
+        }
         let entries = self.lock();
         let (at, session) = entries.get(token_hash)?;
         (at.elapsed() < self.ttl).then(|| session.clone())
@@ -63,7 +71,7 @@ impl SessionCache {
             return;
         }
         let mut entries = self.lock();
-        if self.generation() != generation {
+        if self.generation() != generation || !self.trusted.load(Ordering::Acquire) {
             return;
         }
         if entries.len() >= SESSION_CACHE_SWEEP {
@@ -77,6 +85,14 @@ impl SessionCache {
         let mut entries = self.lock();
         self.generation.fetch_add(1, Ordering::AcqRel);
         entries.remove(token_hash);
+    }
+
+    /// Turning trust off forgets everything: what was cached may have been logged out since.
+    fn set_trusted(&self, trusted: bool) {
+        let mut entries = self.lock();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.trusted.store(trusted, Ordering::Release);
+        entries.clear();
     }
 }
 
@@ -241,6 +257,18 @@ impl Engine {
             .revoke_caller_session(&active.token_hash, self.now())
             .await
             .or_not_found("session")
+    }
+
+    /// Drops a session from this engine's cache: another instance logged it out (its token
+    /// hash came over the cluster's invalidation channel).
+    pub fn forget_cached_session(&self, token_hash: &str) {
+        self.sessions.forget(token_hash);
+    }
+
+    /// Whether [`Engine::session_cached`] may answer from memory. A cluster turns this off
+    /// while it cannot hear other instances' logouts, and on again (empty) once it can.
+    pub fn trust_session_cache(&self, trusted: bool) {
+        self.sessions.set_trusted(trusted);
     }
 
     /// Sessions neither expired nor logged out.

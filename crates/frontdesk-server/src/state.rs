@@ -64,6 +64,15 @@ impl AppState {
         if let Some(shared) = &cluster.streams {
             tokio::spawn(shared.clone().subscribe(streams.clone(), shutdown.clone()));
         }
+        if let Some(revocations) = &cluster.revocations {
+            // Until subscribed, cached sessions are not trusted (see `cluster::revocations`).
+            engine.trust_session_cache(false);
+            tokio::spawn(
+                revocations
+                    .clone()
+                    .subscribe(engine.clone(), shutdown.clone()),
+            );
+        }
         AppState {
             engine,
             gateway: Arc::new(gateway),

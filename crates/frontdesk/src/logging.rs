@@ -12,9 +12,14 @@ use tracing_subscriber::fmt::time::{FormatTime, SystemTime};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
+/// What is logged unless `RUST_LOG` says otherwise. The MCP SDK (rmcp) logs three lines at
+/// `info` for every Streamable HTTP request; at thousands of tool calls a second those
+/// writes cost more than the calls (see BENCHMARKS.md), so it logs warnings only.
+pub const DEFAULT_FILTER: &str = "info,sqlx=warn,rmcp=warn";
+
 pub fn init(format: LogFormat, instance_id: &str) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

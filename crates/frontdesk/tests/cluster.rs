@@ -10,6 +10,8 @@
 //! - SIGKILL one instance during a booking load: no acknowledged booking is lost, no slot goes
 //!   over capacity, and its SSE callers reconnect to another instance and carry on with the
 //!   same caller session.
+//! - A logout on one instance is refused by the others at once (no cached session outlives
+//!   it).
 //! - Redis made unreachable (a TCP proxy the test controls) and back: every instance keeps
 //!   serving on its own state with clear errors where only Redis could help, never a wrong
 //!   booking, and shared state resumes by itself.
@@ -757,6 +759,96 @@ async fn a_streamable_http_session_initialised_on_one_instance_continues_on_the_
         }
         println!(
             "Streamable HTTP across instances: passed in {:?}",
+            started.elapsed()
+        );
+    })
+    .await;
+}
+
+/// A stateless (2026-07-28) `tools/call` on `POST /mcp`: the HTTP status and the body.
+async fn stateless_tool_call(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    tool: &str,
+) -> (u16, Value) {
+    let body = json!({
+        "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+        "params": {
+            "name": tool, "arguments": {},
+            "_meta": {
+                "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                "io.modelcontextprotocol/clientCapabilities": {}
+            }
+        }
+    });
+    let response = client
+        .post(format!("{base}/mcp"))
+        .bearer_auth(token)
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "tools/call")
+        .header("mcp-name", tool)
+        .json(&body)
+        .send()
+        .await
+        .expect("POST /mcp");
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(json!(text)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_logout_on_one_instance_is_refused_by_every_other_at_once() {
+    let test = "a_logout_on_one_instance_is_refused_by_every_other_at_once";
+    let business = Business {
+        capacity: 5,
+        times: vec!["08:00"],
+        customers: 3,
+    };
+    let Some((setup, redis, key)) = cluster_setup(test, &business).await else {
+        return;
+    };
+    let _turn = SERIAL.lock().await;
+    bounded(TEST_LIMIT, async {
+        let started = Instant::now();
+        let servers = three(&setup, &redis, &[]).await;
+        let bases: Vec<&str> = servers.iter().map(|s| s.base.as_str()).collect();
+        let client = client();
+        // Each instance subscribes to the logouts of the others shortly after it starts.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        for (round, logout_on) in [0, 1, 2].into_iter().enumerate() {
+            let token = open_session(&client, bases[0], &key, &phone(round)).await;
+            // Every instance has just answered with this session: each has it cached.
+            for base in &bases {
+                let (status, body) =
+                    stateless_tool_call(&client, base, &token, "get_members").await;
+                assert_eq!(status, 200, "{base}: {body}");
+                assert_eq!(body["result"]["isError"], json!(false), "{base}: {body}");
+            }
+            let logout = client
+                .post(format!("{}/mcp/auth/logout", bases[logout_on]))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("logout");
+            assert_eq!(logout.status().as_u16(), 200);
+            // At once, on every instance: well inside the 2 s a cached session is trusted.
+            for base in &bases {
+                let (status, body) =
+                    stateless_tool_call(&client, base, &token, "get_members").await;
+                assert_eq!(
+                    status, 401,
+                    "{base} accepted a token logged out on {}: {body}",
+                    bases[logout_on]
+                );
+            }
+        }
+        for server in &servers {
+            server.assert_no_panic();
+        }
+        println!(
+            "logouts heard across instances: passed in {:?}",
             started.elapsed()
         );
     })

@@ -19,10 +19,12 @@
 //! [`redis`] is the connection with its deadline, health mark and probe; [`rate`] the GCRA
 //! script of the shared rate limits; [`streams`] the registry of legacy SSE streams and the
 //! routing of their messages between instances; [`sessions`] the store that lets a
-//! Streamable HTTP session continue on any instance.
+//! Streamable HTTP session continue on any instance; [`revocations`] the logouts every
+//! instance hears, so none keeps trusting a cached session that ended elsewhere.
 
 pub mod rate;
 pub mod redis;
+pub mod revocations;
 pub mod sessions;
 pub mod streams;
 
@@ -36,6 +38,8 @@ pub struct Cluster {
     pub redis: Option<Arc<redis::Redis>>,
     /// Legacy SSE streams across instances (with Redis).
     pub streams: Option<Arc<streams::SharedStreams>>,
+    /// Logouts heard by every instance (with Redis).
+    pub revocations: Option<Arc<revocations::Revocations>>,
 }
 
 impl Cluster {
@@ -45,6 +49,7 @@ impl Cluster {
             instance_id,
             redis: None,
             streams: None,
+            revocations: None,
         }
     }
 
@@ -73,6 +78,7 @@ impl Cluster {
                 redis.clone(),
                 settings.instance_id.clone(),
             ))),
+            revocations: Some(Arc::new(revocations::Revocations::new(redis.clone()))),
             redis: Some(redis),
         })
     }

@@ -195,6 +195,14 @@ pub async fn logout(
             EngineError::NotFound { .. } => invalid_session(),
             other => other.into(),
         })?;
+    // Heard by every instance before the caller is told the session has ended.
+    if let (Some(revocations), Some(redis)) = (&state.cluster.revocations, &state.cluster.redis)
+        && let Err(e) = revocations.publish(&active.token_hash).await
+    {
+        // Other instances stop trusting their caches once they lose Redis too; until then
+        // they may accept this token for at most the session cache's time to live.
+        redis.warn_fallback("logout broadcast", &e);
+    }
     state.streams.end_session(active.session.id);
     if let Some(shared) = &state.cluster.streams
         && let Err(e) = shared.end_session(active.session.id).await
