@@ -113,16 +113,17 @@ impl Turn {
 
     pub async fn finish(&self, outcome: Result<Reply, Problem>) -> CallToolResult {
         match outcome {
+            // Not `CallToolResult::structured`: it would also write the whole value out as
+            // JSON text for `content`, which carries the spoken text instead.
             Ok(reply) => {
-                let mut result = CallToolResult::structured(reply.structured);
-                result.content = vec![ContentBlock::text(reply.text)];
+                let mut result = CallToolResult::success(vec![ContentBlock::text(reply.text)]);
+                result.structured_content = Some(reply.structured);
                 result
             }
             Err(problem) => {
                 let (text, out) = self.explain(problem).await;
-                let structured = serde_json::to_value(&out).unwrap_or(Value::Null);
-                let mut result = CallToolResult::structured_error(structured);
-                result.content = vec![ContentBlock::text(text)];
+                let mut result = CallToolResult::error(vec![ContentBlock::text(text)]);
+                result.structured_content = Some(serde_json::to_value(&out).unwrap_or(Value::Null));
                 result
             }
         }
