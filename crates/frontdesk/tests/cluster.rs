@@ -382,6 +382,28 @@ async fn sse_messages_posted_to_other_instances_are_answered_on_the_stream_in_or
         answered.sort_unstable();
         assert_eq!(answered, (first..first + 20).collect::<Vec<_>>());
 
+        // Past the subscribers' 5 s keep-alive ping: every subscription stays up (in
+        // subscribed mode Redis answers PING with an array, not a string) and messages keep
+        // arriving.
+        tokio::time::sleep(Duration::from_secs(6)).await;
+        let ping = json!({"jsonrpc": "2.0", "id": 200, "method": "ping"});
+        let (status, body) = post_message(&client, b, &stream.endpoint, &token, &ping).await;
+        assert_eq!(status, 202, "{body}");
+        let answer = stream
+            .next_message(Duration::from_secs(5))
+            .await
+            .expect("a ping answered after the subscribers' keep-alive");
+        assert_eq!(answer["id"], json!(200));
+        for server in &servers {
+            let log = server.log();
+            for lost in [
+                "subscription of this instance was lost",
+                "logouts of other instances cannot be heard",
+            ] {
+                assert!(!log.contains(lost), "{lost}:\n{log}");
+            }
+        }
+
         // A stream id that does not exist, or belongs to another caller, is refused anywhere.
         let other = open_session(&client, b, &key, &phone(1)).await;
         let (status, _) = post_message(&client, c, &stream.endpoint, &other, &initialize(1)).await;

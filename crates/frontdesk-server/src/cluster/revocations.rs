@@ -101,7 +101,7 @@ impl Revocations {
                     }
                 }
                 _ = ping.tick() => {
-                    match tokio::time::timeout(OP_TIMEOUT, sink.ping::<String>()).await {
+                    match tokio::time::timeout(OP_TIMEOUT, sink.ping::<redis::Value>()).await {
                         Ok(Ok(_)) => {}
                         Ok(Err(e)) => return e.to_string(),
                         Err(_) => return "no answer to a ping".into(),

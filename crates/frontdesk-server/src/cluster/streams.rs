@@ -390,7 +390,7 @@ impl SharedStreams {
                     self.deliver(hub, &payload).await;
                 }
                 _ = ping.tick() => {
-                    match tokio::time::timeout(super::redis::OP_TIMEOUT, sink.ping::<String>()).await {
+                    match tokio::time::timeout(super::redis::OP_TIMEOUT, sink.ping::<redis::Value>()).await {
                         Ok(Ok(_)) => {}
                         Ok(Err(e)) => return e.to_string(),
                         Err(_) => return "no answer to a ping".into(),
