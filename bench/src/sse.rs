@@ -10,6 +10,9 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use serde_json::json;
 
+/// Longest wait for an answer on a stream.
+pub const ANSWER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// One open SSE stream.
 pub struct SseStream {
     body: Incoming,
@@ -123,13 +126,20 @@ impl SseStream {
             .await
     }
 
-    /// The data of the next `message` event.
+    /// The data of the next `message` event; an error when none comes within
+    /// [`ANSWER_TIMEOUT`] (a lost answer is counted, not waited for forever).
     pub async fn next_message(&mut self) -> anyhow::Result<String> {
-        loop {
-            let event = self.next_event().await?;
-            if event.name == "message" {
-                return Ok(event.data);
+        let next = async {
+            loop {
+                let event = self.next_event().await?;
+                if event.name == "message" {
+                    return Ok(event.data);
+                }
             }
+        };
+        match tokio::time::timeout(ANSWER_TIMEOUT, next).await {
+            Ok(answer) => answer,
+            Err(_) => bail!("no answer on the stream within {ANSWER_TIMEOUT:?}"),
         }
     }
 }
