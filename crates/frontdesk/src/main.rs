@@ -11,11 +11,12 @@ mod store;
 
 use clap::Parser;
 
-/// mimalloc instead of glibc malloc: under load the server allocates and frees many small
+/// jemalloc instead of glibc malloc: under load the server allocates and frees many small
 /// buffers from every thread, where glibc's arena locks and consolidation cost a quarter of
-/// its CPU (see BENCHMARKS.md).
+/// its CPU. mimalloc was as fast but held half again as much memory per open SSE stream
+/// (see BENCHMARKS.md).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
