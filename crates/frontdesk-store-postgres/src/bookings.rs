@@ -70,7 +70,8 @@ pub(crate) async fn create_booking(
         return Ok(BookingOutcome::Refused(refusal));
     }
 
-    let booking = insert_booking(&mut tx, &new, limits.now).await?;
+    let blocked = limits.staff_window.unwrap_or((new.starts_at, new.ends_at));
+    let booking = insert_booking(&mut tx, &new, blocked, limits.now).await?;
     record_event(
         &mut tx,
         booking.id,
@@ -123,11 +124,13 @@ pub(crate) async fn reschedule_booking(
         rollback(tx).await;
         return Ok(RescheduleOutcome::Refused(refusal));
     }
+    let blocked = limits.staff_window.unwrap_or((to.starts_at, to.ends_at));
 
     let after = sqlx::query_as::<_, BookingRow>(
         "UPDATE bookings SET
              service_id = $2, branch_id = $3, staff_id = $4,
-             starts_at = $5, ends_at = $6, updated_at = $7
+             starts_at = $5, ends_at = $6, updated_at = $7,
+             blocked_from = $8, blocked_to = $9
          WHERE id = $1
          RETURNING *",
     )
@@ -138,6 +141,8 @@ pub(crate) async fn reschedule_booking(
     .bind(to.starts_at.as_second())
     .bind(to.ends_at.as_second())
     .bind(limits.now.as_second())
+    .bind(blocked.0.as_second())
+    .bind(blocked.1.as_second())
     .fetch_one(&mut *tx)
     .await
     .map_err(map_err)?
@@ -343,11 +348,11 @@ pub(crate) async fn staff_busy(
         return Ok(Vec::new());
     }
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT staff_id, starts_at, ends_at
+        "SELECT staff_id, blocked_from, blocked_to
            FROM bookings
           WHERE status = 'confirmed' AND staff_id = ANY($2)
-            AND starts_at < $4 AND ends_at > $3 AND company_id = $1
-          ORDER BY staff_id, starts_at, id",
+            AND blocked_from < $4 AND blocked_to > $3 AND company_id = $1
+          ORDER BY staff_id, blocked_from, id",
     )
     .bind(company_id)
     .bind(staff_ids)
@@ -357,11 +362,11 @@ pub(crate) async fn staff_busy(
     .await
     .map_err(map_err)?;
     rows.into_iter()
-        .map(|(staff_id, starts_at, ends_at)| {
+        .map(|(staff_id, blocked_from, blocked_to)| {
             Ok(BusyInterval {
                 staff_id,
-                starts_at: crate::rows::ts(starts_at, "bookings.starts_at")?,
-                ends_at: crate::rows::ts(ends_at, "bookings.ends_at")?,
+                starts_at: crate::rows::ts(blocked_from, "bookings.blocked_from")?,
+                ends_at: crate::rows::ts(blocked_to, "bookings.blocked_to")?,
             })
         })
         .collect()
@@ -413,7 +418,7 @@ async fn check_limits(
             "SELECT EXISTS (
                  SELECT 1 FROM bookings
                   WHERE status = 'confirmed' AND staff_id = $1
-                    AND starts_at < $3 AND ends_at > $2
+                    AND blocked_from < $3 AND blocked_to > $2
                     AND ($4::bigint IS NULL OR id <> $4))",
         )
         .bind(staff_id)
@@ -449,6 +454,7 @@ async fn check_limits(
 async fn insert_booking(
     conn: &mut PgConnection,
     new: &NewBooking,
+    (blocked_from, blocked_to): (Timestamp, Timestamp),
     now: Timestamp,
 ) -> StoreResult<Booking> {
     for _ in 0..VOUCHER_ATTEMPTS {
@@ -458,8 +464,9 @@ async fn insert_booking(
             "INSERT INTO bookings
                  (company_id, branch_id, service_id, staff_id, customer_id, member_id,
                   starts_at, ends_at, status, voucher_code, source, idempotency_key,
-                  call_id, notes, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+                  call_id, notes, created_at, updated_at, blocked_from, blocked_to)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15,
+                     $16, $17)
              ON CONFLICT ON CONSTRAINT bookings_voucher_unique DO NOTHING
              RETURNING *",
         )
@@ -478,6 +485,8 @@ async fn insert_booking(
         .bind(&new.call_id)
         .bind(&new.notes)
         .bind(now.as_second())
+        .bind(blocked_from.as_second())
+        .bind(blocked_to.as_second())
         .fetch_optional(&mut *conn)
         .await
         .map_err(map_err)?;

@@ -74,11 +74,12 @@ pub(crate) async fn create_booking(
 
     let voucher = free_voucher_code(&mut tx, new.company_id).await?;
     let now = limits.now.as_second();
+    let (blocked_from, blocked_to) = limits.staff_window.unwrap_or((new.starts_at, new.ends_at));
     let row: BookingRow = sqlx::query_as(concat!(
         "INSERT INTO bookings (company_id, branch_id, service_id, staff_id, customer_id, \
          member_id, starts_at, ends_at, status, voucher_code, source, idempotency_key, call_id, \
-         notes, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
+         notes, created_at, updated_at, blocked_from, blocked_to) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
         booking_cols!()
     ))
     .bind(new.company_id)
@@ -97,6 +98,8 @@ pub(crate) async fn create_booking(
     .bind(&new.notes)
     .bind(now)
     .bind(now)
+    .bind(blocked_from.as_second())
+    .bind(blocked_to.as_second())
     .fetch_one(&mut *tx)
     .await
     .map_err(map_err)?;
@@ -136,10 +139,11 @@ pub(crate) async fn reschedule_booking(
     if let Some(refusal) = check_place(&mut tx, &placement, &limits, Some(id)).await? {
         return Ok(RescheduleOutcome::Refused(refusal));
     }
+    let blocked = limits.staff_window.unwrap_or((to.starts_at, to.ends_at));
 
     let row: BookingRow = sqlx::query_as(concat!(
         "UPDATE bookings SET service_id = ?, branch_id = ?, staff_id = ?, starts_at = ?, \
-         ends_at = ?, updated_at = ? WHERE id = ? RETURNING ",
+         ends_at = ?, updated_at = ?, blocked_from = ?, blocked_to = ? WHERE id = ? RETURNING ",
         booking_cols!()
     ))
     .bind(to.service_id)
@@ -148,6 +152,8 @@ pub(crate) async fn reschedule_booking(
     .bind(to.starts_at.as_second())
     .bind(to.ends_at.as_second())
     .bind(limits.now.as_second())
+    .bind(blocked.0.as_second())
+    .bind(blocked.1.as_second())
     .bind(id)
     .fetch_one(&mut *tx)
     .await
@@ -235,7 +241,7 @@ async fn check_place(
     if let (Some((from, to)), Some(staff_id)) = (limits.staff_window, place.staff_id) {
         let clash: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM bookings \
-             WHERE staff_id = ? AND status = 'confirmed' AND starts_at < ? AND ends_at > ? \
+             WHERE staff_id = ? AND status = 'confirmed' AND blocked_from < ? AND blocked_to > ? \
              AND id IS NOT ? LIMIT 1",
         )
         .bind(staff_id)
@@ -464,18 +470,18 @@ pub(crate) async fn staff_busy(
         return Ok(Vec::new());
     }
     let mut sql = QueryBuilder::<Sqlite>::new(
-        "SELECT staff_id, starts_at, ends_at FROM bookings \
+        "SELECT staff_id, blocked_from, blocked_to FROM bookings \
          WHERE status = 'confirmed' AND company_id = ",
     );
     sql.push_bind(company_id);
-    sql.push(" AND starts_at < ").push_bind(to.as_second());
-    sql.push(" AND ends_at > ").push_bind(from.as_second());
+    sql.push(" AND blocked_from < ").push_bind(to.as_second());
+    sql.push(" AND blocked_to > ").push_bind(from.as_second());
     sql.push(" AND staff_id IN (");
     let mut list = sql.separated(", ");
     for id in staff_ids {
         list.push_bind(*id);
     }
-    sql.push(") ORDER BY staff_id, starts_at");
+    sql.push(") ORDER BY staff_id, blocked_from");
 
     let rows: Vec<(i64, i64, i64)> = sql
         .build_query_as()
@@ -483,11 +489,11 @@ pub(crate) async fn staff_busy(
         .await
         .map_err(map_err)?;
     rows.into_iter()
-        .map(|(staff_id, starts_at, ends_at)| {
+        .map(|(staff_id, blocked_from, blocked_to)| {
             Ok(BusyInterval {
                 staff_id,
-                starts_at: ts("bookings.starts_at", starts_at)?,
-                ends_at: ts("bookings.ends_at", ends_at)?,
+                starts_at: ts("bookings.blocked_from", blocked_from)?,
+                ends_at: ts("bookings.blocked_to", blocked_to)?,
             })
         })
         .collect()

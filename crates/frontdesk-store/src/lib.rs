@@ -144,7 +144,8 @@ pub trait Store: Send + Sync + 'static {
         from: Timestamp,
         to: Timestamp,
     ) -> StoreResult<Vec<SlotUsage>>;
-    /// Confirmed bookings of these staff members overlapping [from, to).
+    /// The time confirmed bookings keep these staff members busy (each booking's interval
+    /// widened by its service's buffers), where it overlaps [from, to).
     async fn staff_busy(
         &self,
         company_id: CompanyId,

@@ -313,6 +313,7 @@ pub struct SlotUsage {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BusyInterval {
     pub staff_id: StaffId,
+    /// The booking's start minus its service's buffer before, and end plus the buffer after.
     pub starts_at: Timestamp,
     pub ends_at: Timestamp,
 }

@@ -15,6 +15,7 @@ tests_store::backend_tests!(
     cancelling_a_staff_booking_frees_the_staff_member,
     a_staff_booking_can_move_to_a_time_overlapping_its_own,
     a_booking_may_ask_for_a_staff_member_who_performs_the_service,
+    buffers_of_both_bookings_keep_the_staff_member_busy_whichever_came_first,
 );
 
 /// A new caller of the practice, registered the way the voice agent does it.
@@ -309,4 +310,77 @@ async fn a_booking_may_ask_for_a_staff_member_who_performs_the_service(h: Harnes
         Some(dr_smith.id)
     );
     expect_code(refused, "INVALID_INPUT");
+}
+
+/// One therapist, hour-long massages on the hour, and 30 minutes to turn the room round after
+/// each one.
+const CLINIC: &str = r#"
+[company]
+slug = "buffer-clinic"
+name = "Buffer Clinic"
+time_zone = "Europe/London"
+language = "en-US"
+phone_region = "GB"
+
+[company.policy]
+min_notice_minutes = 0
+booking_window_days = 60
+
+[[branches]]
+name = "Main"
+
+[[staff]]
+name = "Sam"
+branch = "Main"
+
+[[services]]
+code = "massage"
+name = "Massage"
+branch = "Main"
+duration_minutes = 60
+buffer_after_minutes = 30
+staff = ["Sam"]
+schedule = { kind = "open_hours", hours = { "mon-fri" = ["08:00-18:00"] }, interval_minutes = 60 }
+"#;
+
+async fn buffers_of_both_bookings_keep_the_staff_member_busy_whichever_came_first(h: Harness) {
+    // Arrange: Tuesday 24 November 2026; a 10:00 massage keeps Sam busy until 11:30.
+    h.set_now("2026-11-20T12:00:00Z");
+    let clinic = h.import_toml(CLINIC).await.company;
+    let first = h.customer(clinic.id, "+447700900001", "First").await;
+    let second = h.customer(clinic.id, "+447700900002", "Second").await;
+    let tuesday = date(2026, 11, 24);
+    h.engine
+        .book(&first, book("massage", tuesday, time(10, 0)))
+        .await
+        .expect("the 10:00 massage");
+
+    // Act: the next hour starts inside the first booking's buffer.
+    let next_hour = h
+        .engine
+        .book(&second, book("massage", tuesday, time(11, 0)))
+        .await;
+
+    // Assert: 11:00 is neither offered nor bookable; 12:00 is both.
+    let offered = h
+        .engine
+        .availability(
+            &second,
+            &AvailabilityQuery {
+                service: Some("massage".into()),
+                include_full: true,
+                ..AvailabilityQuery::on(tuesday)
+            },
+        )
+        .await
+        .expect("availability")
+        .slots;
+    assert_eq!(remaining_at(&offered, time(11, 0)), 0, "{offered:?}");
+    assert_eq!(remaining_at(&offered, time(12, 0)), 1);
+    expect_code(next_hour, "SLOT_FULL");
+    h.engine
+        .book(&second, book("massage", tuesday, time(12, 0)))
+        .await
+        .expect("12:00 is free: the buffer ends at 11:30");
+    assert_eq!(h.confirmed_of(clinic.id).await.len(), 2);
 }
