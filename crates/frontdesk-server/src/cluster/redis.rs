@@ -3,6 +3,7 @@
 //! at once instead of each waiting for a deadline, and a probe brings it back as soon as
 //! Redis answers again. Round trips are counted and timed for `/metrics`.
 
+use futures::StreamExt;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, RedisError, RedisResult};
 use std::collections::HashMap;
@@ -19,6 +20,10 @@ const PROBE_EVERY_UP: Duration = Duration::from_secs(2);
 const PROBE_EVERY_DOWN: Duration = Duration::from_millis(250);
 /// Fallback warnings of one kind are logged at most this often.
 const WARN_EVERY: Duration = Duration::from_secs(10);
+/// How often a subscriber connection is pinged (a silent connection is replaced).
+const SUBSCRIBER_PING_EVERY: Duration = Duration::from_secs(5);
+/// Pause before subscribing again after a subscription was lost.
+const RESUBSCRIBE_AFTER: Duration = Duration::from_millis(250);
 
 /// Redis could not be used for this request (down, unreachable, too slow, or a script error).
 #[derive(Debug, Clone, thiserror::Error)]
@@ -184,6 +189,99 @@ impl Redis {
         }
         warned.insert(what, now);
         tracing::warn!(what, %cause, "Redis unavailable: using this instance's own state");
+    }
+}
+
+impl Redis {
+    /// Subscribes to `channel` until `stop`, handing each message's payload to `on_message`
+    /// in the order Redis delivers them. `on_live(true)` runs each time the subscription is
+    /// up, `on_live(false)` each time it is lost (messages published meanwhile are never
+    /// received);
+    /// it subscribes again by itself. The connection is pinged so that a silent one is
+    /// noticed and replaced.
+    pub async fn listen<M, Fut>(
+        &self,
+        what: &'static str,
+        channel: String,
+        mut on_message: M,
+        on_live: impl Fn(bool),
+        stop: CancellationToken,
+    ) where
+        M: FnMut(String) -> Fut,
+        Fut: Future<Output = ()>,
+    {
+        let mut lost_before = false;
+        loop {
+            let mut was_up = false;
+            let ended = tokio::select! {
+                ended = self.subscription(&channel, &mut on_message, &on_live, &mut lost_before, &mut was_up) => ended,
+                _ = stop.cancelled() => return,
+            };
+            if was_up {
+                on_live(false);
+            }
+            if !lost_before {
+                tracing::warn!(subscription = what, error = %ended, "a Redis subscription of this instance was lost: reconnecting");
+                lost_before = true;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(RESUBSCRIBE_AFTER) => {}
+                _ = stop.cancelled() => return,
+            }
+        }
+    }
+
+    /// One subscription, until it fails; why it ended.
+    async fn subscription<M, Fut>(
+        &self,
+        channel: &str,
+        on_message: &mut M,
+        on_live: &impl Fn(bool),
+        lost_before: &mut bool,
+        was_up: &mut bool,
+    ) -> String
+    where
+        M: FnMut(String) -> Fut,
+        Fut: Future<Output = ()>,
+    {
+        let mut pubsub =
+            match tokio::time::timeout(OP_TIMEOUT, self.client.get_async_pubsub()).await {
+                Ok(Ok(p)) => p,
+                Ok(Err(e)) => return e.to_string(),
+                Err(_) => return "connecting timed out".into(),
+            };
+        match tokio::time::timeout(OP_TIMEOUT, pubsub.subscribe(channel)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return e.to_string(),
+            Err(_) => return "subscribing timed out".into(),
+        }
+        if *lost_before {
+            tracing::info!(channel, "the Redis subscription of this instance is back");
+            *lost_before = false;
+        }
+        on_live(true);
+        *was_up = true;
+        let (mut sink, mut messages) = pubsub.split();
+        let mut ping = tokio::time::interval(SUBSCRIBER_PING_EVERY);
+        ping.tick().await;
+        loop {
+            tokio::select! {
+                message = messages.next() => {
+                    let Some(message) = message else { return "the connection closed".into() };
+                    if let Ok(payload) = message.get_payload::<String>() {
+                        on_message(payload).await;
+                    }
+                }
+                _ = ping.tick() => {
+                    // In subscribed mode Redis answers PING with an array, not a string.
+                    match tokio::time::timeout(OP_TIMEOUT, sink.ping::<redis::Value>()).await {
+                        Ok(Ok(_)) => {}
+                        Ok(Err(e)) => return e.to_string(),
+                        Err(_) => return "no answer to a ping".into(),
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -10,17 +10,10 @@
 //! established, and from the moment it is lost until it is back, every request reads its
 //! session from the database (a logout published meanwhile would go unheard).
 
-use super::redis::{OP_TIMEOUT, Redis, Unavailable};
+use super::redis::{Redis, Unavailable};
 use frontdesk_engine::Engine;
-use futures::StreamExt;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-
-/// How often the subscriber connection is pinged (a silent connection is replaced).
-const PING_EVERY: Duration = Duration::from_secs(5);
-/// Pause before subscribing again after the subscription was lost.
-const RESUBSCRIBE_AFTER: Duration = Duration::from_millis(250);
 
 /// Publishes this instance's logouts and applies the others'.
 pub struct Revocations {
@@ -52,62 +45,28 @@ impl Revocations {
     }
 
     /// Applies other instances' logouts to `engine`'s session cache until `stop`, trusting
-    /// the cache only while subscribed; reconnects by itself.
+    /// the cache only while subscribed; subscribes again by itself.
     pub async fn subscribe(self: Arc<Self>, engine: Engine, stop: CancellationToken) {
         engine.trust_session_cache(false);
-        let mut lost_before = false;
-        loop {
-            let outcome = tokio::select! {
-                outcome = self.subscription(&engine) => outcome,
-                _ = stop.cancelled() => return,
-            };
-            engine.trust_session_cache(false);
-            if !lost_before {
-                tracing::warn!(error = %outcome, "logouts of other instances cannot be heard: every request reads its session from the database until they can");
-                lost_before = true;
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(RESUBSCRIBE_AFTER) => {}
-                _ = stop.cancelled() => return,
-            }
-        }
-    }
-
-    /// One subscription, until it fails; why it ended.
-    async fn subscription(&self, engine: &Engine) -> String {
-        let mut pubsub =
-            match tokio::time::timeout(OP_TIMEOUT, self.redis.client().get_async_pubsub()).await {
-                Ok(Ok(p)) => p,
-                Ok(Err(e)) => return e.to_string(),
-                Err(_) => return "connecting timed out".into(),
-            };
-        match tokio::time::timeout(OP_TIMEOUT, pubsub.subscribe(self.channel())).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return e.to_string(),
-            Err(_) => return "subscribing timed out".into(),
-        }
-        // From here on every logout is heard: whatever was cached before was dropped when
-        // trust was last turned off, so the cache starts empty.
-        engine.trust_session_cache(true);
-        let (mut sink, mut messages) = pubsub.split();
-        let mut ping = tokio::time::interval(PING_EVERY);
-        ping.tick().await;
-        loop {
-            tokio::select! {
-                message = messages.next() => {
-                    let Some(message) = message else { return "the connection closed".into() };
-                    if let Ok(token_hash) = message.get_payload::<String>() {
-                        engine.forget_cached_session(&token_hash);
+        let forget = engine.clone();
+        self.redis
+            .listen(
+                "logouts",
+                self.channel(),
+                |token_hash| {
+                    forget.forget_cached_session(&token_hash);
+                    std::future::ready(())
+                },
+                |live| {
+                    // Whatever was cached when trust was last turned off was dropped then, so
+                    // the cache starts empty once every logout can be heard again.
+                    engine.trust_session_cache(live);
+                    if !live {
+                        tracing::warn!("logouts of other instances cannot be heard: every request reads its session from the database until they can");
                     }
-                }
-                _ = ping.tick() => {
-                    match tokio::time::timeout(OP_TIMEOUT, sink.ping::<redis::Value>()).await {
-                        Ok(Ok(_)) => {}
-                        Ok(Err(e)) => return e.to_string(),
-                        Err(_) => return "no answer to a ping".into(),
-                    }
-                }
-            }
-        }
+                },
+                stop,
+            )
+            .await;
     }
 }

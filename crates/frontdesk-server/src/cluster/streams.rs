@@ -25,7 +25,7 @@ use crate::mcp::hub::StreamHub;
 use crate::mcp::with_caller;
 use frontdesk_domain::{CompanyId, CustomerId};
 use frontdesk_engine::Caller;
-use futures::{SinkExt, StreamExt};
+use futures::SinkExt;
 use rmcp::model::ClientJsonRpcMessage;
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, LazyLock};
@@ -38,8 +38,6 @@ pub const ENTRY_TTL: Duration = Duration::from_secs(30);
 pub const REFRESH_EVERY: Duration = Duration::from_secs(10);
 /// How long the subscriber waits for a full stream inbox before dropping a message.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(2);
-/// How often the subscriber connection is pinged (a silent connection is replaced).
-const SUBSCRIBER_PING_EVERY: Duration = Duration::from_secs(5);
 
 /// `KEYS` the session entry and the stream entry; `ARGV` this instance, the stream id, the
 /// caller session id, the TTL (ms), the channel prefix, the stream-entry prefix. Returns
@@ -341,63 +339,22 @@ impl SharedStreams {
     }
 
     /// Receives what other instances publish to this one and hands it to the local streams,
-    /// until `stop`; reconnects by itself when the subscription is lost.
+    /// until `stop`; subscribes again by itself when the subscription is lost.
     pub async fn subscribe(self: Arc<Self>, hub: Arc<StreamHub>, stop: CancellationToken) {
         let channel = self.channel_of(&self.instance_id);
-        let mut lost_before = false;
-        loop {
-            let outcome = tokio::select! {
-                outcome = self.subscription(&channel, &hub, &mut lost_before) => outcome,
-                _ = stop.cancelled() => return,
-            };
-            if !lost_before {
-                tracing::warn!(error = %outcome, "the Redis subscription of this instance was lost: reconnecting");
-                lost_before = true;
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_millis(250)) => {}
-                _ = stop.cancelled() => return,
-            }
-        }
-    }
-
-    /// One subscription, until it fails; why it ended.
-    async fn subscription(&self, channel: &str, hub: &StreamHub, lost_before: &mut bool) -> String {
-        let connect = tokio::time::timeout(
-            super::redis::OP_TIMEOUT,
-            self.redis.client().get_async_pubsub(),
-        );
-        let mut pubsub = match connect.await {
-            Ok(Ok(p)) => p,
-            Ok(Err(e)) => return e.to_string(),
-            Err(_) => return "connecting timed out".into(),
-        };
-        if let Err(e) = pubsub.subscribe(channel).await {
-            return e.to_string();
-        }
-        if *lost_before {
-            tracing::info!("the Redis subscription of this instance is back");
-            *lost_before = false;
-        }
-        let (mut sink, mut messages) = pubsub.split();
-        let mut ping = tokio::time::interval(SUBSCRIBER_PING_EVERY);
-        ping.tick().await;
-        loop {
-            tokio::select! {
-                message = messages.next() => {
-                    let Some(message) = message else { return "the connection closed".into() };
-                    let Ok(payload) = message.get_payload::<String>() else { continue };
-                    self.deliver(hub, &payload).await;
-                }
-                _ = ping.tick() => {
-                    match tokio::time::timeout(super::redis::OP_TIMEOUT, sink.ping::<redis::Value>()).await {
-                        Ok(Ok(_)) => {}
-                        Ok(Err(e)) => return e.to_string(),
-                        Err(_) => return "no answer to a ping".into(),
-                    }
-                }
-            }
-        }
+        let this = self.clone();
+        self.redis
+            .listen(
+                "SSE messages",
+                channel,
+                |payload| {
+                    let (this, hub) = (this.clone(), hub.clone());
+                    async move { this.deliver(&hub, &payload).await }
+                },
+                |_| {},
+                stop,
+            )
+            .await;
     }
 
     /// Hands one envelope to the local stream it is for.
