@@ -43,7 +43,7 @@ impl Turn {
         let out = AvailabilityOutput {
             date_from: availability.from.to_string(),
             date_to: availability.to.to_string(),
-            time_zone: availability.time_zone.clone(),
+            time_zone: &availability.time_zone,
             ranked: availability.ranked,
             total: availability.slots.len(),
             truncated: availability.slots.len() > MAX_SLOTS,

@@ -173,7 +173,7 @@ impl FrontdeskMcp {
         name = "get_availability",
         title = "Find free slots",
         description = "Find free slots (sessions or appointments with places left) on one date (default today) or a range of up to 31 days (date_from, date_to). Filter by service, level or wave_side. With member_id the slots are ranked by that member's preferences, best first. When nothing is free, next_available is the first free slot after the range. Offer the caller the date and time of a slot; book it with book_session.",
-        output_schema = schema_for_output::<AvailabilityOutput>(),
+        output_schema = schema_for_output::<AvailabilityOutput<'static>>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     async fn get_availability(

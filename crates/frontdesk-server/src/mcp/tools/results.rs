@@ -77,31 +77,33 @@ impl From<&MemberPreferences> for PreferencesData {
     }
 }
 
+/// Borrows from the engine's slots: `get_availability` is the hottest tool, and copying every
+/// name into this struct before serialising copied it twice.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct AvailabilityOutput {
+pub struct AvailabilityOutput<'a> {
     pub date_from: String,
     pub date_to: String,
-    pub time_zone: String,
+    pub time_zone: &'a str,
     /// Slots are ordered by the member's preferences (best first) instead of by time.
     pub ranked: bool,
     /// Free slots found; `slots` holds at most the first 50.
     pub total: usize,
     /// More slots were found than listed: narrow the dates or filters.
     pub truncated: bool,
-    pub slots: Vec<SlotOutput>,
+    pub slots: Vec<SlotOutput<'a>>,
     /// When nothing is free in the range: the first free slot after it, if any.
-    pub next_available: Option<SlotOutput>,
+    pub next_available: Option<SlotOutput<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct SlotOutput {
+pub struct SlotOutput<'a> {
     pub service_id: i64,
-    pub service_code: String,
-    pub service: String,
-    pub attributes: BTreeMap<String, String>,
+    pub service_code: &'a str,
+    pub service: &'a str,
+    pub attributes: &'a BTreeMap<String, String>,
     pub date: String,
     /// English lower-case weekday name.
-    pub weekday: String,
+    pub weekday: &'static str,
     pub time: String,
     pub starts_at: String,
     pub duration_minutes: i32,
@@ -109,26 +111,26 @@ pub struct SlotOutput {
     /// Places left.
     pub remaining: i64,
     /// For appointments with staff: who is free.
-    pub staff: Vec<String>,
+    pub staff: Vec<&'a str>,
     /// Preference match score (0 when not ranked).
     pub score: u32,
 }
 
-impl From<&Slot> for SlotOutput {
-    fn from(s: &Slot) -> Self {
+impl<'a> From<&'a Slot> for SlotOutput<'a> {
+    fn from(s: &'a Slot) -> Self {
         SlotOutput {
             service_id: s.service_id,
-            service_code: s.service_code.clone(),
-            service: s.service_name.clone(),
-            attributes: s.attributes.clone(),
+            service_code: &s.service_code,
+            service: &s.service_name,
+            attributes: &s.attributes,
             date: s.date.to_string(),
-            weekday: weekday_name(s.date.weekday()).to_string(),
+            weekday: weekday_name(s.date.weekday()),
             time: hh_mm(s.time),
             starts_at: s.starts_at.to_string(),
             duration_minutes: s.duration_minutes,
             capacity: s.capacity,
             remaining: s.remaining,
-            staff: s.staff.iter().map(|st| st.name.clone()).collect(),
+            staff: s.staff.iter().map(|st| st.name.as_str()).collect(),
             score: s.score,
         }
     }

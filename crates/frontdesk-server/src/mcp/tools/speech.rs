@@ -341,7 +341,7 @@ impl Say {
             return text;
         }
 
-        let services: BTreeSet<&str> = out.slots.iter().map(|s| s.service.as_str()).collect();
+        let services: BTreeSet<&str> = out.slots.iter().map(|s| s.service).collect();
         let one_service = services.len() == 1;
         let shown = out.slots.len().min(SPOKEN_ITEMS);
         let rest = out.total.saturating_sub(shown);
@@ -1007,8 +1007,8 @@ fn speak_all(items: &[String]) -> Vec<String> {
 }
 
 /// Slots grouped by date, in the order they come.
-fn by_date(slots: &[SlotOutput]) -> Vec<(String, Vec<&SlotOutput>)> {
-    let mut groups: Vec<(String, Vec<&SlotOutput>)> = Vec::new();
+fn by_date<'s, 'a>(slots: &'s [SlotOutput<'a>]) -> Vec<(String, Vec<&'s SlotOutput<'a>>)> {
+    let mut groups: Vec<(String, Vec<&'s SlotOutput<'a>>)> = Vec::new();
     for slot in slots {
         match groups.iter_mut().find(|(date, _)| *date == slot.date) {
             Some((_, group)) => group.push(slot),
