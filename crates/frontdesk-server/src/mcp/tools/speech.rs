@@ -331,7 +331,7 @@ impl Say {
             };
             if let Some(next) = &out.next_available {
                 let at = self.at_text(&next.date, &next.time);
-                let service = speakable(&next.service);
+                let service = speakable(next.service);
                 text.push_str(&match self.0 {
                     Language::PtBr => format!(" O próximo horário livre é {at}, {service}."),
                     Language::DeDe => format!(" Der nächste freie Termin ist am {at}, {service}."),
@@ -353,7 +353,7 @@ impl Say {
                     format!(
                         "{}, {} ({})",
                         self.at_text(&s.date, &s.time),
-                        speakable(&s.service),
+                        speakable(s.service),
                         self.places(s.remaining)
                     )
                 })
@@ -380,7 +380,7 @@ impl Say {
                     // slots more strongly.
                     let items: Vec<String> = slots
                         .iter()
-                        .map(|s| format!("{} {}", s.time, speakable(&s.service)))
+                        .map(|s| format!("{} {}", s.time, speakable(s.service)))
                         .collect();
                     format!("{day}: {}", items.join("; "))
                 })
