@@ -1,6 +1,6 @@
 //! Appointments named by the customer's phone number, as the AskProAI gateway and the Retell
-//! call webhooks work with them: find, create, reschedule and cancel, each followed by a
-//! notification in the outbox.
+//! call webhooks work with them: find, create, reschedule and cancel (each queues its
+//! notification in the outbox, as every booking change through the engine does).
 //!
 //! These are compositions of the caller-scoped use cases (`identify`, `book`, `reschedule`,
 //! `cancel`, `bookings`), so every rule (slot, notice, window, capacity, quota, cancellation
@@ -12,7 +12,6 @@ use crate::booking::{BookRequest, BookingRef, BookingScope, BookingView, Resched
 use crate::caller::Caller;
 use crate::catalog::Catalog;
 use crate::error::{EngineError, EngineResult};
-use crate::notifications::NotificationKind;
 use crate::text::same;
 use frontdesk_domain::{BookingId, BookingSource, CompanyId, StaffId};
 use frontdesk_store::{NewCustomer, NewMember};
@@ -195,21 +194,12 @@ impl Engine {
             }
             other => other?,
         };
-        let confirmation_sent = !result.replayed
-            && self
-                .queue_booking_notification(
-                    company_id,
-                    NotificationKind::BookingConfirmed,
-                    &result.booking,
-                    None,
-                )
-                .await;
         Ok(AppointmentBooked {
             booking: result.booking,
             customer_name,
             registered,
             replayed: result.replayed,
-            confirmation_sent,
+            confirmation_sent: result.confirmation_sent,
         })
     }
 
@@ -236,18 +226,10 @@ impl Engine {
                 },
             )
             .await?;
-        let confirmation_sent = self
-            .queue_booking_notification(
-                company_id,
-                NotificationKind::BookingRescheduled,
-                &result.after,
-                Some(&result.before),
-            )
-            .await;
         Ok(AppointmentMoved {
             before: result.before,
             after: result.after,
-            confirmation_sent,
+            confirmation_sent: result.confirmation_sent,
         })
     }
 
@@ -264,20 +246,11 @@ impl Engine {
         let result = self
             .cancel(&caller, &BookingRef::Id(booking_id), reason)
             .await?;
-        let confirmation_sent = !result.already_cancelled
-            && self
-                .queue_booking_notification(
-                    company_id,
-                    NotificationKind::BookingCancelled,
-                    &result.booking,
-                    None,
-                )
-                .await;
         Ok(AppointmentCancelled {
             booking: result.booking,
             refund_applicable: result.refund_applicable,
             already_cancelled: result.already_cancelled,
-            confirmation_sent,
+            confirmation_sent: result.confirmation_sent,
         })
     }
 

@@ -10,6 +10,7 @@ use crate::availability::{AvailabilityQuery, Slot, filter_services, staff_window
 use crate::caller::Caller;
 use crate::catalog::Catalog;
 use crate::error::{Alternative, EngineError, EngineResult, NotFoundAs};
+use crate::notifications::NotificationKind;
 use crate::text::same;
 use crate::usage::BookingsChanging;
 use frontdesk_domain::schedule::zoned_starts;
@@ -43,6 +44,9 @@ pub struct BookRequest {
     pub source: BookingSource,
     pub call_id: Option<String>,
     pub notes: Option<String>,
+    /// Queue a confirmation to the customer's phone (the notification outbox). True for
+    /// bookings callers make; false for bookings written from an import file.
+    pub notify_customer: bool,
 }
 
 impl BookRequest {
@@ -60,6 +64,7 @@ impl BookRequest {
             source,
             call_id: None,
             notes: None,
+            notify_customer: true,
         }
     }
 }
@@ -100,6 +105,9 @@ pub struct BookResult {
     pub booking: BookingView,
     /// True when the idempotency key had been used and this is the first booking.
     pub replayed: bool,
+    /// A confirmation is in the notification outbox (never for a replay: the first booking
+    /// queued it).
+    pub confirmation_sent: bool,
 }
 
 /// How a caller names a booking: its id or its voucher code.
@@ -115,6 +123,8 @@ pub struct CancelResult {
     pub refund_applicable: bool,
     /// The booking had been cancelled before (a retried cancel changes nothing).
     pub already_cancelled: bool,
+    /// A cancellation notice is in the notification outbox (never for a repeated cancel).
+    pub confirmation_sent: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -132,6 +142,8 @@ pub struct RescheduleRequest {
 pub struct RescheduleResult {
     pub before: BookingView,
     pub after: BookingView,
+    /// A notice of the new time is in the notification outbox.
+    pub confirmation_sent: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,14 +242,26 @@ impl Engine {
                     company_id = b.company_id,
                     "booking confirmed"
                 );
+                let booking = self.view(&catalog, b).await?;
+                let confirmation_sent = req.notify_customer
+                    && self
+                        .queue_booking_notification(
+                            caller.company_id,
+                            NotificationKind::BookingConfirmed,
+                            &booking,
+                            None,
+                        )
+                        .await;
                 Ok(BookResult {
-                    booking: self.view(&catalog, b).await?,
+                    booking,
                     replayed: false,
+                    confirmation_sent,
                 })
             }
             BookingOutcome::Replayed(b) => Ok(BookResult {
                 booking: self.view(&catalog, b).await?,
                 replayed: true,
+                confirmation_sent: false,
             }),
             BookingOutcome::Refused(refusal) => Err(self
                 .refusal_error(&catalog, service, req.date, req.time, refusal, now)
@@ -260,6 +284,7 @@ impl Engine {
                 booking: self.view(&catalog, existing).await?,
                 refund_applicable: refund,
                 already_cancelled: true,
+                confirmation_sent: false,
             });
         }
         let refund_applicable = catalog
@@ -284,16 +309,29 @@ impl Engine {
             .await
             .or_not_found("booking")?
         {
-            CancelOutcome::Cancelled(b) => Ok(CancelResult {
-                booking: self.view(&catalog, b).await?,
-                refund_applicable,
-                already_cancelled: false,
-            }),
+            CancelOutcome::Cancelled(b) => {
+                let booking = self.view(&catalog, b).await?;
+                let confirmation_sent = self
+                    .queue_booking_notification(
+                        caller.company_id,
+                        NotificationKind::BookingCancelled,
+                        &booking,
+                        None,
+                    )
+                    .await;
+                Ok(CancelResult {
+                    booking,
+                    refund_applicable,
+                    already_cancelled: false,
+                    confirmation_sent,
+                })
+            }
             CancelOutcome::NotActive(b) if b.status == BookingStatus::Cancelled => {
                 Ok(CancelResult {
                     refund_applicable: b.refund_applicable.unwrap_or(false),
                     booking: self.view(&catalog, b).await?,
                     already_cancelled: true,
+                    confirmation_sent: false,
                 })
             }
             CancelOutcome::NotActive(b) => Err(EngineError::BookingNotActive {
@@ -370,10 +408,23 @@ impl Engine {
             last
         };
         match outcome {
-            RescheduleOutcome::Moved { before, after } => Ok(RescheduleResult {
-                before: self.view(&catalog, before).await?,
-                after: self.view(&catalog, after).await?,
-            }),
+            RescheduleOutcome::Moved { before, after } => {
+                let before = self.view(&catalog, before).await?;
+                let after = self.view(&catalog, after).await?;
+                let confirmation_sent = self
+                    .queue_booking_notification(
+                        caller.company_id,
+                        NotificationKind::BookingRescheduled,
+                        &after,
+                        Some(&before),
+                    )
+                    .await;
+                Ok(RescheduleResult {
+                    before,
+                    after,
+                    confirmation_sent,
+                })
+            }
             RescheduleOutcome::NotActive(b) => Err(EngineError::BookingNotActive {
                 status: b.status.to_string(),
             }),

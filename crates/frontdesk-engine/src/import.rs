@@ -589,6 +589,8 @@ impl Engine {
             let mut req = BookRequest::new(date, time, BookingSource::Admin);
             req.service_id = Some(catalog_service.id);
             req.member_name = a.member.clone();
+            // The business's own records, not a caller's booking: nobody is messaged.
+            req.notify_customer = false;
             match self.book(caller, req).await {
                 Ok(_) => return Ok(true),
                 Err(e)

@@ -1,7 +1,9 @@
 //! Booking notifications, queued in the store's outbox for a delivery worker (SMS, e-mail).
 //!
-//! The engine never sends anything itself: it writes one outbox row per confirmation,
-//! reschedule or cancellation, and any worker (on any instance) reads the pending rows. The
+//! The engine never sends anything itself: `book`, `cancel` and `reschedule` write one outbox
+//! row per confirmation, reschedule or cancellation, whichever surface asked (MCP tools, the
+//! gateway, Retell, Vapi), and any worker (on any instance) reads the pending rows. Bookings
+//! written from an import file queue nothing. The
 //! booking is already durable when the row is written, so a failure to queue is logged and
 //! reported as "not queued" (`confirmation_sent: false`), never as a failed booking.
 

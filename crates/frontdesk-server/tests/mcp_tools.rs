@@ -55,6 +55,15 @@ async fn fixture() -> Fixture {
 }
 
 impl Fixture {
+    /// The company's notifications not yet sent, oldest first.
+    async fn outbox(&self, company_id: i64) -> Vec<frontdesk_store::Notification> {
+        self.engine
+            .store()
+            .list_pending_notifications(Some(company_id), 100)
+            .await
+            .expect("outbox")
+    }
+
     async fn caller(&self, company_id: i64, phone: &str) -> Caller {
         self.engine
             .identify(company_id, phone)
@@ -304,6 +313,7 @@ async fn a_whole_call_at_beyond_speaks_portuguese() {
         (Some("2026-11-21"), Some("08:00"))
     );
     assert_eq!(first["member"], json!("Rafael Silva"));
+    assert_eq!(booked["confirmation_sent"], json!(true));
     let (id, voucher) = (
         first["booking_id"].as_i64().expect("id"),
         first["voucher_code"].as_str().expect("code").to_string(),
@@ -322,6 +332,11 @@ async fn a_whole_call_at_beyond_speaks_portuguese() {
         "the same idempotency key returns the first booking"
     );
     assert_eq!(again["booking"]["booking_id"], json!(id));
+    assert_eq!(
+        again["confirmation_sent"],
+        json!(false),
+        "a replay queues no second text"
+    );
     assert!(text.starts_with("Essa reserva já estava feita"), "{text}");
 
     let (listed, text) = ok(&client, "get_bookings", json!({"member_id": 12345})).await;
@@ -344,6 +359,7 @@ async fn a_whole_call_at_beyond_speaks_portuguese() {
         (Some("2026-11-22"), Some("12:00"))
     );
     assert_eq!(moved["after"]["booking_id"], json!(id));
+    assert_eq!(moved["confirmation_sent"], json!(true));
     assert_eq!(
         text,
         format!(
@@ -360,14 +376,31 @@ async fn a_whole_call_at_beyond_speaks_portuguese() {
     assert_eq!(cancelled["booking"]["status"], json!("cancelled"));
     assert_eq!(cancelled["booking"]["cancellation_reason"], json!("viagem"));
     assert_eq!(cancelled["refund_applicable"], json!(true));
+    assert_eq!(cancelled["confirmation_sent"], json!(true));
     assert!(
         text.starts_with(&format!("Reserva {voucher} cancelada:"))
             && text.ends_with("O cancelamento é gratuito."),
         "{text}"
     );
 
-    let (_, text) = ok(&client, "cancel_booking", json!({"voucher_code": voucher})).await;
+    let (again, text) = ok(&client, "cancel_booking", json!({"voucher_code": voucher})).await;
     assert_eq!(text, format!("A reserva {voucher} já estava cancelada."));
+    assert_eq!(again["confirmation_sent"], json!(false));
+
+    // Each change reached the outbox once, addressed to the caller's number.
+    let outbox = fx.outbox(fx.beyond).await;
+    let queued: Vec<(&str, Option<i64>, &str)> = outbox
+        .iter()
+        .map(|n| (n.kind.as_str(), n.booking_id, n.recipient.as_str()))
+        .collect();
+    assert_eq!(
+        queued,
+        vec![
+            ("booking_confirmed", Some(id), RAFAEL),
+            ("booking_rescheduled", Some(id), RAFAEL),
+            ("booking_cancelled", Some(id), RAFAEL),
+        ]
+    );
     let (upcoming, text) = ok(&client, "get_bookings", json!({})).await;
     assert_eq!(
         (upcoming["count"].as_i64(), text.as_str()),
@@ -387,6 +420,9 @@ async fn a_whole_call_at_askproai_speaks_german() {
     assert_eq!(text, "Mitglieder des Kontos: John Doe.");
 
     // The demo holds an appointment for John on the first bookable day: Monday 14:00.
+    // Written from the demo file, it messaged nobody.
+    let outbox = fx.outbox(fx.askpro).await;
+    assert!(outbox.is_empty(), "{outbox:?}");
     let (held, text) = ok(&client, "get_bookings", json!({})).await;
     assert_eq!(held["count"], json!(1));
     assert!(text.starts_with("Anstehende Termine: Beratung für John Doe, Montag, 23. November um 14:00 Uhr, bei Dr. Smith"), "{text}");

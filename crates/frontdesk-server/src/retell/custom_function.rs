@@ -536,6 +536,7 @@ async fn collect_appointment_information(ctx: &FunctionContext<'_>, args: Value)
         booking: BookingOutput::from(&booked.booking),
         replayed: booked.replayed,
         registered: booked.registered,
+        confirmation_sent: booked.confirmation_sent,
     };
     let b = &booked.booking;
     FunctionAnswer {

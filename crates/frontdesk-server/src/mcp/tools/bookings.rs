@@ -77,6 +77,7 @@ impl Turn {
                     booking: BookingOutput::from(&result.booking),
                     replayed: result.replayed,
                     registered,
+                    confirmation_sent: result.confirmation_sent,
                 };
                 Reply::new(&out, self.say().booked(&out, name.as_deref()))
             }
@@ -104,6 +105,7 @@ impl Turn {
             booking: BookingOutput::from(&result.booking),
             refund_applicable: result.refund_applicable,
             already_cancelled: result.already_cancelled,
+            confirmation_sent: result.confirmation_sent,
         };
         Reply::new(&out, self.say().cancelled(&out))
     }
@@ -135,6 +137,7 @@ impl Turn {
         let out = RescheduleOutput {
             before: BookingOutput::from(&result.before),
             after: BookingOutput::from(&result.after),
+            confirmation_sent: result.confirmation_sent,
         };
         Reply::new(&out, self.say().rescheduled(&out))
     }

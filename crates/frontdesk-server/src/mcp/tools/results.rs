@@ -198,6 +198,9 @@ pub struct BookOutput {
     pub replayed: bool,
     /// The caller had no customer account and was registered under `name` first.
     pub registered: bool,
+    /// A text message about it to the caller's phone number is queued (the business's
+    /// delivery worker sends it).
+    pub confirmation_sent: bool,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -216,12 +219,18 @@ pub struct CancelOutput {
     pub refund_applicable: bool,
     /// It had been cancelled before; nothing changed.
     pub already_cancelled: bool,
+    /// A text message about it to the caller's phone number is queued (the business's
+    /// delivery worker sends it).
+    pub confirmation_sent: bool,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct RescheduleOutput {
     pub before: BookingOutput,
     pub after: BookingOutput,
+    /// A text message about it to the caller's phone number is queued (the business's
+    /// delivery worker sends it).
+    pub confirmation_sent: bool,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
