@@ -198,6 +198,7 @@ impl Engine {
                 .map(|k| scoped_key(customer_id, k)),
             call_id: req.call_id.clone(),
             notes: req.notes.clone(),
+            notification: None,
         };
         let limits = BookingLimits {
             capacity: i64::from(service.capacity),
@@ -205,19 +206,37 @@ impl Engine {
             member_quota: quota,
             now,
         };
+        // The confirmation is written with the booking; it names the staff member, so each
+        // attempt gets its own.
+        let recipient = match req.notify_customer {
+            true => self.recipient(caller.company_id, customer_id).await,
+            false => None,
+        };
+        let member_name = member.as_ref().map(|m| m.name.clone());
+        let announce = |new: &NewBooking| {
+            recipient.as_ref().map(|to| {
+                let booking = present(&catalog, prospective(new, now), member_name.clone());
+                to.draft(NotificationKind::BookingConfirmed, &booking, None)
+            })
+        };
 
         let _changing = BookingsChanging::new(&self.usage, caller.company_id);
         let outcome = if service.staff_ids.is_empty() {
+            let new = NewBooking {
+                notification: announce(&new),
+                ..new
+            };
             self.store.create_booking(new, limits).await?
         } else {
             let candidates = staff_candidates(&catalog, service, req.staff_id)?;
             let window = staff_window(service, starts_at, ends_at);
             let mut last = None;
             for staff_id in candidates {
-                let attempt = NewBooking {
+                let mut attempt = NewBooking {
                     staff_id: Some(staff_id),
                     ..new.clone()
                 };
+                attempt.notification = announce(&attempt);
                 let limits = BookingLimits {
                     staff_window: Some(window),
                     ..limits.clone()
@@ -242,20 +261,10 @@ impl Engine {
                     company_id = b.company_id,
                     "booking confirmed"
                 );
-                let booking = self.view(&catalog, b).await?;
-                let confirmation_sent = req.notify_customer
-                    && self
-                        .queue_booking_notification(
-                            caller.company_id,
-                            NotificationKind::BookingConfirmed,
-                            &booking,
-                            None,
-                        )
-                        .await;
                 Ok(BookResult {
-                    booking,
+                    booking: self.view(&catalog, b).await?,
                     replayed: false,
-                    confirmation_sent,
+                    confirmation_sent: recipient.is_some(),
                 })
             }
             BookingOutcome::Replayed(b) => Ok(BookResult {
@@ -294,6 +303,22 @@ impl Engine {
         let reason = reason
             .map(|r| r.trim().chars().take(500).collect::<String>())
             .filter(|r| !r.is_empty());
+        let recipient = self
+            .recipient(caller.company_id, existing.customer_id)
+            .await;
+        let notification = match &recipient {
+            Some(to) => {
+                let cancelled = Booking {
+                    status: BookingStatus::Cancelled,
+                    cancellation_reason: reason.clone(),
+                    refund_applicable: Some(refund_applicable),
+                    ..existing.clone()
+                };
+                let booking = self.view(&catalog, cancelled).await?;
+                Some(to.draft(NotificationKind::BookingCancelled, &booking, None))
+            }
+            None => None,
+        };
         let _changing = BookingsChanging::new(&self.usage, caller.company_id);
         match self
             .store
@@ -304,28 +329,18 @@ impl Engine {
                     reason,
                     refund_applicable,
                     now,
+                    notification,
                 },
             )
             .await
             .or_not_found("booking")?
         {
-            CancelOutcome::Cancelled(b) => {
-                let booking = self.view(&catalog, b).await?;
-                let confirmation_sent = self
-                    .queue_booking_notification(
-                        caller.company_id,
-                        NotificationKind::BookingCancelled,
-                        &booking,
-                        None,
-                    )
-                    .await;
-                Ok(CancelResult {
-                    booking,
-                    refund_applicable,
-                    already_cancelled: false,
-                    confirmation_sent,
-                })
-            }
+            CancelOutcome::Cancelled(b) => Ok(CancelResult {
+                booking: self.view(&catalog, b).await?,
+                refund_applicable,
+                already_cancelled: false,
+                confirmation_sent: recipient.is_some(),
+            }),
             CancelOutcome::NotActive(b) if b.status == BookingStatus::Cancelled => {
                 Ok(CancelResult {
                     refund_applicable: b.refund_applicable.unwrap_or(false),
@@ -372,9 +387,37 @@ impl Engine {
             staff_id: None,
             starts_at,
             ends_at,
+            notification: None,
+        };
+        // The notice is written with the move; it names the staff member, so each attempt
+        // gets its own.
+        let recipient = match self
+            .recipient(caller.company_id, existing.customer_id)
+            .await
+        {
+            Some(r) => Some((r, self.view(&catalog, existing.clone()).await?)),
+            None => None,
+        };
+        let announce = |to: &BookingMove| {
+            recipient.as_ref().map(|(r, before)| {
+                let moved = Booking {
+                    service_id: to.service_id,
+                    branch_id: to.branch_id,
+                    staff_id: to.staff_id,
+                    starts_at: to.starts_at,
+                    ends_at: to.ends_at,
+                    ..existing.clone()
+                };
+                let after = present(&catalog, moved, before.member.clone());
+                r.draft(NotificationKind::BookingRescheduled, &after, Some(before))
+            })
         };
         let _changing = BookingsChanging::new(&self.usage, caller.company_id);
         let outcome = if service.staff_ids.is_empty() {
+            let to = BookingMove {
+                notification: announce(&to),
+                ..to
+            };
             self.store
                 .reschedule_booking(caller.company_id, existing.id, to, limits)
                 .await?
@@ -389,10 +432,11 @@ impl Engine {
             let window = staff_window(service, starts_at, ends_at);
             let mut last = RescheduleOutcome::Refused(Refusal::SlotFull { capacity: 0 });
             for staff_id in candidates {
-                let to = BookingMove {
+                let mut to = BookingMove {
                     staff_id: Some(staff_id),
                     ..to.clone()
                 };
+                to.notification = announce(&to);
                 let limits = BookingLimits {
                     staff_window: Some(window),
                     ..limits.clone()
@@ -408,23 +452,11 @@ impl Engine {
             last
         };
         match outcome {
-            RescheduleOutcome::Moved { before, after } => {
-                let before = self.view(&catalog, before).await?;
-                let after = self.view(&catalog, after).await?;
-                let confirmation_sent = self
-                    .queue_booking_notification(
-                        caller.company_id,
-                        NotificationKind::BookingRescheduled,
-                        &after,
-                        Some(&before),
-                    )
-                    .await;
-                Ok(RescheduleResult {
-                    before,
-                    after,
-                    confirmation_sent,
-                })
-            }
+            RescheduleOutcome::Moved { before, after } => Ok(RescheduleResult {
+                before: self.view(&catalog, before).await?,
+                after: self.view(&catalog, after).await?,
+                confirmation_sent: recipient.is_some(),
+            }),
             RescheduleOutcome::NotActive(b) => Err(EngineError::BookingNotActive {
                 status: b.status.to_string(),
             }),
@@ -699,9 +731,6 @@ impl Engine {
     }
 
     pub(crate) async fn view(&self, catalog: &Catalog, b: Booking) -> EngineResult<BookingView> {
-        let service = catalog.services.iter().find(|s| s.id == b.service_id);
-        let tz = catalog.tz(b.branch_id);
-        let local = b.starts_at.to_zoned(tz.clone());
         let member = match b.member_id {
             Some(id) => self
                 .store
@@ -711,39 +740,73 @@ impl Engine {
                 .map(|m| m.name),
             None => None,
         };
-        Ok(BookingView {
-            id: b.id,
-            voucher_code: b.voucher_code,
-            status: b.status,
-            service_id: b.service_id,
-            service: service.map(|s| s.name.clone()).unwrap_or_default(),
-            service_code: service.map(|s| s.code.clone()).unwrap_or_default(),
-            attributes: service.map(|s| s.attributes.clone()).unwrap_or_default(),
-            branch_id: b.branch_id,
-            branch: catalog
-                .branch(b.branch_id)
-                .map(|br| br.name.clone())
-                .unwrap_or_default(),
-            staff_id: b.staff_id,
-            staff: b
-                .staff_id
-                .and_then(|id| catalog.staff_name(id))
-                .map(str::to_string),
-            customer_id: b.customer_id,
-            member_id: b.member_id,
-            member,
-            date: local.date(),
-            time: hh_mm(local.time()),
-            duration_minutes: (b.ends_at.as_second() - b.starts_at.as_second()) / 60,
-            time_zone: tz.iana_name().unwrap_or("UTC").to_string(),
-            starts_at: b.starts_at,
-            ends_at: b.ends_at,
-            source: b.source,
-            call_id: b.call_id,
-            cancellation_reason: b.cancellation_reason,
-            refund_applicable: b.refund_applicable,
-            created_at: b.created_at,
-        })
+        Ok(present(catalog, b, member))
+    }
+}
+
+/// A booking as a caller is told about it, its member's name already known.
+fn present(catalog: &Catalog, b: Booking, member: Option<String>) -> BookingView {
+    let service = catalog.services.iter().find(|s| s.id == b.service_id);
+    let tz = catalog.tz(b.branch_id);
+    let local = b.starts_at.to_zoned(tz.clone());
+    BookingView {
+        id: b.id,
+        voucher_code: b.voucher_code,
+        status: b.status,
+        service_id: b.service_id,
+        service: service.map(|s| s.name.clone()).unwrap_or_default(),
+        service_code: service.map(|s| s.code.clone()).unwrap_or_default(),
+        attributes: service.map(|s| s.attributes.clone()).unwrap_or_default(),
+        branch_id: b.branch_id,
+        branch: catalog
+            .branch(b.branch_id)
+            .map(|br| br.name.clone())
+            .unwrap_or_default(),
+        staff_id: b.staff_id,
+        staff: b
+            .staff_id
+            .and_then(|id| catalog.staff_name(id))
+            .map(str::to_string),
+        customer_id: b.customer_id,
+        member_id: b.member_id,
+        member,
+        date: local.date(),
+        time: hh_mm(local.time()),
+        duration_minutes: (b.ends_at.as_second() - b.starts_at.as_second()) / 60,
+        time_zone: tz.iana_name().unwrap_or("UTC").to_string(),
+        starts_at: b.starts_at,
+        ends_at: b.ends_at,
+        source: b.source,
+        call_id: b.call_id,
+        cancellation_reason: b.cancellation_reason,
+        refund_applicable: b.refund_applicable,
+        created_at: b.created_at,
+    }
+}
+
+/// The booking `new` will be once written; its id and voucher code are not known yet.
+fn prospective(new: &NewBooking, now: Timestamp) -> Booking {
+    Booking {
+        id: 0,
+        company_id: new.company_id,
+        branch_id: new.branch_id,
+        service_id: new.service_id,
+        staff_id: new.staff_id,
+        customer_id: new.customer_id,
+        member_id: new.member_id,
+        starts_at: new.starts_at,
+        ends_at: new.ends_at,
+        status: BookingStatus::Confirmed,
+        voucher_code: String::new(),
+        source: new.source,
+        idempotency_key: new.idempotency_key.clone(),
+        call_id: new.call_id.clone(),
+        notes: new.notes.clone(),
+        cancellation_reason: None,
+        cancelled_at: None,
+        refund_applicable: None,
+        created_at: now,
+        updated_at: now,
     }
 }
 

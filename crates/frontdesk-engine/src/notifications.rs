@@ -1,16 +1,15 @@
 //! Booking notifications, queued in the store's outbox for a delivery worker (SMS, e-mail).
 //!
-//! The engine never sends anything itself: `book`, `cancel` and `reschedule` write one outbox
-//! row per confirmation, reschedule or cancellation, whichever surface asked (MCP tools, the
-//! gateway, Retell, Vapi), and any worker (on any instance) reads the pending rows. Bookings
-//! written from an import file queue nothing. The
-//! booking is already durable when the row is written, so a failure to queue is logged and
-//! reported as "not queued" (`confirmation_sent: false`), never as a failed booking.
+//! The engine never sends anything itself: `book`, `cancel` and `reschedule` hand the store a
+//! [`NotificationDraft`] with the change, and the store writes the outbox row in the change's
+//! own transaction, so a booking and its confirmation are committed together or not at all —
+//! whichever surface asked (MCP tools, the gateway, Retell, Vapi). Any worker (on any
+//! instance) reads the pending rows. Bookings written from an import file queue nothing.
 
 use crate::Engine;
 use crate::booking::BookingView;
-use frontdesk_domain::CompanyId;
-use frontdesk_store::NewNotification;
+use frontdesk_domain::{CompanyId, CustomerId};
+use frontdesk_store::NotificationDraft;
 use serde_json::{Value, json};
 
 /// What happened to the booking, as the outbox's `kind`.
@@ -34,49 +33,46 @@ impl NotificationKind {
 /// The channel confirmations go out on: the customer is known by their phone number.
 pub const SMS: &str = "sms";
 
-impl Engine {
-    /// Queues a notification about `booking` to its customer's phone; `true` only when the
-    /// row is in the outbox. `previous` is the booking before a reschedule.
-    pub async fn queue_booking_notification(
+/// Whom a booking's messages go to, read once before the change's transaction.
+pub(crate) struct Recipient {
+    phone: String,
+    name: Option<String>,
+}
+
+impl Recipient {
+    /// The outbox row announcing `booking` as the change will leave it (`previous`: before a
+    /// reschedule); the store adds the booking id and confirmation number.
+    pub(crate) fn draft(
         &self,
-        company_id: CompanyId,
         kind: NotificationKind,
         booking: &BookingView,
         previous: Option<&BookingView>,
-    ) -> bool {
-        let customer = match self
-            .store
-            .get_customer(company_id, booking.customer_id)
-            .await
-        {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::warn!(booking_id = booking.id, error = %e, "notification not queued: customer not readable");
-                return false;
-            }
-        };
-        let new = NewNotification {
-            company_id: customer.company_id,
-            booking_id: Some(booking.id),
+    ) -> NotificationDraft {
+        NotificationDraft {
             kind: kind.as_str().to_string(),
             channel: SMS.to_string(),
-            recipient: customer.phone.clone(),
-            payload: payload(kind, booking, previous, customer.name.as_deref()),
-            now: self.now(),
-        };
-        match self.store.enqueue_notification(new).await {
-            Ok(n) => {
-                tracing::info!(
-                    notification_id = n.id,
-                    booking_id = booking.id,
-                    kind = kind.as_str(),
-                    "notification queued"
-                );
-                true
-            }
+            recipient: self.phone.clone(),
+            payload: payload(kind, booking, previous, self.name.as_deref()),
+        }
+    }
+}
+
+impl Engine {
+    /// The customer's number and name; `None` (logged, nothing queued, the change still
+    /// made) when the customer cannot be read.
+    pub(crate) async fn recipient(
+        &self,
+        company_id: CompanyId,
+        customer_id: CustomerId,
+    ) -> Option<Recipient> {
+        match self.store.get_customer(company_id, customer_id).await {
+            Ok(c) => Some(Recipient {
+                phone: c.phone,
+                name: c.name,
+            }),
             Err(e) => {
-                tracing::warn!(booking_id = booking.id, kind = kind.as_str(), error = %e, "notification not queued");
-                false
+                tracing::warn!(customer_id, error = %e, "notification not queued: customer not readable");
+                None
             }
         }
     }
@@ -91,8 +87,6 @@ fn payload(
 ) -> Value {
     let mut payload = json!({
         "kind": kind.as_str(),
-        "booking_id": booking.id,
-        "confirmation_number": booking.voucher_code,
         "customer_name": customer_name,
         "member": booking.member,
         "service": booking.service,

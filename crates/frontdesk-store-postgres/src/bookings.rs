@@ -7,7 +7,7 @@
 //! cannot oversell, across any number of server processes.
 
 use crate::rows::{BookingEventRow, BookingRow, convert_all};
-use crate::{begin, commit, lock_resources, map_err, rollback};
+use crate::{begin, commit, lock_resources, map_err, outbox, rollback};
 use frontdesk_domain::*;
 use frontdesk_store::*;
 use jiff::Timestamp;
@@ -87,6 +87,9 @@ pub(crate) async fn create_booking(
         limits.now,
     )
     .await?;
+    if let Some(draft) = &new.notification {
+        outbox::insert(&mut *tx, &draft.for_booking(&booking, limits.now)).await?;
+    }
     commit(tx).await?;
     Ok(BookingOutcome::Created(booking))
 }
@@ -158,6 +161,9 @@ pub(crate) async fn reschedule_booking(
         limits.now,
     )
     .await?;
+    if let Some(draft) = &to.notification {
+        outbox::insert(&mut *tx, &draft.for_booking(&after, limits.now)).await?;
+    }
     commit(tx).await?;
     Ok(RescheduleOutcome::Moved { before, after })
 }
@@ -202,6 +208,9 @@ pub(crate) async fn cancel_booking(
         cancellation.now,
     )
     .await?;
+    if let Some(draft) = &cancellation.notification {
+        outbox::insert(&mut *tx, &draft.for_booking(&after, cancellation.now)).await?;
+    }
     commit(tx).await?;
     Ok(CancelOutcome::Cancelled(after))
 }

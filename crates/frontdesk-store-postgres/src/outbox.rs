@@ -11,10 +11,18 @@ use sqlx::{PgPool, Postgres, QueryBuilder};
 
 const DEFAULT_LIST_LIMIT: i64 = 100;
 
-/// The composite key refuses a booking of another company (Conflict).
 pub(crate) async fn enqueue_notification(
     pool: &PgPool,
     new: NewNotification,
+) -> StoreResult<Notification> {
+    insert(pool, &new).await
+}
+
+/// On the pool, or inside the transaction of the booking change it announces. The composite
+/// key refuses a booking of another company (Conflict).
+pub(crate) async fn insert<'e>(
+    conn: impl sqlx::Executor<'e, Database = Postgres>,
+    new: &NewNotification,
 ) -> StoreResult<Notification> {
     sqlx::query_as::<_, NotificationRow>(
         "INSERT INTO notifications
@@ -29,7 +37,7 @@ pub(crate) async fn enqueue_notification(
     .bind(&new.recipient)
     .bind(Json(&new.payload))
     .bind(new.now.as_second())
-    .fetch_one(pool)
+    .fetch_one(conn)
     .await
     .map_err(map_err)?
     .into_model()

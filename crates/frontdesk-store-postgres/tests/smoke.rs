@@ -183,6 +183,7 @@ fn new_booking(f: &Fixture, key: Option<&str>) -> NewBooking {
         idempotency_key: key.map(str::to_string),
         call_id: None,
         notes: None,
+        notification: None,
     }
 }
 
@@ -328,6 +329,7 @@ async fn booking_story() {
         staff_id: None,
         starts_at: at("2026-11-25T08:00:00Z"),
         ends_at: at("2026-11-25T09:00:00Z"),
+        notification: None,
     };
     let moved = store
         .reschedule_booking(f.company.id, a.id, later.clone(), limits(1))
@@ -349,7 +351,7 @@ async fn booking_story() {
     let back = BookingMove {
         starts_at: at(SLOT),
         ends_at: at(SLOT_END),
-        ..later
+        ..later.clone()
     };
     let crowded = store
         .reschedule_booking(f.company.id, a.id, back, limits(2))
@@ -376,6 +378,7 @@ async fn booking_story() {
         reason: Some("sick".into()),
         refund_applicable: true,
         now: at("2026-11-21T10:00:00Z"),
+        notification: None,
     };
     let cancelled = store
         .cancel_booking(f.company.id, a.id, cancellation.clone())

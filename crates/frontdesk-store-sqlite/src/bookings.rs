@@ -3,7 +3,7 @@
 //! the engine builds availability from.
 
 use crate::rows::*;
-use crate::{SqliteStore, json_write, map_err};
+use crate::{SqliteStore, json_write, map_err, outbox};
 use frontdesk_domain::*;
 use frontdesk_store::*;
 use jiff::Timestamp;
@@ -114,6 +114,9 @@ pub(crate) async fn create_booking(
         "voucher_code": booking.voucher_code,
     });
     add_event(&mut tx, booking.id, "created", &detail, limits.now).await?;
+    if let Some(draft) = &new.notification {
+        outbox::insert(&mut *tx, &draft.for_booking(&booking, limits.now)).await?;
+    }
     tx.commit().await.map_err(map_err)?;
     Ok(BookingOutcome::Created(booking))
 }
@@ -171,6 +174,9 @@ pub(crate) async fn reschedule_booking(
     };
     let detail = json!({ "from": place(&before), "to": place(&after) });
     add_event(&mut tx, id, "rescheduled", &detail, limits.now).await?;
+    if let Some(draft) = &to.notification {
+        outbox::insert(&mut *tx, &draft.for_booking(&after, limits.now)).await?;
+    }
     tx.commit().await.map_err(map_err)?;
     Ok(RescheduleOutcome::Moved { before, after })
 }
@@ -207,6 +213,9 @@ pub(crate) async fn cancel_booking(
         "refund_applicable": cancellation.refund_applicable,
     });
     add_event(&mut tx, id, "cancelled", &detail, cancellation.now).await?;
+    if let Some(draft) = &cancellation.notification {
+        outbox::insert(&mut *tx, &draft.for_booking(&booking, cancellation.now)).await?;
+    }
     tx.commit().await.map_err(map_err)?;
     Ok(CancelOutcome::Cancelled(booking))
 }

@@ -14,6 +14,14 @@ pub(crate) async fn enqueue_notification(
     s: &SqliteStore,
     new: NewNotification,
 ) -> StoreResult<Notification> {
+    insert(&s.write, &new).await
+}
+
+/// On the writer pool, or inside the transaction of the booking change it announces.
+pub(crate) async fn insert<'e>(
+    conn: impl sqlx::Executor<'e, Database = Sqlite>,
+    new: &NewNotification,
+) -> StoreResult<Notification> {
     let payload = serde_json::to_string(&new.payload).map_err(json_write)?;
     // The composite key refuses a booking of another company (Conflict).
     let row: NotificationRow = sqlx::query_as(concat!(
@@ -28,7 +36,7 @@ pub(crate) async fn enqueue_notification(
     .bind(&new.recipient)
     .bind(payload)
     .bind(new.now.as_second())
-    .fetch_one(&s.write)
+    .fetch_one(conn)
     .await
     .map_err(map_err)?;
     row.into_model()

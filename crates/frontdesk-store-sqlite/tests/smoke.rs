@@ -122,6 +122,7 @@ fn booking(
         idempotency_key: key.map(str::to_string),
         call_id: None,
         notes: None,
+        notification: None,
     }
 }
 
@@ -213,6 +214,7 @@ async fn booking_lifecycle() -> TestResult {
         staff_id: None,
         starts_at: later,
         ends_at: later + SignedDuration::from_hours(1),
+        notification: None,
     };
     let (before, after) = match store
         .reschedule_booking(f.company.id, first.id, to, limits(2, f.now))
@@ -231,6 +233,7 @@ async fn booking_lifecycle() -> TestResult {
         reason: Some("rain".into()),
         refund_applicable: true,
         now: f.now,
+        notification: None,
     };
     let cancelled = match store
         .cancel_booking(f.company.id, first.id, cancel.clone())

@@ -209,6 +209,8 @@ pub struct NewBooking {
     pub idempotency_key: Option<String>,
     pub call_id: Option<String>,
     pub notes: Option<String>,
+    /// The confirmation to queue in the same transaction (not for a replay or a refusal).
+    pub notification: Option<NotificationDraft>,
 }
 
 /// The limits a booking must fit, decided by the engine and enforced by the store inside the
@@ -250,6 +252,8 @@ pub struct BookingMove {
     pub staff_id: Option<StaffId>,
     pub starts_at: Timestamp,
     pub ends_at: Timestamp,
+    /// The notice to queue in the same transaction when the booking moves.
+    pub notification: Option<NotificationDraft>,
 }
 
 // One value per reschedule, moved once: boxing the bookings would buy nothing.
@@ -270,6 +274,8 @@ pub struct Cancellation {
     pub reason: Option<String>,
     pub refund_applicable: bool,
     pub now: Timestamp,
+    /// The notice to queue in the same transaction when the booking is cancelled by it.
+    pub notification: Option<NotificationDraft>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -470,6 +476,41 @@ pub struct NewNotification {
     pub recipient: String,
     pub payload: serde_json::Value,
     pub now: Timestamp,
+}
+
+/// A notification written in the same transaction as the booking change it announces, so the
+/// change and its message are committed together or not at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotificationDraft {
+    pub kind: String,
+    pub channel: String,
+    pub recipient: String,
+    /// Everything but `booking_id` and `confirmation_number`, which exist only once the
+    /// booking is written.
+    pub payload: serde_json::Value,
+}
+
+impl NotificationDraft {
+    /// The outbox row for `booking`, as written by the transaction that changed it.
+    pub fn for_booking(&self, booking: &Booking, now: Timestamp) -> NewNotification {
+        let mut payload = self.payload.clone();
+        if let Some(fields) = payload.as_object_mut() {
+            fields.insert("booking_id".into(), booking.id.into());
+            fields.insert(
+                "confirmation_number".into(),
+                booking.voucher_code.clone().into(),
+            );
+        }
+        NewNotification {
+            company_id: booking.company_id,
+            booking_id: Some(booking.id),
+            kind: self.kind.clone(),
+            channel: self.channel.clone(),
+            recipient: self.recipient.clone(),
+            payload,
+            now,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

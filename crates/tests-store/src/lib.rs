@@ -404,6 +404,22 @@ pub fn time(h: i8, m: i8) -> Time {
 }
 
 /// A request to book the service with this code at a local date and time.
+/// Moves `booking` to `at` on `on`, same service, any staff member who performs it.
+pub fn move_to(
+    booking: frontdesk_engine::BookingRef,
+    on: Date,
+    at: Time,
+) -> frontdesk_engine::RescheduleRequest {
+    frontdesk_engine::RescheduleRequest {
+        booking,
+        date: on,
+        time: at,
+        service_id: None,
+        service: None,
+        staff_id: None,
+    }
+}
+
 pub fn book(service_code: &str, on: Date, at: Time) -> BookRequest {
     let mut req = BookRequest::new(on, at, BookingSource::Mcp);
     req.service = Some(service_code.to_string());

@@ -2,7 +2,7 @@
 
 use frontdesk_domain::BookingStatus;
 use frontdesk_engine::{BookingRef, BookingView, RescheduleRequest};
-use jiff::civil::{Date, Time};
+use jiff::civil::Date;
 use tests_store::*;
 
 tests_store::backend_tests!(
@@ -23,17 +23,6 @@ async fn book_for_rafael(h: &Harness, demo: &Demo, on: Date) -> BookingView {
         .await
         .expect("book for Rafael")
         .booking
-}
-
-fn move_to(booking: BookingRef, on: Date, at: Time) -> RescheduleRequest {
-    RescheduleRequest {
-        booking,
-        date: on,
-        time: at,
-        service_id: None,
-        service: None,
-        staff_id: None,
-    }
 }
 
 async fn rescheduling_moves_the_booking_keeping_its_id_and_voucher(h: Harness) {
