@@ -80,7 +80,7 @@ pub struct AppointmentBooked {
     pub registered: bool,
     /// The idempotency key had been used: this is the first booking, nothing new was made.
     pub replayed: bool,
-    /// A confirmation is in the outbox (queued by this request).
+    /// A confirmation is in the outbox (written with the booking).
     pub confirmation_sent: bool,
 }
 
