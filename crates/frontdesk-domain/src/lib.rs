@@ -13,6 +13,7 @@ pub mod phone;
 pub mod policy;
 pub mod preferences;
 pub mod schedule;
+pub mod text;
 pub mod voucher;
 
 pub use booking::{ApiKeyKind, BookingSource, BookingStatus};

@@ -39,6 +39,18 @@ impl PhoneNumber {
         }
         let region = country::Id::from_str(&default_region.trim().to_ascii_uppercase())
             .map_err(|_| PhoneError::UnknownRegion(default_region.to_string()))?;
+        // Digits and the punctuation people write numbers with; anything else (letters, a
+        // leading minus, control characters) means this is not a phone number, even when its
+        // digits would make one (`5511999999999abc`, `-5511999999999`).
+        let punctuation_ok = trimmed.chars().enumerate().all(|(i, c)| {
+            c.is_ascii_digit()
+                || matches!(c, ' ' | '-' | '.' | '(' | ')' | '/')
+                || (c == '+' && i == 0)
+        });
+        let starts_well = trimmed.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '(');
+        if !punctuation_ok || !starts_well {
+            return Err(PhoneError::Invalid(trimmed.to_string()));
+        }
         let digits: String = trimmed.chars().filter(|c| c.is_ascii_digit()).collect();
         if digits.is_empty() {
             return Err(PhoneError::Invalid(trimmed.to_string()));
@@ -201,6 +213,23 @@ mod tests {
                 PhoneNumber::parse(input, region).map(PhoneNumber::into_string),
                 Ok(e164.to_string()),
                 "{input} in {region}"
+            );
+        }
+    }
+
+    #[test]
+    fn digits_wrapped_in_other_characters_are_not_a_number() {
+        for input in [
+            "5511999999999abc",
+            "-5511999999999",
+            "+55 11 99999-9999 ext",
+            "55119999\u{0}99999",
+            "+55+11999999999",
+            "tel:+5511999999999",
+        ] {
+            assert!(
+                matches!(PhoneNumber::parse(input, "BR"), Err(PhoneError::Invalid(_))),
+                "{input:?}"
             );
         }
     }

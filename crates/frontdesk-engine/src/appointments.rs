@@ -8,25 +8,17 @@
 //! not the booking's customer's gets "booking not found", exactly like a wrong id.
 
 use crate::Engine;
-use crate::booking::{BookRequest, BookingRef, BookingScope, BookingView, RescheduleRequest};
-use crate::caller::Caller;
+use crate::booking::{
+    BookRequest, BookingRef, BookingScope, BookingView, Register, RescheduleRequest,
+};
 use crate::catalog::Catalog;
 use crate::error::{EngineError, EngineResult};
-use crate::text::same;
+use crate::text::{plain, same};
 use frontdesk_domain::{BookingId, BookingSource, CompanyId, StaffId};
-use frontdesk_store::{NewCustomer, NewMember};
 use jiff::civil::{Date, Time};
 
 /// Whether an appointment for a phone number the company does not know may register it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Registration {
-    /// Only when the company's policy lets unknown callers book (`allow_unknown_callers`),
-    /// as for every booking a caller asks for.
-    ByPolicy,
-    /// Always: the business's own agent collected the name and the time during the call
-    /// (a Retell `call_ended` with appointment variables).
-    Always,
-}
+pub use crate::booking::RegistrationPolicy as Registration;
 
 /// How an appointment names its staff member.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +88,8 @@ pub struct CustomerAppointments {
 pub struct AppointmentMoved {
     pub before: BookingView,
     pub after: BookingView,
+    /// It already was at that date and time: nothing changed and nothing was queued.
+    pub unchanged: bool,
     pub confirmation_sent: bool,
 }
 
@@ -140,21 +134,18 @@ impl Engine {
     ) -> EngineResult<AppointmentBooked> {
         let identified = self.identify(company_id, &req.phone).await?;
         let name = req.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        let (caller, registered) = match (&identified.customer, name) {
-            (Some(_), _) => (identified.caller.clone(), false),
+        if let Some(name) = name {
+            plain("name", name)?;
+        }
+        let caller = identified.caller.clone();
+        // A new number is registered with the booking, in its transaction (see `book`).
+        let register = match (&identified.customer, name) {
+            (Some(_), _) => None,
             (None, None) => return Err(EngineError::UnknownCaller),
-            (None, Some(name)) => {
-                let caller = match req.registration {
-                    Registration::ByPolicy => {
-                        self.register_caller(&identified.caller, name).await?
-                    }
-                    Registration::Always => {
-                        self.register_customer(&identified.caller, name).await?
-                    }
-                };
-                tracing::info!(company_id, source = %req.source, "registered a new customer for an appointment");
-                (caller, true)
-            }
+            (None, Some(name)) => Some(Register {
+                name: name.to_string(),
+                policy: req.registration,
+            }),
         };
         let customer_name = match &identified.customer {
             Some(c) => c.name.clone(),
@@ -175,11 +166,12 @@ impl Engine {
         book.call_id = req.call_id.clone();
         book.idempotency_key = req.idempotency_key.clone();
         book.member_name = name.map(str::to_string);
+        book.register = register;
 
         let result = match self.book(&caller, book.clone()).await {
             // The name is somebody the customer has not registered as a member: book for the
             // customer's only member instead (or ask which one, when there are several).
-            Err(EngineError::InvalidInput {
+            Err(EngineError::Choose {
                 field: "member_name",
                 ..
             }) => {
@@ -195,9 +187,9 @@ impl Engine {
             other => other?,
         };
         Ok(AppointmentBooked {
+            registered: result.registered,
             booking: result.booking,
             customer_name,
-            registered,
             replayed: result.replayed,
             confirmation_sent: result.confirmation_sent,
         })
@@ -229,6 +221,7 @@ impl Engine {
         Ok(AppointmentMoved {
             before: result.before,
             after: result.after,
+            unchanged: result.unchanged,
             confirmation_sent: result.confirmation_sent,
         })
     }
@@ -252,55 +245,6 @@ impl Engine {
             already_cancelled: result.already_cancelled,
             confirmation_sent: result.confirmation_sent,
         })
-    }
-
-    /// Registers the caller's number as a customer with one member (themselves) whatever the
-    /// company's unknown-caller policy: for details the business's own agent collected.
-    pub(crate) async fn register_customer(
-        &self,
-        caller: &Caller,
-        name: &str,
-    ) -> EngineResult<Caller> {
-        if caller.customer_id.is_some() {
-            return Ok(caller.clone());
-        }
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 120 {
-            return Err(EngineError::invalid(
-                "name",
-                "send the customer's full name (1 to 120 characters)",
-            ));
-        }
-        let phone = caller.phone.clone().ok_or_else(|| {
-            EngineError::invalid("phone", "the customer's phone number is unknown")
-        })?;
-        let customer = self
-            .store
-            .upsert_customer(NewCustomer {
-                company_id: caller.company_id,
-                phone: phone.clone(),
-                name: Some(name.to_string()),
-                email: None,
-                has_linked_account: false,
-                now: self.now(),
-            })
-            .await?;
-        self.store
-            .upsert_member(NewMember {
-                id: None,
-                company_id: caller.company_id,
-                customer_id: customer.id,
-                name: name.to_string(),
-                level: None,
-                max_active_bookings: None,
-                relationship: Some("self".into()),
-            })
-            .await?;
-        Ok(Caller::customer(
-            caller.company_id,
-            customer.id,
-            Some(phone),
-        ))
     }
 }
 
@@ -334,9 +278,10 @@ fn staff_id(catalog: &Catalog, choice: &StaffChoice) -> EngineResult<StaffId> {
     };
     found.map(|s| s.id).ok_or_else(|| {
         let names: Vec<&str> = active().map(|s| s.name.as_str()).collect();
-        EngineError::invalid(
+        EngineError::choose(
             "staff",
             format!("no such staff member; staff are: {}", names.join(", ")),
+            names,
         )
     })
 }

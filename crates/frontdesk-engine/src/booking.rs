@@ -10,8 +10,8 @@ use crate::availability::{AvailabilityQuery, Slot, filter_services, staff_window
 use crate::caller::Caller;
 use crate::catalog::Catalog;
 use crate::error::{Alternative, EngineError, EngineResult, NotFoundAs};
-use crate::notifications::NotificationKind;
-use crate::text::same;
+use crate::notifications::{NotificationKind, Recipient};
+use crate::text::{plain, plain_lines, same};
 use crate::usage::BookingsChanging;
 use frontdesk_domain::schedule::zoned_starts;
 use frontdesk_domain::{
@@ -20,7 +20,8 @@ use frontdesk_domain::{
 };
 use frontdesk_store::{
     Booking, BookingLimits, BookingMove, BookingOutcome, BookingQuery, CancelOutcome, Cancellation,
-    Member, NewBooking, Refusal, RescheduleOutcome, Service,
+    Member, NewBooking, NewRegistration, Refusal, RescheduleOutcome, Service,
+    scoped_idempotency_key,
 };
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
@@ -47,6 +48,28 @@ pub struct BookRequest {
     /// Queue a confirmation to the customer's phone (the notification outbox). True for
     /// bookings callers make; false for bookings written from an import file.
     pub notify_customer: bool,
+    /// For a caller the company does not know: register them under this name, together
+    /// with the booking (both or neither). Ignored for a known customer.
+    pub register: Option<Register>,
+}
+
+/// Registering an unknown caller with their booking.
+#[derive(Debug, Clone)]
+pub struct Register {
+    /// The caller's full name.
+    pub name: String,
+    pub policy: RegistrationPolicy,
+}
+
+/// Whether an unknown caller may be registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationPolicy {
+    /// Only when the company's policy lets unknown callers book (`allow_unknown_callers`),
+    /// as for every booking a caller asks for.
+    ByPolicy,
+    /// Always: the business's own agent collected the name and the time during the call
+    /// (a Retell `call_ended` with appointment variables).
+    Always,
 }
 
 impl BookRequest {
@@ -65,7 +88,34 @@ impl BookRequest {
             call_id: None,
             notes: None,
             notify_customer: true,
+            register: None,
         }
+    }
+}
+
+impl BookRequest {
+    /// The request's free text obeys the rule for text from outside (nothing reaches the
+    /// store that it cannot store or that would display as something else).
+    fn check_text(&self) -> EngineResult<()> {
+        let single = [
+            ("member_name", &self.member_name),
+            ("service", &self.service),
+            ("idempotency_key", &self.idempotency_key),
+            ("call_id", &self.call_id),
+        ];
+        for (field, value) in single {
+            if let Some(text) = value {
+                plain(field, text)?;
+            }
+        }
+        for (key, value) in &self.attributes {
+            plain("attributes", key)?;
+            plain("attributes", value)?;
+        }
+        if let Some(notes) = &self.notes {
+            plain_lines("notes", notes)?;
+        }
+        Ok(())
     }
 }
 
@@ -105,6 +155,9 @@ pub struct BookResult {
     pub booking: BookingView,
     /// True when the idempotency key had been used and this is the first booking.
     pub replayed: bool,
+    /// The caller had no customer account and was registered with this booking (see
+    /// [`BookRequest::register`]).
+    pub registered: bool,
     /// A confirmation is in the notification outbox (never for a replay: the first booking
     /// queued it).
     pub confirmation_sent: bool,
@@ -142,6 +195,9 @@ pub struct RescheduleRequest {
 pub struct RescheduleResult {
     pub before: BookingView,
     pub after: BookingView,
+    /// The booking already was at the requested service, date, time (and staff member):
+    /// nothing changed and no notice was queued.
+    pub unchanged: bool,
     /// A notice of the new time is in the notification outbox.
     pub confirmation_sent: bool,
 }
@@ -158,11 +214,22 @@ pub enum BookingScope {
 
 impl Engine {
     pub async fn book(&self, caller: &Caller, req: BookRequest) -> EngineResult<BookResult> {
-        let customer_id = caller.customer_id.ok_or(EngineError::UnknownCaller)?;
+        req.check_text()?;
         let catalog = self.catalog(caller.company_id).await?;
-        let member = self
-            .resolve_member(caller, req.member_id, req.member_name.as_deref())
-            .await?;
+        // A caller the company does not know yet is registered with the booking, in its
+        // transaction: a refused booking registers nobody.
+        let registration = match caller.customer_id {
+            Some(_) => None,
+            None => Some(registration(&catalog, caller, &req)?),
+        };
+        let customer_id = caller.customer_id.unwrap_or_default();
+        let member = match registration {
+            Some(_) => None,
+            None => {
+                self.resolve_member(caller, req.member_id, req.member_name.as_deref())
+                    .await?
+            }
+        };
         let service = pick_service(
             &catalog,
             req.service_id,
@@ -192,13 +259,17 @@ impl Engine {
             ends_at,
             source: req.source,
             // Scoped to the customer, so one caller's key can never return another's booking.
-            idempotency_key: req
-                .idempotency_key
-                .as_deref()
-                .map(|k| scoped_key(customer_id, k)),
+            idempotency_key: match registration {
+                Some(_) => None,
+                None => req
+                    .idempotency_key
+                    .as_deref()
+                    .map(|k| scoped_idempotency_key(customer_id, k)),
+            },
             call_id: req.call_id.clone(),
             notes: req.notes.clone(),
             notification: None,
+            registration: registration.clone(),
         };
         let limits = BookingLimits {
             capacity: i64::from(service.capacity),
@@ -208,11 +279,15 @@ impl Engine {
         };
         // The confirmation is written with the booking; it names the staff member, so each
         // attempt gets its own.
-        let recipient = match req.notify_customer {
-            true => self.recipient(caller.company_id, customer_id).await,
-            false => None,
+        let recipient = match (req.notify_customer, &registration) {
+            (false, _) => None,
+            (true, Some(new)) => Some(Recipient::new(new.phone.clone(), Some(new.name.clone()))),
+            (true, None) => self.recipient(caller.company_id, customer_id).await,
         };
-        let member_name = member.as_ref().map(|m| m.name.clone());
+        let member_name = match &registration {
+            Some(new) => Some(new.name.clone()),
+            None => member.as_ref().map(|m| m.name.clone()),
+        };
         let announce = |new: &NewBooking| {
             recipient.as_ref().map(|to| {
                 let booking = present(&catalog, prospective(new, now), member_name.clone());
@@ -261,15 +336,24 @@ impl Engine {
                     company_id = b.company_id,
                     "booking confirmed"
                 );
+                if registration.is_some() {
+                    tracing::info!(
+                        company_id = b.company_id,
+                        customer_id = b.customer_id,
+                        "registered a new caller with their booking"
+                    );
+                }
                 Ok(BookResult {
                     booking: self.view(&catalog, b).await?,
                     replayed: false,
+                    registered: registration.is_some(),
                     confirmation_sent: recipient.is_some(),
                 })
             }
             BookingOutcome::Replayed(b) => Ok(BookResult {
                 booking: self.view(&catalog, b).await?,
                 replayed: true,
+                registered: false,
                 confirmation_sent: false,
             }),
             BookingOutcome::Refused(refusal) => Err(self
@@ -284,6 +368,9 @@ impl Engine {
         booking: &BookingRef,
         reason: Option<String>,
     ) -> EngineResult<CancelResult> {
+        if let Some(reason) = &reason {
+            plain_lines("reason", reason)?;
+        }
         let catalog = self.catalog(caller.company_id).await?;
         let existing = self.owned_booking(caller, booking).await?;
         let now = self.now();
@@ -367,10 +454,24 @@ impl Engine {
                 status: existing.status.to_string(),
             });
         }
+        if let Some(service) = &req.service {
+            plain("service", service)?;
+        }
         let service = match (req.service_id, req.service.as_deref()) {
             (None, None) => catalog.service_by_id(existing.service_id)?,
             (id, name) => pick_service(&catalog, id, name, &BTreeMap::new(), req.date, req.time)?,
         };
+        // Moving a booking to where it already is changes nothing and tells nobody (each
+        // such call used to queue another text message to the customer).
+        if already_there(&catalog, &existing, service, &req) {
+            let view = self.view(&catalog, existing).await?;
+            return Ok(RescheduleResult {
+                before: view.clone(),
+                after: view,
+                unchanged: true,
+                confirmation_sent: false,
+            });
+        }
         let now = self.now();
         let (starts_at, ends_at) = self
             .checked_slot(&catalog, service, req.date, req.time, now)
@@ -455,6 +556,7 @@ impl Engine {
             RescheduleOutcome::Moved { before, after } => Ok(RescheduleResult {
                 before: self.view(&catalog, before).await?,
                 after: self.view(&catalog, after).await?,
+                unchanged: false,
                 confirmation_sent: recipient.is_some(),
             }),
             RescheduleOutcome::NotActive(b) => Err(EngineError::BookingNotActive {
@@ -586,12 +688,13 @@ impl Engine {
             };
             return match matches.as_slice() {
                 [one] => Ok(Some((*one).clone())),
-                [] => Err(EngineError::invalid(
+                [] => Err(EngineError::choose(
                     "member_name",
                     format!(
                         "no member called {name:?}; the caller's members are: {}",
                         listing()
                     ),
+                    members.iter().map(|m| format!("{} ({})", m.name, m.id)),
                 )),
                 _ => Err(EngineError::AmbiguousMember {
                     message: format!(
@@ -852,9 +955,10 @@ fn pick_service<'c>(
             } else {
                 at_that_time.iter().map(|s| s.name.as_str()).collect()
             };
-            Err(EngineError::invalid(
+            Err(EngineError::choose(
                 "service",
                 format!("say which service: {}", names.join(", ")),
+                names,
             ))
         }
     }
@@ -877,9 +981,54 @@ fn staff_candidates(
     }
 }
 
-fn scoped_key(customer_id: i64, key: &str) -> String {
-    let key: String = key.trim().chars().take(200).collect();
-    format!("{customer_id}:{key}")
+/// Whether a reschedule asks for the service, local date and time (and staff member, when
+/// named) the booking already has.
+fn already_there(
+    catalog: &Catalog,
+    existing: &Booking,
+    service: &Service,
+    req: &RescheduleRequest,
+) -> bool {
+    let local = existing.starts_at.to_zoned(catalog.tz(existing.branch_id));
+    service.id == existing.service_id
+        && local.date() == req.date
+        && local.time().hour() == req.time.hour()
+        && local.time().minute() == req.time.minute()
+        && req.staff_id.is_none_or(|id| existing.staff_id == Some(id))
+}
+
+/// The registration of an unknown caller booking (refused when they gave no name or the
+/// company only books for its customers).
+fn registration(
+    catalog: &Catalog,
+    caller: &Caller,
+    req: &BookRequest,
+) -> EngineResult<NewRegistration> {
+    let Some(register) = &req.register else {
+        return Err(EngineError::UnknownCaller);
+    };
+    if register.policy == RegistrationPolicy::ByPolicy
+        && !catalog.company.policy.allow_unknown_callers
+    {
+        return Err(EngineError::UnknownCaller);
+    }
+    let name = register.name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(EngineError::invalid(
+            "name",
+            "send the caller's full name (1 to 120 characters)",
+        ));
+    }
+    plain("name", name)?;
+    let phone = caller
+        .phone
+        .clone()
+        .ok_or_else(|| EngineError::invalid("caller_id", "the caller's phone number is unknown"))?;
+    Ok(NewRegistration {
+        phone,
+        name: name.to_string(),
+        idempotency_key: req.idempotency_key.clone(),
+    })
 }
 
 pub(crate) fn hh_mm(t: Time) -> String {

@@ -93,6 +93,7 @@ impl Engine {
         };
         let call_id = match call.get("call_id") {
             Some(Value::String(id)) if !id.trim().is_empty() && id.len() <= 200 => {
+                crate::text::plain("call.call_id", id)?;
                 id.trim().to_string()
             }
             _ => {
@@ -104,7 +105,15 @@ impl Engine {
         };
         let company = self.company(company_id).await?;
         let now = self.now();
-        let fields = CallFields::read(call, event, &company.phone_region);
+        // Everything else Retell reports is kept, without the characters no database should
+        // hold (a transcript is not refused for one stray control character).
+        let mut stripped = Value::Object(call.clone());
+        frontdesk_domain::text::strip_json(&mut stripped);
+        let call = match stripped {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        let fields = CallFields::read(&call, event, &company.phone_region);
 
         let customer_phone = fields.customer_phone();
         let customer = match customer_phone.as_deref() {

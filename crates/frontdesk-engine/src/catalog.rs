@@ -182,14 +182,15 @@ impl Catalog {
             .collect();
         match partial.as_slice() {
             [one] => Ok(one),
-            [] => Err(EngineError::invalid(
+            [] => Err(EngineError::choose(
                 "service",
                 format!(
                     "there is no service called {wanted:?}; services are: {}",
                     self.service_names().join(", ")
                 ),
+                self.service_names(),
             )),
-            many => Err(EngineError::invalid(
+            many => Err(EngineError::choose(
                 "service",
                 format!(
                     "{wanted:?} matches several services, say which one: {}",
@@ -198,6 +199,7 @@ impl Catalog {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
+                many.iter().map(|s| s.name.as_str()),
             )),
         }
     }

@@ -23,6 +23,21 @@ pub enum EngineError {
         field: &'static str,
         message: String,
     },
+    /// The caller must pick one of `choices` (a service, a member, a staff member): said
+    /// as a question in the business's language by the voice surfaces.
+    #[error("invalid {field}: {message}")]
+    Choose {
+        field: &'static str,
+        message: String,
+        choices: Vec<String>,
+    },
+    /// The text holds a control or bidirectional formatting character (see
+    /// `frontdesk_domain::text`).
+    #[error("invalid {field}: {message}")]
+    UnsafeText {
+        field: &'static str,
+        message: String,
+    },
     #[error("{0}")]
     InvalidPhone(String),
     #[error(
@@ -88,7 +103,9 @@ impl EngineError {
     pub fn code(&self) -> &'static str {
         match self {
             EngineError::NotFound { .. } => "NOT_FOUND",
-            EngineError::InvalidInput { .. } => "INVALID_INPUT",
+            EngineError::InvalidInput { .. }
+            | EngineError::Choose { .. }
+            | EngineError::UnsafeText { .. } => "INVALID_INPUT",
             EngineError::InvalidPhone(_) => "INVALID_PHONE",
             EngineError::UnknownCaller => "UNKNOWN_CALLER",
             EngineError::AmbiguousMember { .. } => "MEMBER_REQUIRED",
@@ -116,6 +133,28 @@ impl EngineError {
             | EngineError::SlotFull { alternatives, .. }
             | EngineError::TooSoon { alternatives, .. } => alternatives,
             _ => &[],
+        }
+    }
+
+    /// The field the caller's input was wrong in, for the input errors.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            EngineError::InvalidInput { field, .. }
+            | EngineError::Choose { field, .. }
+            | EngineError::UnsafeText { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn choose(
+        field: &'static str,
+        message: impl Into<String>,
+        choices: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        EngineError::Choose {
+            field,
+            message: message.into(),
+            choices: choices.into_iter().map(Into::into).collect(),
         }
     }
 

@@ -3,6 +3,7 @@
 use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
+use crate::text::{plain, plain_json};
 use frontdesk_domain::{CompanyId, MemberId, MemberPreferences, PhoneNumber};
 use frontdesk_store::{Company, Customer, Member, NewCustomer, NewMember, OptionalExt};
 
@@ -21,6 +22,10 @@ impl Engine {
     }
 
     pub async fn company_by_slug(&self, slug: &str) -> EngineResult<Company> {
+        // No company has such a slug, and PostgreSQL could not even be asked (U+0000).
+        if plain("company", slug).is_err() {
+            return Err(EngineError::NotFound { what: "company" });
+        }
         self.store
             .get_company_by_slug(slug)
             .await
@@ -79,6 +84,7 @@ impl Engine {
                 "send the caller's full name (1 to 120 characters)",
             ));
         }
+        plain("name", name)?;
         let phone = caller.phone.clone().ok_or_else(|| {
             EngineError::invalid("caller_id", "the caller's phone number is unknown")
         })?;
@@ -165,6 +171,8 @@ impl Engine {
 }
 
 fn validate_preferences(p: &MemberPreferences) -> EngineResult<()> {
+    let value = serde_json::to_value(p).map_err(|e| EngineError::Internal(e.to_string()))?;
+    plain_json("preferences", &value)?;
     let too_many = p.services.len() > 50
         || p.attributes.len() > 20
         || p.attributes.values().any(|v| v.len() > 50)

@@ -40,6 +40,10 @@ pub(crate) struct Recipient {
 }
 
 impl Recipient {
+    pub(crate) fn new(phone: String, name: Option<String>) -> Self {
+        Recipient { phone, name }
+    }
+
     /// The outbox row announcing `booking` as the change will leave it (`previous`: before a
     /// reschedule); the store adds the booking id and confirmation number.
     pub(crate) fn draft(

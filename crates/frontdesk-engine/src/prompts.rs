@@ -201,6 +201,7 @@ impl Engine {
         if template.trim().is_empty() {
             return Err(EngineError::invalid("template", "must not be empty"));
         }
+        crate::text::plain_lines("template", template)?;
         if template.len() > MAX_TEMPLATE_LEN {
             return Err(EngineError::invalid(
                 "template",

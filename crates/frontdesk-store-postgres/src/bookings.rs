@@ -28,6 +28,9 @@ pub(crate) async fn create_booking(
     limits: BookingLimits,
 ) -> StoreResult<BookingOutcome> {
     let mut tx = begin(pool).await?;
+    // Before the locks: the member and the idempotency key are only known once the caller is
+    // registered. A refusal below rolls the registration back with the booking.
+    let new = register(&mut tx, new, limits.now).await?;
 
     // Staff and member locks are taken whenever the booking has one, even if this call does
     // not check them: another writer that does check them must see this booking.
@@ -460,6 +463,56 @@ async fn check_limits(
 }
 
 /// Inserts the booking under a voucher code the company has not used yet.
+/// Writes the customer and their own member of a booking that registers its caller (see
+/// `NewBooking::registration`), in the booking's transaction; the booking as it will be
+/// written. A concurrent registration of the same number waits on the unique phone and then
+/// uses the customer the first one committed.
+async fn register(
+    conn: &mut PgConnection,
+    new: NewBooking,
+    now: Timestamp,
+) -> StoreResult<NewBooking> {
+    let Some(registration) = &new.registration else {
+        return Ok(new);
+    };
+    let customer_id: CustomerId = sqlx::query_scalar(
+        "INSERT INTO customers (company_id, phone, name, email, has_linked_account, created_at,
+                                updated_at)
+         VALUES ($1, $2, $3, NULL, FALSE, $4, $4)
+         ON CONFLICT (company_id, phone) DO UPDATE SET updated_at = customers.updated_at
+         RETURNING id",
+    )
+    .bind(new.company_id)
+    .bind(&registration.phone)
+    .bind(&registration.name)
+    .bind(now.as_second())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    let member_id: MemberId = sqlx::query_scalar(
+        "INSERT INTO members (company_id, customer_id, name, relationship)
+         VALUES ($1, $2, $3, 'self')
+         ON CONFLICT (customer_id, name) DO UPDATE SET name = members.name
+         RETURNING id",
+    )
+    .bind(new.company_id)
+    .bind(customer_id)
+    .bind(&registration.name)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    let idempotency_key = registration
+        .idempotency_key
+        .as_deref()
+        .map(|key| scoped_idempotency_key(customer_id, key));
+    Ok(NewBooking {
+        customer_id,
+        member_id: Some(member_id),
+        idempotency_key,
+        ..new
+    })
+}
+
 async fn insert_booking(
     conn: &mut PgConnection,
     new: &NewBooking,

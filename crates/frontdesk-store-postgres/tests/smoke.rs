@@ -184,6 +184,7 @@ fn new_booking(f: &Fixture, key: Option<&str>) -> NewBooking {
         call_id: None,
         notes: None,
         notification: None,
+        registration: None,
     }
 }
 

@@ -16,6 +16,54 @@ const VOUCHER_ATTEMPTS: usize = 32;
 const DEFAULT_LIMIT: i64 = 100;
 const CONFIRMED: &str = "confirmed";
 
+/// Writes the customer and their own member of a booking that registers its caller (see
+/// `NewBooking::registration`), in the booking's transaction; the booking as it will be
+/// written. A customer registered by a concurrent call with the same number is used as is.
+async fn register(
+    conn: &mut SqliteConnection,
+    new: NewBooking,
+    now: Timestamp,
+) -> StoreResult<NewBooking> {
+    let Some(registration) = &new.registration else {
+        return Ok(new);
+    };
+    let customer_id: CustomerId = sqlx::query_scalar(
+        "INSERT INTO customers (company_id, phone, name, email, has_linked_account, created_at, \
+         updated_at) VALUES (?, ?, ?, NULL, 0, ?, ?) \
+         ON CONFLICT (company_id, phone) DO UPDATE SET updated_at = customers.updated_at \
+         RETURNING id",
+    )
+    .bind(new.company_id)
+    .bind(&registration.phone)
+    .bind(&registration.name)
+    .bind(now.as_second())
+    .bind(now.as_second())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    let member_id: MemberId = sqlx::query_scalar(
+        "INSERT INTO members (company_id, customer_id, name, relationship) \
+         VALUES (?, ?, ?, 'self') \
+         ON CONFLICT (customer_id, name) DO UPDATE SET name = members.name RETURNING id",
+    )
+    .bind(new.company_id)
+    .bind(customer_id)
+    .bind(&registration.name)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    let idempotency_key = registration
+        .idempotency_key
+        .as_deref()
+        .map(|key| scoped_idempotency_key(customer_id, key));
+    Ok(NewBooking {
+        customer_id,
+        member_id: Some(member_id),
+        idempotency_key,
+        ..new
+    })
+}
+
 /// Where a booking is or would be, as the limits see it.
 struct Placement {
     service_id: ServiceId,
@@ -29,6 +77,8 @@ pub(crate) async fn create_booking(
     limits: BookingLimits,
 ) -> StoreResult<BookingOutcome> {
     let mut tx = s.begin_write().await?;
+    // A refusal below returns without committing: the registration goes with it.
+    let new = register(&mut tx, new, limits.now).await?;
 
     if let Some(key) = &new.idempotency_key {
         let earlier: Option<BookingRow> = sqlx::query_as(concat!(

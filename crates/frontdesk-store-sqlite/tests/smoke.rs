@@ -123,6 +123,7 @@ fn booking(
         call_id: None,
         notes: None,
         notification: None,
+        registration: None,
     }
 }
 

@@ -211,6 +211,29 @@ pub struct NewBooking {
     pub notes: Option<String>,
     /// The confirmation to queue in the same transaction (not for a replay or a refusal).
     pub notification: Option<NotificationDraft>,
+    /// Register the caller in the booking's own transaction: the customer and their member
+    /// are written with the booking, and a refused booking leaves no trace of them. When
+    /// set, `customer_id` and `member_id` are ignored (the registered ones are used) and so
+    /// is `idempotency_key` (the registration's key is scoped once the customer is known).
+    pub registration: Option<NewRegistration>,
+}
+
+/// A caller registering with their first booking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRegistration {
+    /// E.164.
+    pub phone: String,
+    /// The caller's full name: the customer's name and their own member's.
+    pub name: String,
+    /// The request's idempotency key as the caller sent it (not yet scoped).
+    pub idempotency_key: Option<String>,
+}
+
+/// An idempotency key as stored: scoped to the customer, so one caller's key can never
+/// return another's booking.
+pub fn scoped_idempotency_key(customer_id: CustomerId, key: &str) -> String {
+    let key: String = key.trim().chars().take(200).collect();
+    format!("{customer_id}:{key}")
 }
 
 /// The limits a booking must fit, decided by the engine and enforced by the store inside the

@@ -86,6 +86,7 @@ async fn reschedule_appointment(
             "id": moved.after.id,
             "old_datetime": datetime(&moved.before),
             "new_datetime": datetime(&moved.after),
+            "unchanged": moved.unchanged,
             "confirmation_sent": moved.confirmation_sent,
         },
     }))

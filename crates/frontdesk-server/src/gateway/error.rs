@@ -72,6 +72,8 @@ impl From<EngineError> for GatewayError {
     fn from(e: EngineError) -> Self {
         match e {
             EngineError::InvalidInput { .. }
+            | EngineError::Choose { .. }
+            | EngineError::UnsafeText { .. }
             | EngineError::InvalidPhone(_)
             | EngineError::RangeTooLong { .. } => GatewayError::InvalidParams(e.to_string()),
             EngineError::Internal(cause) => GatewayError::Internal(cause),

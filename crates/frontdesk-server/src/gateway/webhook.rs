@@ -43,7 +43,8 @@ async fn process_retell_webhook(
         .record_retell_event(company.id, &event, call)
         .await
         .map_err(|e| match e {
-            EngineError::InvalidInput { field, message } => {
+            EngineError::InvalidInput { field, message }
+            | EngineError::UnsafeText { field, message } => {
                 GatewayError::InvalidParams(format!("Invalid parameter {field}: {message}"))
             }
             other => other.into(),

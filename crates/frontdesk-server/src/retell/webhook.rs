@@ -128,7 +128,10 @@ pub async fn post(
         .await
     {
         Ok(outcome) => outcome,
-        Err(EngineError::InvalidInput { field, message }) => {
+        Err(
+            EngineError::InvalidInput { field, message }
+            | EngineError::UnsafeText { field, message },
+        ) => {
             let code = if field == "event" {
                 "UNKNOWN_EVENT"
             } else {

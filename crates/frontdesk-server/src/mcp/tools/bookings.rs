@@ -10,7 +10,8 @@ use super::params::{
 use super::results::{BookOutput, BookingOutput, BookingsOutput, CancelOutput, RescheduleOutput};
 use super::turn::{Problem, Reply, Turn};
 use frontdesk_domain::{normalize_voucher_code, parse_time};
-use frontdesk_engine::{BookingRef, BookingScope, EngineError};
+use frontdesk_engine::booking::{Register, RegistrationPolicy};
+use frontdesk_engine::{BookingRef, BookingScope, Caller, EngineError};
 use jiff::civil::Time;
 
 impl Turn {
@@ -33,17 +34,8 @@ impl Turn {
             hint: Hint::Date,
         })?;
 
-        let mut registered = false;
-        if self.caller.customer_id.is_none() {
-            let Some(name) = &name else {
-                return Err(EngineError::UnknownCaller.into());
-            };
-            self.caller = self.engine.register_caller(&self.caller, name).await?;
-            registered = true;
-            tracing::info!(
-                company_id = self.caller.company_id,
-                "registered a new caller to book"
-            );
+        if self.caller.customer_id.is_none() && name.is_none() {
+            return Err(EngineError::UnknownCaller.into());
         }
 
         let mut request = frontdesk_engine::BookRequest::new(date, time, self.origin.source);
@@ -65,6 +57,11 @@ impl Turn {
         request.member_name = member_name.clone();
         request.service = service;
         request.notes = notes;
+        // An unknown caller is registered with the booking: both or neither.
+        request.register = name.clone().map(|name| Register {
+            name,
+            policy: RegistrationPolicy::ByPolicy,
+        });
         if let Some(level) = level {
             request.attributes.insert("level".into(), level);
         }
@@ -73,10 +70,17 @@ impl Turn {
         }
         match crate::prometheus::booking(self.engine.book(&self.caller, request).await) {
             Ok(result) => {
+                if result.registered {
+                    self.caller = Caller::customer(
+                        self.caller.company_id,
+                        result.booking.customer_id,
+                        self.caller.phone.clone(),
+                    );
+                }
                 let out = BookOutput {
                     booking: BookingOutput::from(&result.booking),
                     replayed: result.replayed,
-                    registered,
+                    registered: result.registered,
                     confirmation_sent: result.confirmation_sent,
                 };
                 Reply::new(&out, self.say().booked(&out, name.as_deref()))
@@ -137,6 +141,7 @@ impl Turn {
         let out = RescheduleOutput {
             before: BookingOutput::from(&result.before),
             after: BookingOutput::from(&result.after),
+            unchanged: result.unchanged,
             confirmation_sent: result.confirmation_sent,
         };
         Reply::new(&out, self.say().rescheduled(&out))

@@ -228,6 +228,8 @@ pub struct CancelOutput {
 pub struct RescheduleOutput {
     pub before: BookingOutput,
     pub after: BookingOutput,
+    /// The booking already was at that date and time: nothing changed, no message queued.
+    pub unchanged: bool,
     /// A text message about it to the caller's phone number is queued (the business's
     /// delivery worker sends it).
     pub confirmation_sent: bool,

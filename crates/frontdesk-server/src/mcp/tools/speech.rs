@@ -570,6 +570,19 @@ impl Say {
         let before = self.at_text(&out.before.date, &out.before.time);
         let after = self.at_text(&out.after.date, &out.after.time);
         let service = speakable(&out.after.service);
+        if out.unchanged {
+            return match self.0 {
+                Language::PtBr => format!(
+                    "A reserva {code} já está marcada para {after}, {service}: nada foi alterado."
+                ),
+                Language::DeDe => format!(
+                    "Der Termin {code} ist bereits am {after}, {service}: nichts wurde geändert."
+                ),
+                Language::EnUs => {
+                    format!("Booking {code} is already at {after}, {service}: nothing was changed.")
+                }
+            };
+        }
         match self.0 {
             Language::PtBr => {
                 format!("Reserva {code} remarcada de {before} para {after}, {service}.")
@@ -767,26 +780,113 @@ impl Say {
             (Language::PtBr, "service") => "Serviço não encontrado. get_business_info lista os serviços.".into(),
             (Language::DeDe, "service") => "Leistung nicht gefunden. get_business_info listet die Leistungen.".into(),
             (Language::EnUs, "service") => "No such service. get_business_info lists the services.".into(),
-            (Language::PtBr, other) => format!("Não encontrado: {other}."),
-            (Language::DeDe, other) => format!("Nicht gefunden: {other}."),
-            (Language::EnUs, other) => format!("Not found: {other}."),
+            (Language::PtBr, "branch") => "Unidade não encontrada. get_business_info lista as unidades.".into(),
+            (Language::DeDe, "branch") => "Standort nicht gefunden. get_business_info listet die Standorte.".into(),
+            (Language::EnUs, "branch") => "No such branch. get_business_info lists the branches.".into(),
+            // Anything else (the company, the session) is not the caller's to fix.
+            _ => self.pick(
+                "Não foi possível encontrar esse registro. Ofereça transferir a ligação para a equipe.",
+                "Dieser Eintrag wurde nicht gefunden. Bieten Sie an, den Anruf weiterzuleiten.",
+                "That record could not be found. Offer to transfer the call.",
+            )
+            .into(),
         }
     }
 
-    pub fn invalid_input(self, field: &str, message: &str) -> String {
-        match self.0 {
-            Language::PtBr => format!("Dado inválido em {field}: {message}."),
-            Language::DeDe => format!("Ungültige Angabe bei {field}: {message}."),
-            Language::EnUs => format!("Invalid {field}: {message}."),
+    /// An argument the engine refused, said without its English detail (which stays in
+    /// the logs): what was wrong, and what to send where that is known.
+    pub fn invalid_input(self, field: &str) -> String {
+        let hint = match field {
+            "date" | "date_from" | "date_to" | "new_date" => Some(self.hint(Hint::Date)),
+            "time" | "new_time" => Some(self.hint(Hint::Time)),
+            "voucher_code" | "booking_id" | "booking" => Some(self.hint(Hint::BookingRef)),
+            "member" | "member_id" | "member_name" => Some(self.hint(Hint::Member)),
+            "name" => Some(self.hint(Hint::Name)),
+            "target_weekdays" => Some(self.hint(Hint::Weekdays)),
+            "attributes" | "level" | "wave_side" => Some(self.hint(Hint::Attributes)),
+            "service" => Some(self.pick(
+                "get_business_info lista os serviços",
+                "get_business_info listet die Leistungen",
+                "get_business_info lists the services",
+            )),
+            "staff_id" | "staff" => {
+                return self
+                    .pick(
+                        "Esse profissional não atende esse serviço. get_business_info mostra quem atende cada serviço.",
+                        "Dieser Mitarbeiter bietet diese Leistung nicht an. get_business_info zeigt, wer welche Leistung anbietet.",
+                        "That staff member does not provide this service. get_business_info shows who provides each service.",
+                    )
+                    .into();
+            }
+            _ => None,
+        };
+        let text = match self.0 {
+            Language::PtBr => format!("O valor enviado em {field} não é válido"),
+            Language::DeDe => format!("Der Wert in {field} ist ungültig"),
+            Language::EnUs => format!("The value sent as {field} is not valid"),
+        };
+        match hint {
+            Some(hint) => format!("{text}: {hint}."),
+            None => format!("{text}."),
         }
     }
 
-    pub fn invalid_phone(self, message: &str) -> String {
+    /// Text refused by the rule for text from outside (control or bidi characters).
+    pub fn unsafe_text(self, field: &str) -> String {
         match self.0 {
-            Language::PtBr => format!("Número de telefone inválido: {message}"),
-            Language::DeDe => format!("Ungültige Telefonnummer: {message}"),
-            Language::EnUs => format!("Invalid phone number: {message}"),
+            Language::PtBr => format!(
+                "O texto em {field} contém caracteres de controle ou de direção de texto: envie apenas texto simples."
+            ),
+            Language::DeDe => format!(
+                "Der Text in {field} enthält Steuer- oder Schreibrichtungszeichen: senden Sie nur einfachen Text."
+            ),
+            Language::EnUs => format!(
+                "The text in {field} contains control or text-direction characters: send plain text only."
+            ),
         }
+    }
+
+    /// A question for the caller when the engine needs them to pick one of `choices`.
+    pub fn choose(self, field: &str, choices: &[String]) -> String {
+        if choices.is_empty() {
+            return self.invalid_input(field);
+        }
+        // Members carry their id ("Lucas Silva (12346)"), which must be read as written.
+        let list = match field {
+            "member_name" => self.list(choices, self.or()),
+            _ => self.list(&speak_all(choices), self.or()),
+        };
+        match (self.0, field) {
+            (Language::PtBr, "service") => format!("Qual serviço? As opções são: {list}."),
+            (Language::DeDe, "service") => format!("Welche Leistung? Zur Wahl stehen: {list}."),
+            (Language::EnUs, "service") => format!("Which service? The options are: {list}."),
+            (Language::PtBr, "member_name") => {
+                format!("Para qual membro? Os membros deste cliente são: {list}.")
+            }
+            (Language::DeDe, "member_name") => {
+                format!("Für welches Mitglied? Die Mitglieder dieses Kunden sind: {list}.")
+            }
+            (Language::EnUs, "member_name") => {
+                format!("Which member? This caller's members are: {list}.")
+            }
+            (Language::PtBr, "staff") => format!("Com qual profissional? As opções são: {list}."),
+            (Language::DeDe, "staff") => {
+                format!("Bei welchem Mitarbeiter? Zur Wahl stehen: {list}.")
+            }
+            (Language::EnUs, "staff") => format!("Which staff member? The options are: {list}."),
+            (Language::PtBr, _) => format!("Qual {field}? As opções são: {list}."),
+            (Language::DeDe, _) => format!("Welche Angabe für {field}? Zur Wahl stehen: {list}."),
+            (Language::EnUs, _) => format!("Which {field}? The options are: {list}."),
+        }
+    }
+
+    pub fn invalid_phone(self) -> String {
+        self.pick(
+            "Número de telefone inválido: envie no formato E.164, como +5511999999999.",
+            "Ungültige Telefonnummer: senden Sie sie im E.164-Format, z. B. +491234567890.",
+            "Invalid phone number: send it in E.164 form, like +14155552671.",
+        )
+        .into()
     }
 
     pub fn unknown_caller(self, company: &str, may_register: bool) -> String {

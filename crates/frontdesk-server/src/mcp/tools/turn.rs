@@ -172,11 +172,19 @@ impl Turn {
             .unwrap_or_default();
         let mut text = match &error {
             EngineError::NotFound { what } => say.not_found(what),
-            EngineError::InvalidInput { field, message } => {
+            EngineError::InvalidInput { field, .. } => {
                 out.field = Some(*field);
-                say.invalid_input(field, message)
+                say.invalid_input(field)
             }
-            EngineError::InvalidPhone(message) => say.invalid_phone(message),
+            EngineError::Choose { field, choices, .. } => {
+                out.field = Some(*field);
+                say.choose(field, choices)
+            }
+            EngineError::UnsafeText { field, .. } => {
+                out.field = Some(*field);
+                say.unsafe_text(field)
+            }
+            EngineError::InvalidPhone(_) => say.invalid_phone(),
             EngineError::UnknownCaller => {
                 let name = self.company.as_ref().map(|c| c.name.as_str()).unwrap_or("");
                 say.unknown_caller(name, policy.allow_unknown_callers)
@@ -254,6 +262,10 @@ impl Turn {
             }
         };
         text.push_str(&say.alternatives(error.alternatives()));
+        // What the agent reads and what it says are the same words, in the business's
+        // language (the engine's English detail goes to the log only).
+        tracing::debug!(code = error.code(), detail = %error, "tool call refused");
+        out.message = text.clone();
         (text, out)
     }
 }
