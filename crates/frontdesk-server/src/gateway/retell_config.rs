@@ -25,6 +25,11 @@
 //!   Retell down, a rejected key) is a JSON-RPC error: `RETELL_NOT_CONFIGURED`,
 //!   `RETELL_UNAVAILABLE`, `RETELL_UNAUTHORIZED`, `RETELL_RATE_LIMITED`, `RETELL_REJECTED`,
 //!   `RETELL_NOT_FOUND`, `RETELL_INVALID`.
+//! - `testWebhook` signs with the company's Retell key, so that the receiver's signature check
+//!   is tested too, and always marks the body as a test (`"frontdesk_test": true` at its top
+//!   level, inside the signed bytes, whatever `test_payload` says): frontdesk's own Retell
+//!   endpoints acknowledge a marked body and act on nothing, so a test delivery cannot be
+//!   replayed as a real call or event.
 //! - `testWebhook` refuses loopback, private, link-local and metadata targets after DNS
 //!   resolution (`WEBHOOK_TARGET_FORBIDDEN`) unless `FRONTDESK_ALLOW_PRIVATE_WEBHOOK_TARGETS`
 //!   is set; metadata addresses stay refused even then. A target that cannot be reached is
@@ -770,7 +775,8 @@ fn unix_seconds(ms: i64) -> i64 {
     if ms > 100_000_000_000 { ms / 1000 } else { ms }
 }
 
-/// A `call_started` event for a made-up call to the company's first number, marked as a test.
+/// A `call_started` event for a made-up call to the company's first number (marked as a test,
+/// as every test delivery is, when it is sent).
 async fn default_test_payload(ctx: &RetellContext, company: &Company) -> Value {
     let to_number = match ctx.engine.store().list_branches(company.id).await {
         Ok(branches) => branches
@@ -790,7 +796,6 @@ async fn default_test_payload(ctx: &RetellContext, company: &Company) -> Value {
             "to_number": to_number,
             "call_status": "ongoing",
             "start_timestamp": now_ms,
-            "metadata": { "frontdesk_test": true },
         },
     })
 }
