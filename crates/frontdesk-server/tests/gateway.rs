@@ -415,6 +415,67 @@ async fn check_availability_lists_the_free_slots_of_a_day() {
 }
 
 #[tokio::test]
+async fn check_availability_for_a_taken_time_offers_the_nearest_free_times() {
+    let gw = gateway().await;
+
+    // John's appointment takes Dr. Smith at 14:00 on Monday; the hours around it are free.
+    let taken = gw
+        .result(
+            "appointment_mgmt.checkAvailability",
+            json!({ "date": "2026-11-23", "time": "14:00", "service": "Beratung" }),
+        )
+        .await;
+    let off_schedule = gw
+        .result(
+            "appointment_mgmt.checkAvailability",
+            json!({ "date": "2026-11-23", "time": "14:10", "service": "Beratung" }),
+        )
+        .await;
+    let free = gw
+        .result(
+            "appointment_mgmt.checkAvailability",
+            json!({ "date": "2026-11-23", "time": "09:00", "service": "Beratung" }),
+        )
+        .await;
+
+    assert_eq!(taken["available"], false);
+    assert_eq!(taken["slots"], json!([]));
+    let alternatives = taken["alternatives"].as_array().expect("alternatives");
+    let offered: Vec<(&str, &str)> = alternatives
+        .iter()
+        .map(|a| {
+            (
+                a["date"].as_str().unwrap_or(""),
+                a["time"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        offered[..2],
+        [("2026-11-23", "13:00"), ("2026-11-23", "15:00")],
+        "{taken}"
+    );
+    assert_eq!(alternatives.len(), 3, "{taken}");
+    assert_eq!(
+        alternatives[0],
+        json!({ "date": "2026-11-23", "time": "13:00", "service": "Beratung", "duration": 60, "staff": ["Dr. Smith"], "available_spots": 1 })
+    );
+    // A time off the schedule gets the nearest: 15:00 is 50 minutes away, 13:00 is 70.
+    assert_eq!(off_schedule["available"], false);
+    assert_eq!(
+        off_schedule["alternatives"][0]["time"], "15:00",
+        "{off_schedule}"
+    );
+    assert_eq!(
+        off_schedule["alternatives"][1]["time"], "13:00",
+        "{off_schedule}"
+    );
+    // A free time needs no alternatives.
+    assert_eq!(free["available"], true);
+    assert_eq!(free["alternatives"], json!([]));
+}
+
+#[tokio::test]
 async fn the_phone_of_another_customer_does_not_find_the_appointment() {
     let gw = gateway().await;
     let id = gw.johns_appointment().await["id"].clone();
