@@ -17,9 +17,9 @@ pub mod signature;
 pub mod webhook_test;
 
 pub use client::{
-    Agent, AgentUpdate, CustomTool, DEFAULT_BASE_URL, ProbeResult, ResponseEngine, RetellClient,
-    RetellConfig, RetellError, RetellLlm, WEBHOOK_EVENTS, merge_custom_tools, valid_id,
-    valid_tool_name,
+    Agent, AgentUpdate, CustomTool, DEFAULT_BASE_URL, DEMO_KEY_PREFIX, ProbeResult, ResponseEngine,
+    RetellClient, RetellConfig, RetellError, RetellLlm, WEBHOOK_EVENTS, is_demo_key,
+    merge_custom_tools, valid_id, valid_tool_name,
 };
 pub use signature::{SIGNATURE_HEADER, SignatureError, sign, verify, verify_now};
 pub use webhook_test::{

@@ -44,14 +44,15 @@ use crate::settings::ServerSettings;
 use frontdesk_engine::{Engine, EngineError};
 use frontdesk_retell::{
     Agent, AgentUpdate, CustomTool, ProbeResult, RetellClient, RetellConfig, RetellError,
-    WEBHOOK_EVENTS, WebhookTestError, WebhookTestOptions, parse_http_url, send_test_webhook,
-    valid_id, valid_tool_name,
+    WEBHOOK_EVENTS, WebhookTestError, WebhookTestOptions, is_demo_key, parse_http_url,
+    send_test_webhook, valid_id, valid_tool_name,
 };
 use frontdesk_store::{Company, NewAgent};
 use futures::stream::{self, StreamExt};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 pub const METHODS: [&str; 5] = [
     "getWebhook",
@@ -89,6 +90,8 @@ pub struct RetellContext {
     pub client: RetellClient,
     /// Limits of `testWebhook` deliveries (`allow_private` comes from the field above).
     pub webhook_test: WebhookTestOptions,
+    /// When [`RetellContext::connected`] last looked, and what it found.
+    connected: Arc<tokio::sync::Mutex<Option<(Instant, bool)>>>,
 }
 
 impl RetellContext {
@@ -137,6 +140,7 @@ impl RetellContext {
                 allow_private: allow_private_webhook_targets,
                 ..Default::default()
             },
+            connected: Arc::default(),
         })
     }
 
@@ -153,6 +157,25 @@ impl RetellContext {
     /// The Retell API's health: a cheap request with a short timeout, reused for 30 s.
     pub async fn probe(&self) -> ProbeResult {
         self.client.probe_cached(None, PROBE_TTL).await
+    }
+
+    /// Whether some company is connected to Retell: has a Retell API key this server can read
+    /// that is not one `frontdesk demo` made up (`key_demo_…`). Only then does Retell's health
+    /// matter. Looked up at most every 30 s, as the probe is; if the store cannot say, the
+    /// answer is yes (the probe then runs and the database's own probe reports the store).
+    pub async fn connected(&self) -> bool {
+        let mut last = self.connected.lock().await;
+        if let Some((at, connected)) = *last
+            && at.elapsed() < PROBE_TTL
+        {
+            return connected;
+        }
+        let connected = match self.engine.retell_keys().await {
+            Ok(keys) => keys.iter().any(|(_, key)| !is_demo_key(key)),
+            Err(_) => true,
+        };
+        *last = Some((Instant::now(), connected));
+        connected
     }
 }
 
