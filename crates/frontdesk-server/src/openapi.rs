@@ -821,6 +821,33 @@ pub struct RetellFunctionAnswer {
     pub code: Option<String>,
 }
 
+/// A `retell_config.testWebhook` delivery (a body with `frontdesk_test` at its top level)
+/// whose signature held: acknowledged, nothing recorded or run.
+#[derive(ToSchema)]
+pub struct RetellTestAcknowledged {
+    #[schema(schema_with = lit_true)]
+    pub success: bool,
+    pub message: String,
+    #[schema(schema_with = lit_true)]
+    pub test: bool,
+}
+
+/// The answer of a custom function, or the acknowledgement of a test delivery.
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub enum RetellFunctionReply {
+    Function(RetellFunctionAnswer),
+    Test(RetellTestAcknowledged),
+}
+
+/// An event processed, or the acknowledgement of a test delivery.
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub enum RetellWebhookReply {
+    Processed(Box<RetellWebhookProcessed>),
+    Test(RetellTestAcknowledged),
+}
+
 /// A Retell request refused before its function or event ran.
 #[derive(ToSchema)]
 pub struct RetellErrorBody {

@@ -240,7 +240,7 @@ impl FunctionRequest {
     request_body(content = crate::openapi::RetellFunctionRequest, content_type = "application/json"),
     security(("retell_signature" = [])),
     responses(
-        (status = 200, description = "What the agent speaks (`success: false` for a refusal)", body = crate::openapi::RetellFunctionAnswer,
+        (status = 200, description = "What the agent speaks (`success: false` for a refusal), or a test delivery acknowledged (`test: true`)", body = crate::openapi::RetellFunctionReply,
             headers(
                 ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
                 ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),

@@ -41,7 +41,7 @@ use std::collections::HashMap;
     request_body(content = crate::openapi::RetellWebhookEvent, content_type = "application/json"),
     security(("retell_signature" = [])),
     responses(
-        (status = 200, description = "Processed (`duplicate: true` for a repeated event)", body = crate::openapi::RetellWebhookProcessed,
+        (status = 200, description = "Processed (`duplicate: true` for a repeated event), or a test delivery acknowledged (`test: true`)", body = crate::openapi::RetellWebhookReply,
             headers(
                 ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
                 ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
