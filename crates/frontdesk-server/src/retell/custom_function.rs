@@ -12,9 +12,10 @@
 //!    `X-Retell-Function-Name` (or `X-Function-Name`) header, both of which Retell lets a
 //!    custom function configure; the body's own `name` is an argument (the person's name of
 //!    `collect_appointment_information`), never the function. The company comes from
-//!    `?company=`; `?call_id=`, `?from_number=`, `?to_number=` and `?agent_id=` may carry the
-//!    call (Retell fills query parameters from dynamic variables). The query is not covered by
-//!    the signature: it selects what to run, the signed body says with what.
+//!    `?company=`, else from the call or the key that signed it (see [`super::company`]);
+//!    `?call_id=`, `?from_number=`, `?to_number=` and `?agent_id=` may carry the call
+//!    (Retell fills query parameters from dynamic variables). The query is not covered by the
+//!    signature: it selects what to run, the signed body says with what.
 //! 3. The AskProAI document's `{"function_name", "call_id", "parameters"}`: the company from
 //!    the call recorded under `call_id` by its webhook, else from the Retell key that signed
 //!    the request (or `?company=`); the caller from `parameters.phone` or else the recorded

@@ -232,7 +232,8 @@ pub async fn admit(
         }
         None => match signer(state, headers, body).await {
             Ok(Some(company)) => {
-                tracing::debug!(company_id = company.id, found_by = ?FoundBy::Signature, "retell company");
+                let found_by = FoundBy::Signature;
+                tracing::debug!(company_id = company.id, ?found_by, "retell company");
                 company
             }
             Ok(None) => {
