@@ -21,6 +21,12 @@ use std::time::Instant;
 /// The longest date range one availability query may cover.
 pub const MAX_RANGE_DAYS: i64 = 31;
 
+/// How many free times are offered instead of one that is taken.
+pub const MAX_ALTERNATIVES: usize = 3;
+
+/// How many days after the asked ones alternatives are looked for.
+const ALTERNATIVE_DAYS_AFTER: i64 = 7;
+
 #[derive(Debug, Clone)]
 pub struct AvailabilityQuery {
     pub from: Date,
@@ -177,6 +183,27 @@ impl Engine {
             next_available,
             ranked,
         })
+    }
+
+    /// The free slots to offer instead of `time` when it is taken (or not on the schedule):
+    /// of the query's services, on the query's days the nearest to `time` first, else the
+    /// first free ones in the week after; at most [`MAX_ALTERNATIVES`]. The same rule as a
+    /// refused booking's alternatives.
+    pub async fn alternatives_near(
+        &self,
+        caller: &Caller,
+        query: &AvailabilityQuery,
+        time: Time,
+    ) -> EngineResult<Vec<Slot>> {
+        let catalog = self.catalog(caller.company_id).await?;
+        let services = filter_services(&catalog, query)?;
+        let until = query
+            .to
+            .saturating_add(jiff::Span::new().days(ALTERNATIVE_DAYS_AFTER));
+        let slots = self
+            .slots(&catalog, &services, query.from, until, self.now())
+            .await?;
+        Ok(nearest_free(slots, query.from, query.to, time))
     }
 
     async fn preferences_for_ranking(
@@ -390,6 +417,28 @@ impl Engine {
         }
         Ok(None)
     }
+}
+
+/// The free slots among `slots` to offer instead of `time` on the days `from..=to`: those days
+/// first, nearest to `time` first (then the earlier), then later days in time order; at most
+/// [`MAX_ALTERNATIVES`].
+pub(crate) fn nearest_free(slots: Vec<Slot>, from: Date, to: Date, time: Time) -> Vec<Slot> {
+    let minutes = |t: Time| i64::from(t.hour()) * 60 + i64::from(t.minute());
+    let asked = |s: &Slot| (from..=to).contains(&s.date);
+    let mut free: Vec<Slot> = slots.into_iter().filter(|s| s.remaining > 0).collect();
+    free.sort_by_key(|s| {
+        (
+            !asked(s),
+            if asked(s) {
+                (minutes(s.time) - minutes(time)).abs()
+            } else {
+                0
+            },
+            s.starts_at,
+        )
+    });
+    free.truncate(MAX_ALTERNATIVES);
+    free
 }
 
 /// The interval a staff member must be free for: the slot widened by the service's buffers.

@@ -817,20 +817,10 @@ impl Engine {
         let Ok(slots) = self.slots(catalog, &services, date, week_end, now).await else {
             return Vec::new();
         };
-        let mut free: Vec<&Slot> = slots.iter().filter(|s| s.remaining > 0).collect();
-        let minutes = |t: Time| i64::from(t.hour()) * 60 + i64::from(t.minute());
-        free.sort_by_key(|s| {
-            (
-                s.date != date,
-                if s.date == date {
-                    (minutes(s.time) - minutes(time)).abs()
-                } else {
-                    0
-                },
-                s.starts_at,
-            )
-        });
-        free.into_iter().take(3).map(Slot::alternative).collect()
+        crate::availability::nearest_free(slots, date, date, time)
+            .iter()
+            .map(Slot::alternative)
+            .collect()
     }
 
     pub(crate) async fn view(&self, catalog: &Catalog, b: Booking) -> EngineResult<BookingView> {

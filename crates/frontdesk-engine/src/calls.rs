@@ -19,7 +19,7 @@ use crate::appointments::{AppointmentRequest, Registration};
 use crate::booking::BookingView;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
 use frontdesk_domain::{BookingSource, CompanyId, PhoneNumber, parse_date, parse_time};
-use frontdesk_store::{CallUpdate, OptionalExt, StoreError};
+use frontdesk_store::{CallUpdate, Company, OptionalExt, StoreError};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Map, Value};
 
@@ -59,6 +59,41 @@ impl BookingRefused {
             code: e.code(),
             message: e.to_string(),
         }
+    }
+}
+
+impl Engine {
+    /// The company a Retell call was recorded for (by an earlier webhook event or function
+    /// call of the same `call_id`), if any. Retell's call ids are unique, and a call id is
+    /// never recorded for two companies.
+    pub async fn retell_call_company(&self, call_id: &str) -> EngineResult<Option<Company>> {
+        let call_id = call_id.trim();
+        if call_id.is_empty() {
+            return Ok(None);
+        }
+        match self.store.find_call(RETELL, call_id).await.optional()? {
+            Some(call) => Ok(Some(self.company(call.company_id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every company with a Retell API key this server can read, with its key: the keys a
+    /// signature is checked against when nothing in a request names its company. A key that
+    /// cannot be decrypted (the secret key changed) is left out: it verifies nothing.
+    pub async fn retell_keys(&self) -> EngineResult<Vec<(Company, String)>> {
+        let mut keys = Vec::new();
+        for company in self.store.list_companies().await? {
+            match self.retell_api_key(company.id).await {
+                Ok(Some(key)) => keys.push((company, key)),
+                // Gone since it was listed.
+                Ok(None) | Err(EngineError::NotFound { .. }) => {}
+                Err(EngineError::Internal(cause)) => {
+                    tracing::debug!(company_id = company.id, %cause, "unreadable Retell API key");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(keys)
     }
 }
 

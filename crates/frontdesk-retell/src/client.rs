@@ -347,6 +347,17 @@ pub fn merge_custom_tools(existing: &[Value], tools: &[CustomTool]) -> Vec<Value
     out
 }
 
+/// How the API keys `frontdesk demo` makes up begin. Retell's own keys are `key_` and hex
+/// digits, so a key with this prefix is never a real Retell account's: frontdesk signs and
+/// checks webhooks with it, and never counts it as a connection to Retell (the health check
+/// reports Retell "not configured" while only such keys are set).
+pub const DEMO_KEY_PREFIX: &str = "key_demo_";
+
+/// Whether `api_key` is one `frontdesk demo` made up ([`DEMO_KEY_PREFIX`]).
+pub fn is_demo_key(api_key: &str) -> bool {
+    api_key.trim().starts_with(DEMO_KEY_PREFIX)
+}
+
 /// Whether `id` is safe as a Retell agent or LLM id in a URL path.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
@@ -716,11 +727,13 @@ impl RetellClient {
 
     /// A cheap reachability check: `GET /list-agents` with the probe timeout, no retries,
     /// not counted by the circuit. With no key Retell answers 401, which still shows it is up.
+    /// An error names the address it tried, so a wrong `retell_api_base` shows at once.
     pub async fn probe(&self, api_key: Option<&str>) -> ProbeResult {
         let started = Instant::now();
+        let url = self.url(&["list-agents"], &[]);
         let mut request = self
             .http
-            .get(self.url(&["list-agents"], &[]))
+            .get(url.clone())
             .header(USER_AGENT, user_agent())
             .timeout(self.config.probe_timeout);
         if let Some(value) = api_key.and_then(|k| bearer(k).ok()) {
@@ -737,9 +750,12 @@ impl RetellClient {
                     healthy: !status.is_server_error(),
                     status_code: Some(status.as_u16()),
                     response_time_ms,
-                    error: status
-                        .is_server_error()
-                        .then(|| format!("Retell API error (HTTP {})", status.as_u16())),
+                    error: status.is_server_error().then(|| {
+                        format!(
+                            "Retell API error: GET {url} answered HTTP {}",
+                            status.as_u16()
+                        )
+                    }),
                     circuit_open,
                     checked_at,
                 }
@@ -750,11 +766,13 @@ impl RetellClient {
                 response_time_ms,
                 error: Some(if e.is_timeout() {
                     format!(
-                        "Retell API did not answer within {} ms",
+                        "Retell API did not answer within {} ms: GET {url}",
                         self.config.probe_timeout.as_millis()
                     )
+                } else if e.is_connect() {
+                    format!("Retell API unreachable: cannot connect to {url}")
                 } else {
-                    "Retell API unreachable".to_string()
+                    format!("Retell API unreachable: GET {url} failed")
                 }),
                 circuit_open,
                 checked_at,

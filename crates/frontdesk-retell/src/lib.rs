@@ -6,7 +6,8 @@
 //! - [`client`]: a small client of Retell's REST API (agents, Retell LLM tools) with
 //!   per-request timeouts, retries with exponential backoff and a circuit breaker.
 //! - [`webhook_test`]: sends a signed test event to a URL and reports what came back,
-//!   refusing private, loopback, link-local and metadata addresses after DNS resolution.
+//!   refusing private, loopback, link-local and metadata addresses after DNS resolution;
+//!   every test body is marked (`"frontdesk_test": true`) so it cannot pass for a real call.
 //!
 //! This crate is an adapter library: it must not depend on the engine, the store or the
 //! server. Callers hand it API keys and URLs; it never reads configuration or environment.
@@ -16,12 +17,12 @@ pub mod signature;
 pub mod webhook_test;
 
 pub use client::{
-    Agent, AgentUpdate, CustomTool, DEFAULT_BASE_URL, ProbeResult, ResponseEngine, RetellClient,
-    RetellConfig, RetellError, RetellLlm, WEBHOOK_EVENTS, merge_custom_tools, valid_id,
-    valid_tool_name,
+    Agent, AgentUpdate, CustomTool, DEFAULT_BASE_URL, DEMO_KEY_PREFIX, ProbeResult, ResponseEngine,
+    RetellClient, RetellConfig, RetellError, RetellLlm, WEBHOOK_EVENTS, is_demo_key,
+    merge_custom_tools, valid_id, valid_tool_name,
 };
 pub use signature::{SIGNATURE_HEADER, SignatureError, sign, verify, verify_now};
 pub use webhook_test::{
-    WebhookTestError, WebhookTestOptions, WebhookTestResponse, check_target, parse_http_url,
-    send_test_webhook,
+    TEST_MARKER, WebhookTestError, WebhookTestOptions, WebhookTestResponse, check_target,
+    is_test_body, mark_as_test, parse_http_url, send_test_webhook,
 };

@@ -10,6 +10,13 @@
 //! name is pinned, so a second DNS answer cannot swap in another address), no proxy is used,
 //! redirects are not followed, the answer is read up to a size cap, and all of it has a
 //! timeout.
+//!
+//! A test delivery is signed with the company's real Retell key (so it proves the receiver
+//! checks signatures as Retell's deliveries need), which would make it a way to mint valid
+//! signatures for any body. So every body sent carries [`TEST_MARKER`] (`"frontdesk_test":
+//! true`) at its top level, set here whatever the payload said, inside the signed bytes:
+//! removing it breaks the signature, and frontdesk's own Retell endpoints answer a marked
+//! body without acting on it ([`is_test_body`]). A test cannot be replayed as a real call.
 
 use crate::signature;
 use reqwest::Url;
@@ -21,6 +28,28 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 const MAX_URL_LEN: usize = 2048;
+
+/// The top-level field every test delivery carries (always `true`); frontdesk's Retell
+/// endpoints never act on a body that has it.
+pub const TEST_MARKER: &str = "frontdesk_test";
+
+/// `payload` (a JSON object) with [`TEST_MARKER`] set to `true` at its top level.
+pub fn mark_as_test(payload: &Value) -> Result<Value, WebhookTestError> {
+    let Value::Object(fields) = payload else {
+        return Err(WebhookTestError::InvalidPayload(
+            "the test payload must be a JSON object".into(),
+        ));
+    };
+    let mut marked = fields.clone();
+    marked.insert(TEST_MARKER.to_string(), Value::Bool(true));
+    Ok(Value::Object(marked))
+}
+
+/// Whether a received body is a test delivery (has [`TEST_MARKER`] at its top level, whatever
+/// its value): it must be acknowledged, never acted on.
+pub fn is_test_body(body: &Value) -> bool {
+    body.get(TEST_MARKER).is_some()
+}
 
 #[derive(Debug, Clone)]
 pub struct WebhookTestOptions {
@@ -255,7 +284,8 @@ pub async fn check_target(
     })
 }
 
-/// Sends `payload` to `url`, signed with `api_key` at the current time, and reports the answer.
+/// Sends `payload` (a JSON object), marked as a test ([`mark_as_test`]), to `url`, signed with
+/// `api_key` at the current time, and reports the answer.
 pub async fn send_test_webhook(
     url: &str,
     payload: &Value,
@@ -263,9 +293,10 @@ pub async fn send_test_webhook(
     options: &WebhookTestOptions,
 ) -> Result<WebhookTestResponse, WebhookTestError> {
     let started = Instant::now();
+    let marked = mark_as_test(payload)?;
     let target = check_target(url, options.allow_private, options.timeout).await?;
     let body =
-        serde_json::to_vec(payload).map_err(|e| WebhookTestError::InvalidPayload(e.to_string()))?;
+        serde_json::to_vec(&marked).map_err(|e| WebhookTestError::InvalidPayload(e.to_string()))?;
     let signature = HeaderValue::from_str(&signature::sign_now(api_key, &body)).map_err(|_| {
         WebhookTestError::InvalidPayload("the signature is not a valid header".into())
     })?;
@@ -357,6 +388,21 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    }
+
+    #[test]
+    fn every_test_body_is_marked_whatever_the_payload_says() {
+        let payload = serde_json::json!({"event": "call_ended", "frontdesk_test": false});
+        let marked = mark_as_test(&payload).expect("an object");
+        assert_eq!(marked["frontdesk_test"], true);
+        assert_eq!(marked["event"], "call_ended");
+        assert!(is_test_body(&marked));
+        assert!(!is_test_body(&serde_json::json!({"event": "call_ended"})));
+        assert!(is_test_body(&payload), "any value of the marker counts");
+        assert!(matches!(
+            mark_as_test(&serde_json::json!([1])),
+            Err(WebhookTestError::InvalidPayload(_))
+        ));
     }
 
     #[test]

@@ -264,7 +264,7 @@ fn session_codes() -> Object {
     strings(["MISSING_TOKEN", "INVALID_SESSION"])
 }
 fn health_states() -> Object {
-    strings(["healthy", "unhealthy"])
+    strings(["healthy", "unhealthy", "not_configured"])
 }
 fn gateway_states() -> Object {
     strings(["healthy", "degraded"])
@@ -732,15 +732,19 @@ pub enum GatewayReply {
     Batch(GatewayResponseBatch),
 }
 
-/// One internal server's health, from a real probe.
+/// One internal server's health, from a real probe. `not_configured` (only `retell_config`,
+/// while no company has a real Retell API key) is not probed and counts as healthy.
 #[derive(ToSchema)]
 pub struct ServerProbe {
     #[schema(schema_with = health_states)]
     pub status: String,
     pub response_time_ms: u64,
-    /// Why it is unhealthy.
+    /// Why it is unhealthy, naming the address tried.
     #[schema(nullable = false)]
     pub error: Option<String>,
+    /// Why it is `not_configured`, and how to configure it.
+    #[schema(nullable = false)]
+    pub detail: Option<String>,
 }
 
 /// The gateway's servers.
@@ -815,6 +819,33 @@ pub struct RetellFunctionAnswer {
     /// When it failed: `SLOT_FULL`, `NOT_FOUND`, `INVALID_INPUT`, `UNKNOWN_FUNCTION`, …
     #[schema(nullable = false)]
     pub code: Option<String>,
+}
+
+/// A `retell_config.testWebhook` delivery (a body with `frontdesk_test` at its top level)
+/// whose signature held: acknowledged, nothing recorded or run.
+#[derive(ToSchema)]
+pub struct RetellTestAcknowledged {
+    #[schema(schema_with = lit_true)]
+    pub success: bool,
+    pub message: String,
+    #[schema(schema_with = lit_true)]
+    pub test: bool,
+}
+
+/// The answer of a custom function, or the acknowledgement of a test delivery.
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub enum RetellFunctionReply {
+    Function(RetellFunctionAnswer),
+    Test(RetellTestAcknowledged),
+}
+
+/// An event processed, or the acknowledgement of a test delivery.
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub enum RetellWebhookReply {
+    Processed(Box<RetellWebhookProcessed>),
+    Test(RetellTestAcknowledged),
 }
 
 /// A Retell request refused before its function or event ran.

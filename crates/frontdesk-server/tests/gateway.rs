@@ -415,6 +415,67 @@ async fn check_availability_lists_the_free_slots_of_a_day() {
 }
 
 #[tokio::test]
+async fn check_availability_for_a_taken_time_offers_the_nearest_free_times() {
+    let gw = gateway().await;
+
+    // John's appointment takes Dr. Smith at 14:00 on Monday; the hours around it are free.
+    let taken = gw
+        .result(
+            "appointment_mgmt.checkAvailability",
+            json!({ "date": "2026-11-23", "time": "14:00", "service": "Beratung" }),
+        )
+        .await;
+    let off_schedule = gw
+        .result(
+            "appointment_mgmt.checkAvailability",
+            json!({ "date": "2026-11-23", "time": "14:10", "service": "Beratung" }),
+        )
+        .await;
+    let free = gw
+        .result(
+            "appointment_mgmt.checkAvailability",
+            json!({ "date": "2026-11-23", "time": "09:00", "service": "Beratung" }),
+        )
+        .await;
+
+    assert_eq!(taken["available"], false);
+    assert_eq!(taken["slots"], json!([]));
+    let alternatives = taken["alternatives"].as_array().expect("alternatives");
+    let offered: Vec<(&str, &str)> = alternatives
+        .iter()
+        .map(|a| {
+            (
+                a["date"].as_str().unwrap_or(""),
+                a["time"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        offered[..2],
+        [("2026-11-23", "13:00"), ("2026-11-23", "15:00")],
+        "{taken}"
+    );
+    assert_eq!(alternatives.len(), 3, "{taken}");
+    assert_eq!(
+        alternatives[0],
+        json!({ "date": "2026-11-23", "time": "13:00", "service": "Beratung", "duration": 60, "staff": ["Dr. Smith"], "available_spots": 1 })
+    );
+    // A time off the schedule gets the nearest: 15:00 is 50 minutes away, 13:00 is 70.
+    assert_eq!(off_schedule["available"], false);
+    assert_eq!(
+        off_schedule["alternatives"][0]["time"], "15:00",
+        "{off_schedule}"
+    );
+    assert_eq!(
+        off_schedule["alternatives"][1]["time"], "13:00",
+        "{off_schedule}"
+    );
+    // A free time needs no alternatives.
+    assert_eq!(free["available"], true);
+    assert_eq!(free["alternatives"], json!([]));
+}
+
+#[tokio::test]
 async fn the_phone_of_another_customer_does_not_find_the_appointment() {
     let gw = gateway().await;
     let id = gw.johns_appointment().await["id"].clone();
@@ -1151,8 +1212,17 @@ async fn closed_port() -> String {
     base
 }
 
-async fn health(settings: ServerSettings) -> (u16, Value) {
+/// A Retell API key as Retell issues them (not one the demo makes up).
+const REAL_RETELL_KEY: &str = "key_3f9a1c0e2b7d4a8f9e6c5b4a3d2e1f00";
+
+/// `GET /api/mcp/health` of a new app whose AskProAI has `retell_key` (`None`: no key).
+async fn health_with_key(settings: ServerSettings, retell_key: Option<&str>) -> (u16, Value) {
     let gw = gateway_with(settings).await;
+    if let Some(key) = retell_key {
+        gw.app
+            .set_credentials(gw.app.askpro_id, Some(key), None)
+            .await;
+    }
     let response = gw
         .app
         .client
@@ -1164,6 +1234,10 @@ async fn health(settings: ServerSettings) -> (u16, Value) {
         response.status().as_u16(),
         response.json().await.expect("json"),
     )
+}
+
+async fn health(settings: ServerSettings) -> (u16, Value) {
+    health_with_key(settings, Some(REAL_RETELL_KEY)).await
 }
 
 #[tokio::test]
@@ -1201,7 +1275,7 @@ async fn health_is_503_and_degraded_when_the_retell_api_is_unreachable() {
     let retell = closed_port().await;
 
     let (status, body) = health(ServerSettings {
-        retell_api_base: retell,
+        retell_api_base: retell.clone(),
         ..ServerSettings::default()
     })
     .await;
@@ -1209,9 +1283,45 @@ async fn health_is_503_and_degraded_when_the_retell_api_is_unreachable() {
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["gateway"], "degraded");
     assert_eq!(body["servers"]["retell_config"]["status"], "unhealthy");
+    // The error names the address it tried.
     assert_eq!(
         body["servers"]["retell_config"]["error"],
-        "Retell API unreachable"
+        format!("Retell API unreachable: cannot connect to {retell}/list-agents"),
+        "{body}"
     );
     assert_eq!(body["servers"]["database"]["status"], "healthy");
+}
+
+#[tokio::test]
+async fn without_a_real_retell_key_retell_is_not_configured_and_the_gateway_healthy() {
+    // Arrange: Retell cannot be reached, as on a machine running the demo offline.
+    let retell = closed_port().await;
+    let settings = || ServerSettings {
+        retell_api_base: retell.clone(),
+        ..ServerSettings::default()
+    };
+
+    // Act: no company has a key; then only a key of the kind `frontdesk demo` makes up.
+    let (no_key, no_key_body) = health_with_key(settings(), None).await;
+    let (demo_key, demo_key_body) = health_with_key(
+        settings(),
+        Some("key_demo_Xw3kQ9LmT2vB8nR5pZ7yC1dF4gH6jK0s"),
+    )
+    .await;
+
+    // Assert
+    for (status, body) in [(no_key, &no_key_body), (demo_key, &demo_key_body)] {
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["gateway"], "healthy", "{body}");
+        let retell_config = &body["servers"]["retell_config"];
+        assert_eq!(retell_config["status"], "not_configured", "{body}");
+        assert!(
+            retell_config["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("--retell-api-key")),
+            "{body}"
+        );
+        assert!(retell_config.get("error").is_none(), "{body}");
+        assert_eq!(body["servers"]["database"]["status"], "healthy");
+    }
 }

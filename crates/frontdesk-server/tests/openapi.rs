@@ -563,8 +563,24 @@ async fn real_responses_match_the_document() {
     assert_eq!(refused.status(), 400);
     checker.check("post", function, refused).await;
 
+    // A testWebhook delivery is acknowledged by both endpoints, as documented.
+    let test_delivery =
+        json!({"event": "call_started", "call": call, "frontdesk_test": true}).to_string();
+    for path in [function, "/api/mcp/retell/webhook"] {
+        let response = app
+            .retell_post(
+                path,
+                &test_delivery,
+                Some(&sign_now(RETELL_KEY, test_delivery.as_bytes())),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        let body = checker.check("post", path, response).await;
+        assert_eq!(body["test"], true);
+    }
+
     let webhook = "/api/mcp/retell/webhook";
-    for (event, status) in [("call_started", 200), ("call_exploded", 400)] {
+    for (event, status) in [("call_started", 200), ("call_exploded", 422)] {
         let body = json!({"event": event, "call": call}).to_string();
         let response = app
             .retell_post(webhook, &body, Some(&sign_now(RETELL_KEY, body.as_bytes())))

@@ -273,17 +273,103 @@ async fn the_company_is_found_by_agent_id_by_number_and_by_the_company_parameter
         assert_eq!(answer["data"]["name"], "AskProAI Demo");
     }
 
-    for (query, call) in [
-        ("", json!({ "call_id": "c5" })),
+    // Nothing names a company and no company's key signed it; or the URL names none.
+    for (query, call, key) in [
+        ("", json!({ "call_id": "c5" }), "key_of_nobody"),
         (
             "",
             json!({ "call_id": "c6", "agent_id": "agent_unknown", "to_number": "+4930000000" }),
+            "key_of_nobody",
         ),
-        ("?company=no-such-company", json!({ "call_id": "c7" })),
+        ("?company=no-such-company", json!({ "call_id": "c7" }), KEY),
     ] {
-        let answer = r.signed(&format!("{FUNCTION}{query}"), &info(call)).await;
+        let body = info(call).to_string();
+        let signature = sign(key, body.as_bytes(), r.now_ms());
+        let answer = r
+            .post(&format!("{FUNCTION}{query}"), &body, Some(&signature))
+            .await;
         assert_eq!(answer.status, 404, "{}", answer.body);
         assert_eq!(answer.body["success"], false);
+        assert_eq!(answer.body["code"], "UNKNOWN_COMPANY");
+    }
+}
+
+#[tokio::test]
+async fn the_documents_body_is_matched_to_its_company_by_its_call_or_by_the_key_that_signed_it() {
+    // Arrange: a second company with its own Retell key, and a call announced by its webhook.
+    let r = retell().await;
+    let beyond_key = "key_beyond_retell_test";
+    r.app
+        .set_credentials(r.app.beyond_id, Some(beyond_key), None)
+        .await;
+    let started = r
+        .webhook(
+            "call_started",
+            json!({ "call_id": "call_doc_1", "from_number": JOHN, "to_number": PRACTICE }),
+        )
+        .await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    let document = |function: &str, call_id: &str, parameters: Value| {
+        json!({ "function_name": function, "call_id": call_id, "parameters": parameters })
+            .to_string()
+    };
+
+    // Act: the seed document's own body, with nothing in the URL.
+    let by_call = r
+        .post(
+            FUNCTION,
+            &document("find_appointments", "call_doc_1", json!({})),
+            Some(&r.sign(&document("find_appointments", "call_doc_1", json!({})))),
+        )
+        .await;
+    let by_signature = r
+        .signed(
+            FUNCTION,
+            &json!({ "function_name": "get_business_info", "call_id": "call_doc_unseen", "parameters": {} }),
+        )
+        .await;
+    let beyond_body = document("get_business_info", "call_doc_beyond", json!({}));
+    let by_beyonds_key = r
+        .post(
+            FUNCTION,
+            &beyond_body,
+            Some(&sign(beyond_key, beyond_body.as_bytes(), r.now_ms())),
+        )
+        .await;
+    let foreign_body = document("find_appointments", "call_doc_1", json!({}));
+    let foreign_key_on_askpros_call = r
+        .post(
+            FUNCTION,
+            &foreign_body,
+            Some(&sign(beyond_key, foreign_body.as_bytes(), r.now_ms())),
+        )
+        .await;
+    let nobodys_body = document("get_business_info", "call_doc_2", json!({}));
+    let nobodys_key = r
+        .post(
+            FUNCTION,
+            &nobodys_body,
+            Some(&sign("key_of_nobody", nobodys_body.as_bytes(), r.now_ms())),
+        )
+        .await;
+    let unsigned = r.post(FUNCTION, &nobodys_body, None).await;
+
+    // Assert: the recorded call names AskProAI and its caller (John, found by the call).
+    assert_eq!(by_call.status, 200, "{}", by_call.body);
+    assert_eq!(by_call.body["success"], true, "{}", by_call.body);
+    let bookings = by_call.body["data"]["bookings"]
+        .as_array()
+        .expect("John's bookings");
+    assert_eq!(bookings.len(), 1, "{}", by_call.body);
+    // The key that signed it names the company when no call was recorded.
+    assert_eq!(by_signature.status, 200, "{}", by_signature.body);
+    assert_eq!(by_signature.body["data"]["name"], "AskProAI Demo");
+    assert_eq!(by_beyonds_key.status, 200, "{}", by_beyonds_key.body);
+    assert_eq!(by_beyonds_key.body["data"]["name"], "Beyond The Club");
+    // Another company's key does not reach AskProAI's call.
+    assert_refused(&foreign_key_on_askpros_call, "SIGNATURE_MISMATCH");
+    for answer in [&nobodys_key, &unsigned] {
+        assert_eq!(answer.status, 404, "{}", answer.body);
         assert_eq!(answer.body["code"], "UNKNOWN_COMPANY");
     }
 }
@@ -339,7 +425,7 @@ async fn the_three_body_forms_reach_the_same_tools() {
             &json!({ "date": "2026-11-23" }),
         )
         .await;
-    assert_eq!(unnamed.status, 400, "{}", unnamed.body);
+    assert_eq!(unnamed.status, 422, "{}", unnamed.body);
     assert_eq!(unnamed.body["code"], "MISSING_FUNCTION_NAME");
     // So is a body that is not JSON (once the signature holds).
     let text = "{not json";
@@ -743,26 +829,201 @@ async fn a_call_ended_with_appointment_variables_books_exactly_once_even_when_de
 }
 
 #[tokio::test]
-async fn malformed_webhooks_are_400_with_a_clear_code() {
+async fn a_body_that_is_not_json_is_400_and_json_that_is_no_request_is_422_as_api_md_says() {
     let r = retell().await;
-    let path = format!("{WEBHOOK}?company=askproai-demo");
+    let webhook = format!("{WEBHOOK}?company=askproai-demo");
+    let function = format!("{FUNCTION}?company=askproai-demo");
     let cases = [
-        ("{\"event\":", "INVALID_JSON"),
+        (&webhook, "{\"event\":", 400, "INVALID_JSON"),
         (
+            &webhook,
             r#"{"event":"call_exploded","call":{"call_id":"x"}}"#,
+            422,
             "UNKNOWN_EVENT",
         ),
-        (r#"{"call":{"call_id":"x"}}"#, "INVALID_EVENT"),
-        (r#"{"event":"call_started"}"#, "INVALID_CALL"),
         (
+            &webhook,
+            r#"{"call":{"call_id":"x"}}"#,
+            422,
+            "INVALID_EVENT",
+        ),
+        (&webhook, r#"{"event":"call_started"}"#, 422, "INVALID_CALL"),
+        (
+            &webhook,
             r#"{"event":"call_started","call":{"from_number":"+491"}}"#,
+            422,
             "INVALID_CALL",
         ),
+        (&function, "[1, 2", 400, "INVALID_JSON"),
+        (&function, "[1, 2]", 422, "INVALID_BODY"),
+        (&function, "\"get_business_info\"", 422, "INVALID_BODY"),
+        (
+            &function,
+            r#"{"date": "today"}"#,
+            422,
+            "MISSING_FUNCTION_NAME",
+        ),
     ];
-    for (body, code) in cases {
-        let answer = r.post(&path, body, Some(&r.sign(body))).await;
-        assert_eq!(answer.status, 400, "{body}: {}", answer.body);
+    for (path, body, status, code) in cases {
+        let answer = r.post(path, body, Some(&r.sign(body))).await;
+        assert_eq!(answer.status, status, "{body}: {}", answer.body);
         assert_eq!(answer.body["success"], false);
         assert_eq!(answer.body["code"], code, "{body}");
+        assert_eq!(answer.rate_limit.as_deref(), Some("1000"), "counted");
     }
+    // API.md says the same: in the table of errors every endpoint can answer, and in Retell's.
+    let api = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/API.md"))
+        .expect("docs/API.md");
+    for row in [
+        "| 422 | `INVALID_BODY` | JSON without the expected fields",
+        "| 400 | `INVALID_JSON` | the body is not JSON",
+        "| 422 | `INVALID_BODY`, `MISSING_FUNCTION_NAME` |",
+        "| 422 | `INVALID_EVENT`, `UNKNOWN_EVENT`, `INVALID_CALL` |",
+    ] {
+        assert!(api.contains(row), "API.md: {row}");
+    }
+}
+
+// ---- test deliveries -----------------------------------------------------------------------
+
+/// What a receiver got: the raw body and its `X-Retell-Signature`.
+type Received = Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+/// A local webhook receiver that records every delivery and answers 200.
+async fn receiver() -> (String, Received) {
+    let received: Received = Arc::default();
+    let app = axum::Router::new()
+        .route(
+            "/hook",
+            axum::routing::post(
+                |axum::extract::State(received): axum::extract::State<Received>,
+                 headers: axum::http::HeaderMap,
+                 body: String| async move {
+                    let signature = headers
+                        .get("x-retell-signature")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_string();
+                    received
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((body, signature));
+                    axum::Json(json!({ "success": true }))
+                },
+            ),
+        )
+        .with_state(received.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, received)
+}
+
+#[tokio::test]
+async fn a_test_webhook_replayed_to_the_retell_endpoints_is_acknowledged_and_changes_nothing() {
+    // Arrange: the system clock (testWebhook signs at the real now), a receiver on loopback.
+    let app = common::spawn_app_with(ServerSettings {
+        allow_private_webhook_targets: true,
+        ..ServerSettings::default()
+    })
+    .await;
+    app.set_credentials(app.askpro_id, Some(KEY), None).await;
+    let token = app.gateway_token(app.askpro_id).await;
+    let (hook, received) = receiver().await;
+    let stranger = "+4915199990000";
+    let payloads = [
+        // A call event, and one whose variables ask for an appointment.
+        json!({ "event": "call_started", "call": { "call_id": "replay_1", "from_number": stranger, "to_number": PRACTICE } }),
+        json!({ "event": "call_ended", "call": { "call_id": "replay_2", "from_number": stranger, "to_number": PRACTICE,
+            "retell_llm_dynamic_variables": { "name": "Eve", "appointment_date": "tomorrow", "appointment_time": "10:00" } } }),
+        // Custom-function calls in Retell's form, the document's and args at root.
+        json!({ "name": "get_business_info", "call": { "call_id": "replay_3", "from_number": stranger, "to_number": PRACTICE }, "args": {} }),
+        json!({ "function_name": "get_business_info", "call_id": "replay_4", "parameters": { "phone": stranger } }),
+        json!({ "date": "tomorrow" }),
+        // A payload that claims not to be a test.
+        json!({ "event": "call_started", "frontdesk_test": false, "call": { "call_id": "replay_5", "to_number": PRACTICE } }),
+    ];
+
+    // Act: testWebhook delivers each payload to the receiver.
+    for (i, payload) in payloads.iter().enumerate() {
+        let answer: Value = app
+            .gateway(
+                &token,
+                &json!({ "jsonrpc": "2.0", "id": i, "method": "retell_config.testWebhook",
+                    "params": { "webhook_url": hook, "test_payload": payload } }),
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(answer["result"]["success"], true, "{answer}");
+    }
+    let deliveries = received.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    assert_eq!(deliveries.len(), payloads.len());
+
+    // Assert: each delivery is marked, and replayed to either endpoint it does nothing.
+    for (body, signature) in &deliveries {
+        let sent: Value = serde_json::from_str(body).expect("JSON");
+        assert_eq!(sent["frontdesk_test"], true, "{body}");
+        assert!(
+            frontdesk_retell::verify_now(KEY, body.as_bytes(), signature).is_ok(),
+            "signed with the company's key"
+        );
+        for path in [
+            WEBHOOK.to_string(),
+            FUNCTION.to_string(),
+            format!(
+                "{FUNCTION}?company=askproai-demo&name=collect_appointment_information&from_number=%2B4915199990000"
+            ),
+        ] {
+            let response = app.retell_post(&path, body, Some(signature)).await;
+            assert_eq!(response.status(), 200, "{path}");
+            let answer: Value = response.json().await.expect("json");
+            assert_eq!(answer["test"], true, "{path}: {answer}");
+            assert!(
+                answer.get("data").is_none(),
+                "{path}: nothing ran: {answer}"
+            );
+            assert!(
+                answer.get("event").is_none(),
+                "{path}: nothing recorded: {answer}"
+            );
+        }
+    }
+    for call_id in ["replay_1", "replay_2", "replay_3", "replay_4", "replay_5"] {
+        let call = app
+            .engine
+            .store()
+            .get_call(app.askpro_id, RETELL, call_id)
+            .await;
+        assert!(call.is_err(), "{call_id} was recorded");
+    }
+    let strangers = app
+        .engine
+        .find_appointments(app.askpro_id, stranger, false)
+        .await;
+    assert!(
+        strangers.map(|f| f.appointments.is_empty()).unwrap_or(true),
+        "nothing was booked"
+    );
+
+    // Aimed at frontdesk's own webhook, the test reports the acknowledgement.
+    let own = format!("{}{WEBHOOK}", app.base);
+    let answer: Value = app
+        .gateway(
+            &token,
+            &json!({ "jsonrpc": "2.0", "id": 99, "method": "retell_config.testWebhook",
+                "params": { "webhook_url": own } }),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(answer["result"]["success"], true, "{answer}");
+    assert_eq!(
+        answer["result"]["response"]["body"]["test"], true,
+        "{answer}"
+    );
 }

@@ -529,7 +529,10 @@ async fn test_webhook_sends_a_signed_payload_and_reports_the_answer() {
     assert_eq!(result["response"]["headers"]["x-hook"], "1");
     assert!(result["response"]["duration_ms"].as_u64().is_some());
     let got = w.fake.requests().pop().expect("delivered");
-    assert_eq!(got.body, payload);
+    // The payload, marked as a test inside the signed bytes (so it cannot pass for a call).
+    let mut marked = payload.clone();
+    marked["frontdesk_test"] = json!(true);
+    assert_eq!(got.body, marked);
     let header = got.signature.expect("signed");
     assert!(
         signature::verify_now(KEY, &got.raw, &header).is_ok(),

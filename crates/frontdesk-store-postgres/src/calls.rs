@@ -82,6 +82,20 @@ pub(crate) async fn get_call(
     .into_model()
 }
 
+pub(crate) async fn find_call(
+    pool: &PgPool,
+    provider: &str,
+    external_id: &str,
+) -> StoreResult<Call> {
+    sqlx::query_as::<_, CallRow>("SELECT * FROM calls WHERE provider = $1 AND external_id = $2")
+        .bind(provider)
+        .bind(external_id)
+        .fetch_one(pool)
+        .await
+        .map_err(map_err)?
+        .into_model()
+}
+
 pub(crate) async fn record_call_event(
     pool: &PgPool,
     call_id: CallId,

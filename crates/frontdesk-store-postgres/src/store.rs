@@ -184,6 +184,9 @@ impl Store for PostgresStore {
     ) -> StoreResult<Call> {
         calls::get_call(&self.pool, company_id, provider, external_id).await
     }
+    async fn find_call(&self, provider: &str, external_id: &str) -> StoreResult<Call> {
+        calls::find_call(&self.pool, provider, external_id).await
+    }
     async fn record_call_event(
         &self,
         call_id: CallId,

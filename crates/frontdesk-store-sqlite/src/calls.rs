@@ -89,6 +89,24 @@ pub(crate) async fn get_call(
     row.into_model()
 }
 
+pub(crate) async fn find_call(
+    s: &SqliteStore,
+    provider: &str,
+    external_id: &str,
+) -> StoreResult<Call> {
+    let row: CallRow = sqlx::query_as(concat!(
+        "SELECT ",
+        call_cols!(),
+        " FROM calls WHERE provider = ? AND external_id = ?"
+    ))
+    .bind(provider)
+    .bind(external_id)
+    .fetch_one(&s.read)
+    .await
+    .map_err(map_err)?;
+    row.into_model()
+}
+
 pub(crate) async fn record_call_event(
     s: &SqliteStore,
     call_id: CallId,

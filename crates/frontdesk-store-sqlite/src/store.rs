@@ -171,6 +171,9 @@ impl Store for SqliteStore {
     ) -> StoreResult<Call> {
         calls::get_call(self, company_id, provider, external_id).await
     }
+    async fn find_call(&self, provider: &str, external_id: &str) -> StoreResult<Call> {
+        calls::find_call(self, provider, external_id).await
+    }
     async fn record_call_event(
         &self,
         call_id: CallId,

@@ -164,6 +164,9 @@ pub trait Store: Send + Sync + 'static {
         provider: &str,
         external_id: &str,
     ) -> StoreResult<Call>;
+    /// The call under (provider, external id), whichever company it belongs to (a call id is
+    /// unique per provider).
+    async fn find_call(&self, provider: &str, external_id: &str) -> StoreResult<Call>;
     /// Records that `event` of the call was handled; `false` if it had been already.
     async fn record_call_event(
         &self,

@@ -156,7 +156,9 @@ async fn create_appointment(
 }
 
 /// `{"date"}` or `{"date_from", "date_to"}`, with `service`, `time` optional →
-/// `{"available", "slots": [{"date", "time", "service", "duration", "staff", "available_spots"}], …}`.
+/// `{"available", "slots": [{"date", "time", "service", "duration", "staff", "available_spots"}], …,
+/// "alternatives"}`. When the asked `time` is not free, `alternatives` lists the nearest free
+/// times (the engine's rule, as a refused booking offers them); otherwise it is empty.
 async fn check_availability(
     state: &AppState,
     company: &Company,
@@ -190,6 +192,14 @@ async fn check_availability(
         .iter()
         .filter(|s| time.is_none_or(|t| s.time == t))
         .collect();
+    let alternatives = match time {
+        Some(time) if slots.is_empty() => state
+            .engine
+            .alternatives_near(&caller, &query, time)
+            .await
+            .map_err(refusal)?,
+        _ => Vec::new(),
+    };
     Ok(json!({
         "available": !slots.is_empty(),
         "date_from": availability.from.to_string(),
@@ -199,6 +209,7 @@ async fn check_availability(
         "total": slots.len(),
         "truncated": slots.len() > MAX_SLOTS,
         "next_available": availability.next_available.as_ref().map(slot),
+        "alternatives": alternatives.iter().map(slot).collect::<Vec<_>>(),
     }))
 }
 

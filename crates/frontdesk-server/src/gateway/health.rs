@@ -12,6 +12,11 @@
 //! A probe that fails or outlasts its timeout makes its server `unhealthy`, the gateway
 //! `degraded` and the answer HTTP 503, so a load balancer takes the instance out.
 //!
+//! `retell_config` is `not_configured` (and not probed) while no company is connected to
+//! Retell: no company has a Retell API key, or only keys `frontdesk demo` made up
+//! (`key_demo_…`, which no Retell account has). Nothing depends on Retell then, so it does
+//! not make the gateway degraded: a fresh demo is healthy.
+//!
 //! The answer also names the instance (`instance_id`) and, when several instances share a
 //! Redis, its health (`redis`, a `PING` round trip) — which never makes the answer 503.
 
@@ -34,14 +39,34 @@ pub struct Probe {
     pub healthy: bool,
     pub response_time_ms: u64,
     pub error: Option<String>,
+    /// Why nothing was probed: the server has nothing to reach (`not_configured`, healthy).
+    pub not_configured: Option<String>,
 }
 
 impl Probe {
+    /// A server with nothing to probe: healthy, reported as `not_configured` with why.
+    pub fn not_configured(why: impl Into<String>) -> Self {
+        Probe {
+            healthy: true,
+            response_time_ms: 0,
+            error: None,
+            not_configured: Some(why.into()),
+        }
+    }
+
     fn to_json(&self) -> Value {
+        let status = match (&self.not_configured, self.healthy) {
+            (Some(_), _) => "not_configured",
+            (None, true) => "healthy",
+            (None, false) => "unhealthy",
+        };
         let mut out = json!({
-            "status": if self.healthy { "healthy" } else { "unhealthy" },
+            "status": status,
             "response_time_ms": self.response_time_ms,
         });
+        if let Some(why) = &self.not_configured {
+            out["detail"] = json!(why);
+        }
         if let Some(error) = &self.error {
             out["error"] = json!(error);
         }
@@ -57,7 +82,9 @@ impl Probe {
     tag = "gateway",
     summary = "The gateway's health",
     description = "Each internal server's status from a real probe of what it depends on: the \
-        database is queried, the Retell API probed with a short timeout (cached 30 s).",
+        database is queried, the Retell API probed with a short timeout (cached 30 s). While no \
+        company has a real Retell API key (none, or only the demo's `key_demo_…`), \
+        `retell_config` is `not_configured` and does not make the gateway degraded.",
     responses(
         (status = 200, description = "Every server healthy", body = crate::openapi::GatewayHealth),
         (status = 503, description = "Some server unhealthy: `gateway` is `degraded`", body = crate::openapi::GatewayHealth),
@@ -125,6 +152,7 @@ async fn redis_probe(redis: &crate::cluster::redis::Redis) -> Probe {
             healthy: true,
             response_time_ms: round_trip.as_millis() as u64,
             error: None,
+            not_configured: None,
         },
         Err(e) => {
             tracing::warn!(error = %e, "gateway health: Redis unavailable");
@@ -134,6 +162,7 @@ async fn redis_probe(redis: &crate::cluster::redis::Redis) -> Probe {
                 error: Some(
                     "Redis unavailable: rate limits and SSE streams are per instance".into(),
                 ),
+                not_configured: None,
             }
         }
     }
@@ -154,6 +183,7 @@ async fn timed(probe: impl Future<Output = Result<(), String>>) -> Probe {
             healthy: true,
             response_time_ms,
             error: None,
+            not_configured: None,
         },
         Ok(Err(cause)) => {
             // The cause may name tables or hosts: the log gets it, the public answer does not.
@@ -162,12 +192,14 @@ async fn timed(probe: impl Future<Output = Result<(), String>>) -> Probe {
                 healthy: false,
                 response_time_ms,
                 error: Some("database unavailable".into()),
+                not_configured: None,
             }
         }
         Err(_) => Probe {
             healthy: false,
             response_time_ms,
             error: Some(format!("no answer within {} ms", DB_TIMEOUT.as_millis())),
+            not_configured: None,
         },
     }
 }

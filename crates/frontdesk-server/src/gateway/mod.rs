@@ -76,6 +76,8 @@ async fn retell_config_call(
 /// The `retell_config` server's health is the Retell API's: a request without a key (401
 /// proves it answers) with the client's short probe timeout, cached for 30 s so health
 /// checks do not hammer Retell. An open circuit (real calls failing fast) is unhealthy too.
+/// While no company is connected to Retell (no key, or only the demo's made-up keys) nothing
+/// is probed: `not_configured`.
 async fn retell_api_probe(state: &AppState) -> Probe {
     let ctx = match &state.gateway.retell {
         Ok(ctx) => ctx,
@@ -84,18 +86,29 @@ async fn retell_api_probe(state: &AppState) -> Probe {
                 healthy: false,
                 response_time_ms: 0,
                 error: Some(e.clone()),
+                not_configured: None,
             };
         }
     };
+    if !ctx.connected().await {
+        return Probe::not_configured(
+            "no company has a Retell API key (the demo's key_demo_… keys do not count): \
+             frontdesk company set SLUG --retell-api-key KEY",
+        );
+    }
     let probe = ctx.probe().await;
     let circuit_open = ctx.client.circuit_open();
     Probe {
         healthy: probe.healthy && !circuit_open,
         response_time_ms: probe.response_time_ms,
         error: if circuit_open {
-            Some("Retell API calls are failing: circuit open".into())
+            Some(format!(
+                "Retell API calls to {} are failing: circuit open",
+                ctx.client_base
+            ))
         } else {
             probe.error
         },
+        not_configured: None,
     }
 }

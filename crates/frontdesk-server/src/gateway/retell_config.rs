@@ -25,6 +25,11 @@
 //!   Retell down, a rejected key) is a JSON-RPC error: `RETELL_NOT_CONFIGURED`,
 //!   `RETELL_UNAVAILABLE`, `RETELL_UNAUTHORIZED`, `RETELL_RATE_LIMITED`, `RETELL_REJECTED`,
 //!   `RETELL_NOT_FOUND`, `RETELL_INVALID`.
+//! - `testWebhook` signs with the company's Retell key, so that the receiver's signature check
+//!   is tested too, and always marks the body as a test (`"frontdesk_test": true` at its top
+//!   level, inside the signed bytes, whatever `test_payload` says): frontdesk's own Retell
+//!   endpoints acknowledge a marked body and act on nothing, so a test delivery cannot be
+//!   replayed as a real call or event.
 //! - `testWebhook` refuses loopback, private, link-local and metadata targets after DNS
 //!   resolution (`WEBHOOK_TARGET_FORBIDDEN`) unless `FRONTDESK_ALLOW_PRIVATE_WEBHOOK_TARGETS`
 //!   is set; metadata addresses stay refused even then. A target that cannot be reached is
@@ -39,14 +44,15 @@ use crate::settings::ServerSettings;
 use frontdesk_engine::{Engine, EngineError};
 use frontdesk_retell::{
     Agent, AgentUpdate, CustomTool, ProbeResult, RetellClient, RetellConfig, RetellError,
-    WEBHOOK_EVENTS, WebhookTestError, WebhookTestOptions, parse_http_url, send_test_webhook,
-    valid_id, valid_tool_name,
+    WEBHOOK_EVENTS, WebhookTestError, WebhookTestOptions, is_demo_key, parse_http_url,
+    send_test_webhook, valid_id, valid_tool_name,
 };
 use frontdesk_store::{Company, NewAgent};
 use futures::stream::{self, StreamExt};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 pub const METHODS: [&str; 5] = [
     "getWebhook",
@@ -84,6 +90,8 @@ pub struct RetellContext {
     pub client: RetellClient,
     /// Limits of `testWebhook` deliveries (`allow_private` comes from the field above).
     pub webhook_test: WebhookTestOptions,
+    /// When [`RetellContext::connected`] last looked, and what it found.
+    connected: Arc<tokio::sync::Mutex<Option<(Instant, bool)>>>,
 }
 
 impl RetellContext {
@@ -132,6 +140,7 @@ impl RetellContext {
                 allow_private: allow_private_webhook_targets,
                 ..Default::default()
             },
+            connected: Arc::default(),
         })
     }
 
@@ -148,6 +157,25 @@ impl RetellContext {
     /// The Retell API's health: a cheap request with a short timeout, reused for 30 s.
     pub async fn probe(&self) -> ProbeResult {
         self.client.probe_cached(None, PROBE_TTL).await
+    }
+
+    /// Whether some company is connected to Retell: has a Retell API key this server can read
+    /// that is not one `frontdesk demo` made up (`key_demo_…`). Only then does Retell's health
+    /// matter. Looked up at most every 30 s, as the probe is; if the store cannot say, the
+    /// answer is yes (the probe then runs and the database's own probe reports the store).
+    pub async fn connected(&self) -> bool {
+        let mut last = self.connected.lock().await;
+        if let Some((at, connected)) = *last
+            && at.elapsed() < PROBE_TTL
+        {
+            return connected;
+        }
+        let connected = match self.engine.retell_keys().await {
+            Ok(keys) => keys.iter().any(|(_, key)| !is_demo_key(key)),
+            Err(_) => true,
+        };
+        *last = Some((Instant::now(), connected));
+        connected
     }
 }
 
@@ -770,7 +798,8 @@ fn unix_seconds(ms: i64) -> i64 {
     if ms > 100_000_000_000 { ms / 1000 } else { ms }
 }
 
-/// A `call_started` event for a made-up call to the company's first number, marked as a test.
+/// A `call_started` event for a made-up call to the company's first number (marked as a test,
+/// as every test delivery is, when it is sent).
 async fn default_test_payload(ctx: &RetellContext, company: &Company) -> Value {
     let to_number = match ctx.engine.store().list_branches(company.id).await {
         Ok(branches) => branches
@@ -790,7 +819,6 @@ async fn default_test_payload(ctx: &RetellContext, company: &Company) -> Value {
             "to_number": to_number,
             "call_status": "ongoing",
             "start_timestamp": now_ms,
-            "metadata": { "frontdesk_test": true },
         },
     })
 }

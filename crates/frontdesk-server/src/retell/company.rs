@@ -1,13 +1,16 @@
 //! Which company a Retell call is for, and who the caller is.
 //!
-//! A call names its company three ways, tried in this order: the Retell `agent_id` (agents are
-//! recorded per company when `retell_config.getWebhook` or `updateWebhook` sees them), the
+//! A call names its company in these ways, tried in this order: the Retell `agent_id` (agents
+//! are recorded per company when `retell_config.getWebhook` or `updateWebhook` sees them), the
 //! business's own number (an inbound call's `to_number`, an outbound call's `from_number`,
-//! matched against the branches' inbound numbers), and the `company` query parameter of the
-//! URL (a slug or a numeric id) for calls that carry neither (web calls, the document's
-//! `{"function_name", "call_id", "parameters"}` form, args at root). Whichever way is used,
-//! the signature must then verify with that company's key, so naming a company in the URL
-//! gives no access to it.
+//! matched against the branches' inbound numbers), the `company` query parameter of the URL (a
+//! slug or a numeric id; one that names no company ends the search), and the `call_id` of a
+//! call recorded earlier (its `call_started` webhook, or an earlier function call, named the
+//! company). When none of them does — the document's `{"function_name", "call_id",
+//! "parameters"}` form before any webhook, args at root, web calls — the company is the one
+//! whose Retell API key verifies the request's signature ([`super::admit`]). Whichever way is
+//! used, the signature must verify with that company's key, so naming a company gives no
+//! access to it.
 
 use frontdesk_engine::calls::RETELL;
 use frontdesk_engine::{Caller, Engine, EngineError, EngineResult};
@@ -31,6 +34,10 @@ pub enum FoundBy {
     Agent,
     Number,
     Query,
+    /// A call recorded under the request's `call_id`.
+    Call,
+    /// The only key the signature verifies with.
+    Signature,
 }
 
 impl CallParty {
@@ -116,18 +123,23 @@ pub async fn find_company(
             FoundBy::Number,
         )));
     }
-    let Some(wanted) = query_company.map(str::trim).filter(|c| !c.is_empty()) else {
-        return Ok(None);
-    };
-    let found = match wanted.parse::<i64>() {
-        Ok(id) => engine.company(id).await,
-        Err(_) => engine.company_by_slug(wanted).await,
-    };
-    match found {
-        Ok(company) => Ok(Some((company, FoundBy::Query))),
-        Err(EngineError::NotFound { .. }) => Ok(None),
-        Err(e) => Err(e),
+    if let Some(wanted) = query_company.map(str::trim).filter(|c| !c.is_empty()) {
+        let found = match wanted.parse::<i64>() {
+            Ok(id) => engine.company(id).await,
+            Err(_) => engine.company_by_slug(wanted).await,
+        };
+        return match found {
+            Ok(company) => Ok(Some((company, FoundBy::Query))),
+            Err(EngineError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        };
     }
+    if let Some(call_id) = &party.call_id
+        && let Some(company) = engine.retell_call_company(call_id).await?
+    {
+        return Ok(Some((company, FoundBy::Call)));
+    }
+    Ok(None)
 }
 
 /// A number as branches store them: E.164, `+` and digits only. Retell sends E.164 already;

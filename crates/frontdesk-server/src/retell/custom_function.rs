@@ -12,12 +12,14 @@
 //!    `X-Retell-Function-Name` (or `X-Function-Name`) header, both of which Retell lets a
 //!    custom function configure; the body's own `name` is an argument (the person's name of
 //!    `collect_appointment_information`), never the function. The company comes from
-//!    `?company=`; `?call_id=`, `?from_number=`, `?to_number=` and `?agent_id=` may carry the
-//!    call (Retell fills query parameters from dynamic variables). The query is not covered by
-//!    the signature: it selects what to run, the signed body says with what.
+//!    `?company=`, else from the call or the key that signed it (see [`super::company`]);
+//!    `?call_id=`, `?from_number=`, `?to_number=` and `?agent_id=` may carry the call
+//!    (Retell fills query parameters from dynamic variables). The query is not covered by the
+//!    signature: it selects what to run, the signed body says with what.
 //! 3. The AskProAI document's `{"function_name", "call_id", "parameters"}`: the company from
-//!    `?company=`, the caller from `parameters.phone` or else the call recorded under
-//!    `call_id` by the webhook.
+//!    the call recorded under `call_id` by its webhook, else from the Retell key that signed
+//!    the request (or `?company=`); the caller from `parameters.phone` or else the recorded
+//!    call's number.
 //!
 //! The caller is the customer side of the call (`from_number` of an inbound call), identified
 //! in the company; `parameters.phone` stands in when the call has no number.
@@ -39,7 +41,7 @@
 //! the function (see the module docs of [`super`]).
 
 use super::company::{CallParty, identify_caller, recorded_call};
-use super::{RetellError, admit, ok};
+use super::{RetellError, acknowledge_test, admit, ok};
 use crate::auth::ClientIp;
 use crate::mcp::tools::TOOL_NAMES;
 use crate::mcp::tools::params::{Arg, ArgProblem, DateWord, Hint, TimeWord};
@@ -220,8 +222,10 @@ impl FunctionRequest {
     tag = "retell",
     summary = "Run a Retell agent's custom function",
     description = "Signed by Retell with the company's Retell API key. The company comes from the \
-        call's `agent_id`, else its `to_number`, else `?company=`. Every outcome of the function, \
-        refusals included, is HTTP 200 with what the agent should say.",
+        call's `agent_id`, else its `to_number`, else `?company=`, else the call recorded under its \
+        `call_id`, else the company whose Retell key verifies the signature. Every outcome of the \
+        function, refusals included, is HTTP 200 with what the agent should say. A \
+        `testWebhook` delivery (`frontdesk_test`) is acknowledged and nothing is run.",
     params(
         ("company" = Option<String>, Query, description = "The company's slug or id, for calls that name none"),
         ("name" = Option<String>, Query, description = "The function, for args at root (also `function`, `function_name`)"),
@@ -237,13 +241,19 @@ impl FunctionRequest {
     request_body(content = crate::openapi::RetellFunctionRequest, content_type = "application/json"),
     security(("retell_signature" = [])),
     responses(
-        (status = 200, description = "What the agent speaks (`success: false` for a refusal)", body = crate::openapi::RetellFunctionAnswer,
+        (status = 200, description = "What the agent speaks (`success: false` for a refusal), or a test delivery acknowledged (`test: true`)", body = crate::openapi::RetellFunctionReply,
             headers(
                 ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
                 ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
                 ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
             )),
-        (status = 400, description = "`INVALID_JSON`, `INVALID_BODY` (not an object) or `MISSING_FUNCTION_NAME`", body = crate::openapi::RetellErrorBody,
+        (status = 400, description = "`INVALID_JSON`: the body is not JSON", body = crate::openapi::RetellErrorBody,
+            headers(
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 422, description = "JSON that is not a function call: `INVALID_BODY` (not an object) or `MISSING_FUNCTION_NAME`", body = crate::openapi::RetellErrorBody,
             headers(
                 ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
                 ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
@@ -292,17 +302,22 @@ pub async fn post(
     let request = match (parsed, request) {
         (Err(e), _) => return RetellError::invalid_json(&e).counted(rate),
         (Ok(_), None) => {
-            let error = RetellError::bad_request(
+            let error = RetellError::unprocessable(
                 "INVALID_BODY",
                 "the body must be a JSON object: {\"name\", \"call\", \"args\"}, the arguments \
                  alone, or {\"function_name\", \"call_id\", \"parameters\"}",
             );
             return error.counted(rate);
         }
-        (Ok(_), Some(request)) => request,
+        (Ok(body), Some(request)) => {
+            if let Some(acknowledged) = acknowledge_test(&body, &rate) {
+                return acknowledged;
+            }
+            request
+        }
     };
     let Some(name) = request.name.clone() else {
-        let error = RetellError::bad_request(
+        let error = RetellError::unprocessable(
             "MISSING_FUNCTION_NAME",
             "which function? With args at root, name it in the URL (?name=<function>) or in \
              an X-Retell-Function-Name header",

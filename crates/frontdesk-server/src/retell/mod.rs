@@ -6,7 +6,9 @@
 //!
 //! - **Which company** ([`company`]): from the call's `agent_id` (an agent recorded by
 //!   `retell_config`), else from the business's number (`to_number` of an inbound call),
-//!   else from a `company` query parameter (slug or numeric id). None: 404 `UNKNOWN_COMPANY`.
+//!   else from a `company` query parameter (slug or numeric id), else from the call recorded
+//!   under the request's `call_id` (by its `call_started` webhook), else the one company whose
+//!   Retell API key verifies the signature. None: 404 `UNKNOWN_COMPANY`.
 //! - **Authentication**: the `X-Retell-Signature` header, checked against the raw body bytes
 //!   with that company's Retell API key, exactly as Retell signs (`frontdesk_retell::signature`:
 //!   HMAC-SHA256, five-minute window, constant-time compare). The window is measured against
@@ -16,12 +18,17 @@
 //!   `INVALID_SIGNATURE` (`reason` says which): nothing unsigned is ever accepted. The body is
 //!   parsed before the check only to find the company; nothing is done with it until the
 //!   signature holds.
+//! - **Test deliveries**: a body marked as a `retell_config.testWebhook` delivery
+//!   (`"frontdesk_test"` at its top level, see `frontdesk_retell::webhook_test`) is answered
+//!   200 with `"test": true` once its signature holds, and nothing is recorded or run: a
+//!   test, signed with the company's real key, can never be replayed as a call.
 //! - **Status codes**: Retell reads the body of a 2xx answer and hands it to the agent, so
 //!   every outcome of a function, refusals included, is HTTP 200 with
 //!   `{"success": false, "message", "code"}`; 4xx/5xx are kept for what the agent cannot fix
-//!   (signature 401, unknown company 404, malformed JSON 400, rate limit 429, and 5xx for a
-//!   fault before the function or event could run, so that Retell retries; a fault inside a
-//!   function is a spoken "try again" with code `TEMPORARILY_UNAVAILABLE`).
+//!   (signature 401, unknown company 404, a body that is not JSON 400, JSON that is not a
+//!   usable request 422 as for every endpoint, rate limit 429, and 5xx for a fault before
+//!   the function or event could run, so that Retell retries; a fault inside a function is a
+//!   spoken "try again" with code `TEMPORARILY_UNAVAILABLE`).
 //! - **Rate limits**: a verified request counts against the company's webhook allowance
 //!   (1000 per minute by default, the gateway's `webhook` bucket), with the `X-RateLimit-*`
 //!   headers on the answer; a request that fails authentication counts against its IP.
@@ -34,9 +41,9 @@ use crate::gateway::rate_limit::{Bucket, RateLimited, RateStatus};
 use crate::state::AppState;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use company::{CallParty, find_company};
+use company::{CallParty, FoundBy, find_company};
 use frontdesk_engine::EngineError;
-use frontdesk_retell::{SIGNATURE_HEADER, SignatureError, signature};
+use frontdesk_retell::{SIGNATURE_HEADER, SignatureError, is_test_body, signature};
 use frontdesk_store::Company;
 use serde_json::{Map, Value, json};
 use std::net::IpAddr;
@@ -74,12 +81,18 @@ impl RetellError {
         RetellError::new(StatusCode::BAD_REQUEST, code, message)
     }
 
+    /// JSON that is not a usable request (422, as `INVALID_BODY` is on every endpoint).
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        RetellError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
     pub fn unknown_company() -> Self {
         RetellError::new(
             StatusCode::NOT_FOUND,
             "UNKNOWN_COMPANY",
-            "unknown company: the call's agent_id and to_number belong to no company; add \
-             ?company=<slug or id> to the URL",
+            "unknown company: the call's agent_id, to_number and call_id belong to no company \
+             and no company's Retell API key verifies the signature; add ?company=<slug or id> \
+             to the URL",
         )
     }
 
@@ -201,20 +214,37 @@ pub async fn admit(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<(Company, RateStatus), Response> {
-    let company = match find_company(&state.engine, party, query_company).await {
-        Ok(Some((company, found_by))) => {
-            tracing::debug!(company_id = company.id, ?found_by, "retell company");
-            company
-        }
-        Ok(None) => {
-            return Err(refuse_unauthenticated(state, ip, RetellError::unknown_company()).await);
-        }
+    let named = match find_company(&state.engine, party, query_company).await {
+        Ok(named) => named,
         Err(e) => return Err(RetellError::fault(e).into_response()),
     };
+    let company = match named {
+        Some((company, found_by)) => {
+            tracing::debug!(company_id = company.id, ?found_by, "retell company");
+            if let Err(refused) = verify_signature(state, &company, headers, body).await {
+                return Err(refuse_unauthenticated(state, ip, refused).await);
+            }
+            company
+        }
+        // A company named in the URL that does not exist ends the search.
+        None if query_company.is_some_and(|c| !c.trim().is_empty()) => {
+            return Err(refuse_unauthenticated(state, ip, RetellError::unknown_company()).await);
+        }
+        None => match signer(state, headers, body).await {
+            Ok(Some(company)) => {
+                let found_by = FoundBy::Signature;
+                tracing::debug!(company_id = company.id, ?found_by, "retell company");
+                company
+            }
+            Ok(None) => {
+                return Err(
+                    refuse_unauthenticated(state, ip, RetellError::unknown_company()).await,
+                );
+            }
+            Err(e) => return Err(RetellError::fault(e).into_response()),
+        },
+    };
     tracing::Span::current().record("company_id", company.id);
-    if let Err(refused) = verify_signature(state, &company, headers, body).await {
-        return Err(refuse_unauthenticated(state, ip, refused).await);
-    }
     match state
         .gateway
         .limits
@@ -224,6 +254,61 @@ pub async fn admit(
         Ok(rate) => Ok((company, rate)),
         Err(limited) => Err(RetellError::rate_limited(limited).into_response()),
     }
+}
+
+/// The company whose Retell API key verifies the request's signature, for a request that
+/// names none: the signature says who signed it. Several companies sharing one key are
+/// ambiguous (`None`: the URL must name the company). A missing, malformed or stale
+/// signature verifies with no key, so no key is read for it.
+async fn signer(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Option<Company>, EngineError> {
+    let Some(header) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
+        return Ok(None);
+    };
+    let now_ms = u64::try_from(state.engine.now().as_millisecond()).unwrap_or(0);
+    let fresh = signature::parse(header)
+        .is_ok_and(|parsed| parsed.timestamp_ms.abs_diff(now_ms) <= signature::MAX_SKEW_MS);
+    if !fresh {
+        return Ok(None);
+    }
+    let mut signers = state
+        .engine
+        .retell_keys()
+        .await?
+        .into_iter()
+        .filter(|(_, key)| signature::verify(key, body, header, now_ms).is_ok())
+        .map(|(company, _)| company);
+    match (signers.next(), signers.next()) {
+        (Some(company), None) => Ok(Some(company)),
+        (Some(first), Some(second)) => {
+            tracing::info!(
+                first = first.id,
+                second = second.id,
+                "retell signature verifies with the key of several companies"
+            );
+            Ok(None)
+        }
+        (None, _) => Ok(None),
+    }
+}
+
+/// Answers a `retell_config.testWebhook` delivery (a body marked `frontdesk_test`) whose
+/// signature held: acknowledged, nothing recorded or run. `None` for any other body.
+pub fn acknowledge_test(body: &Value, rate: &RateStatus) -> Option<Response> {
+    is_test_body(body).then(|| {
+        tracing::info!("retell test delivery acknowledged; nothing recorded");
+        ok(
+            rate,
+            json!({
+                "success": true,
+                "message": "Test webhook received: the signature is valid; nothing was recorded or run",
+                "test": true,
+            }),
+        )
+    })
 }
 
 /// A request refused before it was authenticated also counts, per client IP, so probing

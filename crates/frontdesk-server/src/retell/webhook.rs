@@ -8,11 +8,13 @@
 //! Retell delivers at least once: a repeated event answers 200 with `duplicate: true` and
 //! changes nothing (the engine sees to it), so Retell stops retrying. An appointment the
 //! call's variables asked for that a rule refused is reported in `appointment_error`, still
-//! 200: retrying would not help. An unknown event is 400 `UNKNOWN_EVENT`, a body without a
-//! usable `call` 400 `INVALID_CALL`; faults are 5xx so that Retell retries.
+//! 200: retrying would not help. A body that is not JSON is 400 `INVALID_JSON`; JSON that is
+//! not a usable event is 422 (as `INVALID_BODY` is on every endpoint): `INVALID_EVENT` (no
+//! event), `UNKNOWN_EVENT`, `INVALID_CALL` (no usable `call`). Faults are 5xx so that Retell
+//! retries. A `retell_config.testWebhook` delivery is acknowledged and not recorded.
 
 use super::company::CallParty;
-use super::{RetellError, admit, ok};
+use super::{RetellError, acknowledge_test, admit, ok};
 use crate::auth::ClientIp;
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -33,18 +35,25 @@ use std::collections::HashMap;
     summary = "Record a Retell call event",
     description = "Signed as custom functions are. The call is recorded and linked to the customer; \
         a `call_ended` whose variables carry `name`, `appointment_date` and `appointment_time` books \
-        that appointment. The same event delivered twice has its effect once.",
+        that appointment. The same event delivered twice has its effect once. A `testWebhook` \
+        delivery (`frontdesk_test`) is acknowledged with `test: true` and not recorded.",
     params(("company" = Option<String>, Query, description = "The company's slug or id, for calls that name none")),
     request_body(content = crate::openapi::RetellWebhookEvent, content_type = "application/json"),
     security(("retell_signature" = [])),
     responses(
-        (status = 200, description = "Processed (`duplicate: true` for a repeated event)", body = crate::openapi::RetellWebhookProcessed,
+        (status = 200, description = "Processed (`duplicate: true` for a repeated event), or a test delivery acknowledged (`test: true`)", body = crate::openapi::RetellWebhookReply,
             headers(
                 ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
                 ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
                 ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
             )),
-        (status = 400, description = "`INVALID_JSON`, `INVALID_EVENT`, `UNKNOWN_EVENT` (with `events`) or `INVALID_CALL` (with `field`)", body = crate::openapi::RetellErrorBody,
+        (status = 400, description = "`INVALID_JSON`: the body is not JSON", body = crate::openapi::RetellErrorBody,
+            headers(
+                ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
+                ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
+                ("X-RateLimit-Reset" = u64, description = "Unix seconds when the allowance is full again"),
+            )),
+        (status = 422, description = "JSON that is not an event: `INVALID_EVENT`, `UNKNOWN_EVENT` (with `events`) or `INVALID_CALL` (with `field`)", body = crate::openapi::RetellErrorBody,
             headers(
                 ("X-RateLimit-Limit" = u32, description = "Calls allowed per minute"),
                 ("X-RateLimit-Remaining" = u32, description = "Calls left in this minute"),
@@ -92,8 +101,11 @@ pub async fn post(
         Ok(body) => body,
         Err(e) => return refuse(RetellError::invalid_json(&e)),
     };
+    if let Some(acknowledged) = acknowledge_test(&body, &rate) {
+        return acknowledged;
+    }
     let Some(event) = body.get("event").and_then(Value::as_str).map(str::trim) else {
-        return refuse(RetellError::bad_request(
+        return refuse(RetellError::unprocessable(
             "INVALID_EVENT",
             format!(
                 "the body needs an event: one of {}",
@@ -105,7 +117,7 @@ pub async fn post(
     if !RETELL_EVENTS.contains(&event) {
         let shown: String = event.chars().take(40).collect();
         return refuse(
-            RetellError::bad_request(
+            RetellError::unprocessable(
                 "UNKNOWN_EVENT",
                 format!(
                     "unknown event {shown:?}: send one of {}",
@@ -116,7 +128,7 @@ pub async fn post(
         );
     }
     let Some(call) = body.get("call").filter(|c| c.is_object()) else {
-        return refuse(RetellError::bad_request(
+        return refuse(RetellError::unprocessable(
             "INVALID_CALL",
             "the body needs a call: an object with the call's call_id",
         ));
@@ -138,7 +150,7 @@ pub async fn post(
                 "INVALID_CALL"
             };
             return refuse(
-                RetellError::bad_request(code, format!("{field}: {message}"))
+                RetellError::unprocessable(code, format!("{field}: {message}"))
                     .with("field", json!(field)),
             );
         }
