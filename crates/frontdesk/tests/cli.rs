@@ -53,7 +53,7 @@ fn stdout_json(out: &std::process::Output) -> serde_json::Value {
 }
 
 #[test]
-fn demo_prints_both_companies_with_fresh_keys_and_is_idempotent() {
+fn demo_prints_both_companies_with_keys_once_and_is_idempotent() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = format!("sqlite://{}", dir.path().join("new.db").display());
 
@@ -69,6 +69,7 @@ fn demo_prints_both_companies_with_fresh_keys_and_is_idempotent() {
     for c in companies {
         assert!(c["id"].as_i64().is_some());
         assert!(c["name"].as_str().is_some());
+        assert_eq!(c["created"], true);
         assert!(
             c["mcp_api_key"]
                 .as_str()
@@ -80,15 +81,29 @@ fn demo_prints_both_companies_with_fresh_keys_and_is_idempotent() {
                 .is_some_and(|k| k.starts_with("fd_gw_"))
         );
     }
-    // Same companies, same ids; new keys each run.
+    // Same companies, same ids; the second run mints nothing and says where the keys are.
     assert_eq!(first["companies"][0]["id"], second["companies"][0]["id"]);
     assert_eq!(first["companies"][1]["id"], second["companies"][1]["id"]);
-    assert_ne!(
-        first["companies"][0]["mcp_api_key"],
-        second["companies"][0]["mcp_api_key"]
+    for c in second["companies"].as_array().expect("companies") {
+        let entry = c.as_object().expect("entry");
+        assert_eq!(c["created"], false);
+        for secret in [
+            "mcp_api_key",
+            "gateway_token",
+            "retell_api_key",
+            "vapi_secret",
+        ] {
+            assert!(!entry.contains_key(secret), "{secret} printed again: {c}");
+        }
+    }
+    assert!(
+        second["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("frontdesk key list") && n.contains("frontdesk key create")),
+        "{second}"
     );
 
-    // The old keys stay valid: both runs' keys are listed, none revoked.
+    // The first run's two keys, still valid, and no more.
     let keys = frontdesk(&db, &["key", "list", "--company", "beyond-the-club"]);
     let listing = String::from_utf8_lossy(&keys.stdout);
     assert_eq!(
@@ -97,10 +112,27 @@ fn demo_prints_both_companies_with_fresh_keys_and_is_idempotent() {
             .skip(1)
             .filter(|l| l.trim_end().ends_with(" -"))
             .count(),
-        4,
+        2,
         "{listing}"
     );
     assert!(!listing.contains(first["companies"][0]["mcp_api_key"].as_str().unwrap_or("?")));
+
+    // With its MCP key revoked, a company gets a new one on the next run (and only that one).
+    let mcp_id = listing
+        .lines()
+        .find(|l| l.contains(" mcp "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("mcp key listed")
+        .to_string();
+    assert!(frontdesk(&db, &["key", "revoke", &mcp_id]).status.success());
+    let third = stdout_json(&frontdesk(&db, &["demo"]));
+    let beyond = third["companies"][0].as_object().expect("beyond");
+    assert!(
+        beyond["mcp_api_key"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("fd_mcp_"))
+    );
+    assert!(!beyond.contains_key("gateway_token"));
 }
 
 #[test]
@@ -261,7 +293,7 @@ fn serve_demo_prints_keys_and_a_curl_line_then_becomes_ready() {
 }
 
 #[tokio::test]
-async fn demo_gives_the_askproai_company_a_retell_key_and_a_vapi_secret_each_run() {
+async fn demo_gives_the_askproai_company_a_retell_key_and_a_vapi_secret_once() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = format!("sqlite://{}", dir.path().join("voice.db").display());
 
@@ -286,10 +318,10 @@ async fn demo_gives_the_askproai_company_a_retell_key_and_a_vapi_secret_each_run
     assert!(vapi.starts_with("vapi_demo_") && vapi.len() > 30, "{vapi}");
     let beyond = first["companies"][0].as_object().expect("beyond");
     assert!(!beyond.contains_key("retell_api_key") && !beyond.contains_key("vapi_secret"));
-    assert_ne!(
-        second["companies"][1]["retell_api_key"].as_str(),
-        Some(retell.as_str()),
-        "new on each run"
+    let again = second["companies"][1].as_object().expect("askpro");
+    assert!(
+        !again.contains_key("retell_api_key") && !again.contains_key("vapi_secret"),
+        "set once, kept after: {again:?}"
     );
 
     // The documented field order.
@@ -307,32 +339,158 @@ async fn demo_gives_the_askproai_company_a_retell_key_and_a_vapi_secret_each_run
         "gateway_token",
         "retell_api_key",
         "vapi_secret",
+        "created",
     ]
     .iter()
     .map(|f| at(f))
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}\n{entry}");
 
-    // What the second run printed is what is stored: the key encrypted, the secret hashed.
+    // What the first run printed is what is still stored: the key encrypted, the secret hashed.
     let engine = engine_for(&db).await;
     let company_id = second["companies"][1]["id"].as_i64().expect("id");
     let stored = engine.retell_api_key(company_id).await.expect("key");
-    assert_eq!(
-        stored.as_deref(),
-        second["companies"][1]["retell_api_key"].as_str()
-    );
-    let found = engine
-        .company_by_vapi_secret(
-            second["companies"][1]["vapi_secret"]
-                .as_str()
-                .unwrap_or("?"),
-        )
-        .await;
+    assert_eq!(stored.as_deref(), Some(retell.as_str()));
+    let found = engine.company_by_vapi_secret(&vapi).await;
     assert_eq!(found.map(|c| c.slug).ok().as_deref(), Some("askproai-demo"));
-    assert!(
-        engine.company_by_vapi_secret(&vapi).await.is_err(),
-        "the first run's secret was replaced"
+}
+
+/// Runs `serve --demo` until its banner is printed and the server answers `/readyz`, stops
+/// it, and returns what it printed on stdout.
+fn serve_demo_banner(db: &str) -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+        .env("FRONTDESK_DATABASE", db)
+        .env("FRONTDESK_SECRET_KEY_FILE", key_file(db))
+        .env_remove("FRONTDESK_SECRET_KEY")
+        .env_remove("FRONTDESK_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut printed = String::new();
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        printed.push_str(&line);
+        printed.push('\n');
+        if line.contains("curl") {
+            break;
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut ready = false;
+    while Instant::now() < deadline && !ready {
+        ready = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok_and(|mut s| {
+            use std::io::{Read, Write};
+            let _ = s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let mut answer = String::new();
+            let _ = s.read_to_string(&mut answer);
+            answer.starts_with("HTTP/1.1 200")
+        });
+        if !ready {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(ready, "server never became ready:\n{printed}");
+    printed
+}
+
+#[tokio::test]
+async fn demo_and_serve_demo_keep_the_credentials_and_bookings_an_operator_set() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("keep.db").display());
+    let first_banner = serve_demo_banner(&db);
+    assert!(first_banner.contains("fd_mcp_"), "{first_banner}");
+    let set = frontdesk(
+        &db,
+        &[
+            "company",
+            "set",
+            "askproai-demo",
+            "--retell-api-key",
+            "key_live_askpro",
+            "--vapi-secret",
+            "vapi_live_askpro",
+        ],
     );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    // The operator cancels the demo's one booking (John Doe's).
+    let engine = engine_for(&db).await;
+    let askpro = engine
+        .company_by_slug("askproai-demo")
+        .await
+        .expect("askpro");
+    let john = engine
+        .identify(askpro.id, "+491234567890")
+        .await
+        .expect("john")
+        .caller;
+    let bookings = engine
+        .bookings(&john, None, frontdesk_engine::BookingScope::All)
+        .await
+        .expect("bookings");
+    assert_eq!(bookings.len(), 1);
+    engine
+        .cancel(
+            &john,
+            &frontdesk_engine::BookingRef::Id(bookings[0].id),
+            None,
+        )
+        .await
+        .expect("cancel");
+    let keys_before = frontdesk(&db, &["key", "list", "--company", "askproai-demo"]);
+
+    let second_banner = serve_demo_banner(&db);
+    stdout_json(&frontdesk(&db, &["demo"]));
+    let third_banner = serve_demo_banner(&db);
+
+    for banner in [&second_banner, &third_banner] {
+        assert!(
+            !banner.contains("fd_mcp_") || banner.contains("fd_mcp_…"),
+            "no new keys on a later start: {banner}"
+        );
+        assert!(!banner.contains("fd_gw_"), "{banner}");
+        assert!(!banner.contains("key_demo_") && !banner.contains("vapi_demo_"));
+        assert!(banner.contains("frontdesk key list"), "{banner}");
+    }
+    assert_eq!(
+        frontdesk(&db, &["key", "list", "--company", "askproai-demo"]).stdout,
+        keys_before.stdout,
+        "no key minted"
+    );
+    assert_eq!(
+        engine
+            .retell_api_key(askpro.id)
+            .await
+            .expect("key")
+            .as_deref(),
+        Some("key_live_askpro")
+    );
+    assert_eq!(
+        engine
+            .company_by_vapi_secret("vapi_live_askpro")
+            .await
+            .map(|c| c.id)
+            .ok(),
+        Some(askpro.id)
+    );
+    let after = engine
+        .bookings(&john, None, frontdesk_engine::BookingScope::All)
+        .await
+        .expect("bookings");
+    assert_eq!(after.len(), 1, "no booking made again");
+    assert_eq!(after[0].status.to_string(), "cancelled");
 }
 
 #[tokio::test]
