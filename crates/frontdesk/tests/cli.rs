@@ -662,3 +662,273 @@ fn a_bad_redis_url_or_instance_id_stops_serve_with_the_setting_named() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The binary with no database from the environment: only what `args` say, run in `dir` so
+/// nothing lands in the source tree.
+fn frontdesk_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("FRONTDESK_DATABASE")
+        .env_remove("FRONTDESK_CONFIG")
+        .env_remove("FRONTDESK_SECRET_KEY")
+        .env("FRONTDESK_SECRET_KEY_FILE", dir.join("frontdesk.secret"))
+        .output()
+        .expect("run frontdesk")
+}
+
+fn ok_stdout(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn global_options_are_taken_before_or_after_any_subcommand() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("global.db").display());
+    let config = dir.path().join("frontdesk.toml");
+    std::fs::write(&config, format!("database = {db:?}\n")).expect("config");
+
+    ok_stdout(&frontdesk_in(dir.path(), &["demo", "--database", &db]));
+    for args in [
+        vec!["company", "list", "--database", &db],
+        vec!["--database", &db, "company", "list"],
+        vec!["company", "--database", &db, "list"],
+        vec![
+            "company",
+            "list",
+            "--config",
+            config.to_str().expect("path"),
+        ],
+    ] {
+        let listing = ok_stdout(&frontdesk_in(dir.path(), &args));
+        assert!(listing.contains("beyond-the-club"), "{args:?}: {listing}");
+    }
+    let keys = ok_stdout(&frontdesk_in(
+        dir.path(),
+        &[
+            "key",
+            "list",
+            "--company",
+            "beyond-the-club",
+            "--database",
+            &db,
+        ],
+    ));
+    assert!(keys.contains("fd_mcp_"), "{keys}");
+    ok_stdout(&frontdesk_in(dir.path(), &["migrate", "--database", &db]));
+    assert!(
+        !dir.path().join("frontdesk.db").exists(),
+        "the default database was opened instead"
+    );
+}
+
+#[test]
+fn key_list_columns_line_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("cols.db").display());
+    stdout_json(&frontdesk(&db, &["demo"]));
+    for name in ["x", "a rather long name for a key"] {
+        let created = frontdesk(
+            &db,
+            &[
+                "key",
+                "create",
+                "--company",
+                "beyond-the-club",
+                "--kind",
+                "gateway",
+                "--name",
+                name,
+            ],
+        );
+        assert!(created.status.success());
+    }
+    let listing = ok_stdout(&frontdesk(
+        &db,
+        &["key", "list", "--company", "beyond-the-club"],
+    ));
+    let lines: Vec<&str> = listing.lines().collect();
+    assert_eq!(lines.len(), 5, "{listing}");
+    let column = |line: &str, what: &str| {
+        line.chars()
+            .collect::<String>()
+            .find(what)
+            .map(|b| line[..b].chars().count())
+    };
+    let prefix_at = column(lines[0], "PREFIX").expect("PREFIX");
+    let created_at = column(lines[0], "CREATED").expect("CREATED");
+    let revoked_at = column(lines[0], "REVOKED").expect("REVOKED");
+    for line in &lines[1..] {
+        assert_eq!(column(line, "fd_"), Some(prefix_at), "{listing}");
+        assert_eq!(column(line, "20"), Some(created_at), "{listing}");
+        let last = line.chars().count() - 1;
+        assert!(last >= revoked_at, "{listing}");
+        assert_eq!(
+            line.chars().nth(revoked_at - 1),
+            Some(' '),
+            "REVOKED column starts after a space: {listing}"
+        );
+    }
+}
+
+#[test]
+fn key_revoke_names_the_company_and_says_when_it_was_already_revoked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("revoke.db").display());
+    stdout_json(&frontdesk(&db, &["demo"]));
+    let listing = ok_stdout(&frontdesk(
+        &db,
+        &["key", "list", "--company", "askproai-demo"],
+    ));
+    let id = listing
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().next())
+        .expect("a key")
+        .to_string();
+
+    let first = frontdesk(&db, &["key", "revoke", &id]);
+    let said = ok_stdout(&first);
+    assert!(
+        said.contains("askproai-demo") && said.contains("revoked") && !said.contains("already"),
+        "{said}"
+    );
+    let again = frontdesk(&db, &["key", "revoke", &id]);
+    let said = ok_stdout(&again);
+    assert!(
+        said.contains("askproai-demo") && said.contains("already revoked"),
+        "{said}"
+    );
+    let unknown = frontdesk(&db, &["key", "revoke", "424242"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("not found"));
+}
+
+#[test]
+fn mcp_stdio_without_the_company_names_the_database_it_opened() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("empty.db").display());
+    let out = frontdesk(
+        &db,
+        &[
+            "mcp-stdio",
+            "--company",
+            "beyond-the-club",
+            "--caller",
+            "+5511999999999",
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&db), "{stderr}");
+    assert!(stderr.contains("no companies"), "{stderr}");
+}
+
+#[test]
+fn human_logs_carry_no_colours_off_a_terminal_and_the_public_url_is_the_bound_address() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("logs.db").display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("FRONTDESK_DATABASE", &db)
+        .env("FRONTDESK_SECRET_KEY_FILE", key_file(&db))
+        .env_remove("FRONTDESK_SECRET_KEY")
+        .env_remove("FRONTDESK_PUBLIC_URL")
+        .env_remove("FRONTDESK_LOG_FORMAT")
+        .env_remove("FRONTDESK_CONFIG")
+        .env_remove("NO_COLOR")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut log = String::new();
+    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        log.push_str(&line);
+        log.push('\n');
+        if line.contains("frontdesk listening") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(log.contains("frontdesk listening"), "{log}");
+    assert!(!log.contains('\u{1b}'), "ANSI escapes in a pipe: {log:?}");
+    assert!(
+        log.contains(&format!("public_url=http://127.0.0.1:{port}")),
+        "{log}"
+    );
+}
+
+#[test]
+fn default_config_shows_every_option_and_the_file_accepts_them_all() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("cfg.db").display());
+    let example = ok_stdout(&frontdesk_in(dir.path(), &["default-config"]));
+    for option in [
+        "gateway_rate_per_minute = 100",
+        "gateway_webhook_rate_per_minute = 1000",
+        "gateway_test_rate_per_minute = 10",
+        "session_ttl_secs = 600",
+        "public_url",
+    ] {
+        assert!(example.contains(option), "{option} missing:\n{example}");
+    }
+    assert!(example.contains("at least 10"), "minimum session TTL");
+    // Every option uncommented: the file takes them all.
+    let uncommented: String = example
+        .lines()
+        .filter_map(|l| l.strip_prefix("# ").filter(|l| l.contains(" = ")))
+        .map(|l| format!("{}\n", l.split("  ").next().unwrap_or(l).trim()))
+        .collect();
+    let config = dir.path().join("all.toml");
+    std::fs::write(&config, &uncommented).expect("write");
+    ok_stdout(&frontdesk_in(
+        dir.path(),
+        &[
+            "migrate",
+            "--config",
+            config.to_str().expect("path"),
+            "--database",
+            &db,
+        ],
+    ));
+
+    // A gateway limit from the file is used, and the minimum TTL is enforced with its value.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "gateway_rate_per_minute = 0\n").expect("write");
+    let out = frontdesk_in(
+        dir.path(),
+        &[
+            "migrate",
+            "--config",
+            bad.to_str().expect("path"),
+            "--database",
+            &db,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gateway_rate_per_minute"));
+    std::fs::write(&bad, "session_ttl_secs = 5\n").expect("write");
+    let out = frontdesk_in(
+        dir.path(),
+        &[
+            "migrate",
+            "--config",
+            bad.to_str().expect("path"),
+            "--database",
+            &db,
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("session_ttl_secs must be at least 10"));
+}
