@@ -932,3 +932,95 @@ fn default_config_shows_every_option_and_the_file_accepts_them_all() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("session_ttl_secs must be at least 10"));
 }
+
+#[tokio::test]
+async fn export_round_trips_and_import_check_shows_what_an_edit_retires_without_changing_anything()
+{
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("export.db").display());
+    stdout_json(&frontdesk(&db, &["demo"]));
+
+    // The demo businesses, exported and checked: nothing would change.
+    for (slug, format, name) in [
+        ("beyond-the-club", "toml", "beyond.toml"),
+        ("askproai-demo", "yaml", "askpro.yaml"),
+    ] {
+        let text = ok_stdout(&frontdesk(
+            &db,
+            &["export", "--company", slug, "--format", format],
+        ));
+        let path = dir.path().join(name);
+        std::fs::write(&path, &text).expect("write");
+        let parsed = frontdesk_engine::import::BusinessFile::from_path(&path).expect("parses");
+        assert_eq!(parsed.company.slug, slug);
+        let check = ok_stdout(&frontdesk(
+            &db,
+            &["import", "--check", path.to_str().expect("path")],
+        ));
+        assert!(check.contains("no changes"), "{slug}: {check}");
+    }
+
+    // John Doe's demo booking; its service taken out of the exported file.
+    let engine = engine_for(&db).await;
+    let askpro = engine
+        .company_by_slug("askproai-demo")
+        .await
+        .expect("askpro");
+    let john = engine
+        .identify(askpro.id, "+491234567890")
+        .await
+        .expect("john")
+        .caller;
+    let booking = engine
+        .bookings(&john, None, frontdesk_engine::BookingScope::Upcoming)
+        .await
+        .expect("bookings")
+        .remove(0);
+    let path = dir.path().join("askpro.yaml");
+    let mut file = frontdesk_engine::import::BusinessFile::from_path(&path).expect("parses");
+    let before = file.services.len();
+    file.services.retain(|s| s.code != booking.service_code);
+    assert_eq!(file.services.len(), before - 1);
+    let edited = dir.path().join("edited.yaml");
+    std::fs::write(&edited, file.to_text("yaml").expect("yaml")).expect("write");
+    let edited = edited.to_str().expect("path");
+
+    let check = ok_stdout(&frontdesk(&db, &["import", "--check", edited]));
+    assert!(
+        check.contains(&format!("services retired: {}", booking.service_code)),
+        "{check}"
+    );
+    assert!(
+        check.contains(&format!("booking {}", booking.id)) && check.contains("service retired"),
+        "{check}"
+    );
+    assert!(check.contains("nothing was changed"), "{check}");
+    let offered = |info: frontdesk_engine::BusinessInfo| {
+        info.services.iter().any(|s| s.code == booking.service_code)
+    };
+    assert!(
+        offered(engine.business_info(&john).await.expect("info")),
+        "--check changed nothing"
+    );
+
+    let imported = ok_stdout(&frontdesk(&db, &["import", edited]));
+    assert!(
+        imported.contains("retired services") && imported.contains(&booking.service_code),
+        "{imported}"
+    );
+    // A fresh engine (no cached catalogue) sees what the binary wrote.
+    let engine = engine_for(&db).await;
+    assert!(!offered(engine.business_info(&john).await.expect("info")));
+    let still = engine
+        .bookings(&john, None, frontdesk_engine::BookingScope::Upcoming)
+        .await
+        .expect("bookings");
+    assert!(still.iter().any(|b| b.id == booking.id), "still visible");
+    let cancelled = engine
+        .cancel(&john, &frontdesk_engine::BookingRef::Id(booking.id), None)
+        .await
+        .expect("still cancellable");
+    assert_eq!(cancelled.booking.status.to_string(), "cancelled");
+    let again = ok_stdout(&frontdesk(&db, &["import", "--check", edited]));
+    assert!(again.contains("no changes"), "{again}");
+}

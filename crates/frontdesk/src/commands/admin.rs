@@ -4,7 +4,7 @@
 use crate::cli::{CompanyCommand, ExportFormat, KeyCommand, KeyKind};
 use frontdesk_domain::ApiKeyKind;
 use frontdesk_engine::Engine;
-use frontdesk_engine::import::BusinessFile;
+use frontdesk_engine::import::{BusinessFile, ImportPlan};
 use std::path::Path;
 
 /// How times are shown.
@@ -13,7 +13,9 @@ const TIME: &str = "%Y-%m-%d %H:%M UTC";
 pub async fn import(engine: &Engine, path: &Path, check: bool) -> anyhow::Result<()> {
     let file = BusinessFile::from_path(path)?;
     if check {
-        anyhow::bail!("import --check is not available yet");
+        let plan = engine.plan_import(&file).await?;
+        print!("{}", describe_plan(&plan));
+        return Ok(());
     }
     let s = engine.import_business(&file).await?;
     println!(
@@ -28,12 +30,100 @@ pub async fn import(engine: &Engine, path: &Path, check: bool) -> anyhow::Result
         s.members,
         s.appointments_created
     );
+    for (what, names) in [
+        ("branches", &s.retired.branches),
+        ("staff", &s.retired.staff),
+        ("services", &s.retired.services),
+    ] {
+        if !names.is_empty() {
+            println!(
+                "retired {what} (no longer in the file; their bookings stay): {}",
+                names.join(", ")
+            );
+        }
+    }
     Ok(())
 }
 
+/// `import --check`: one line per kind of change, then the bookings left outside the schedule.
+fn describe_plan(plan: &ImportPlan) -> String {
+    let mut out = String::new();
+    if plan.is_empty() {
+        out.push_str(&format!(
+            "{}: no changes (importing this file changes nothing)\n",
+            plan.slug
+        ));
+        return out;
+    }
+    if plan.new_company {
+        out.push_str(&format!("{}: a new company would be created\n", plan.slug));
+    } else {
+        out.push_str(&format!(
+            "{}: importing this file would change:\n",
+            plan.slug
+        ));
+    }
+    if !plan.company_changed.is_empty() {
+        out.push_str(&format!(
+            "  company: {} changed\n",
+            plan.company_changed.join(", ")
+        ));
+    }
+    for (what, changes) in [
+        ("branches", &plan.branches),
+        ("staff", &plan.staff),
+        ("services", &plan.services),
+        ("customers", &plan.customers),
+    ] {
+        for (verb, names) in [
+            ("added", &changes.added),
+            ("changed", &changes.changed),
+            ("retired", &changes.retired),
+        ] {
+            if !names.is_empty() {
+                out.push_str(&format!("  {what} {verb}: {}\n", names.join(", ")));
+            }
+        }
+    }
+    if !plan.hours_changed.is_empty() {
+        out.push_str(&format!(
+            "  hours and closures changed: {}\n",
+            plan.hours_changed.join("; ")
+        ));
+    }
+    if !plan.credentials.is_empty() {
+        out.push_str(&format!(
+            "  credentials set: {}\n",
+            plan.credentials.join(", ")
+        ));
+    }
+    if plan.bookings_outside.is_empty() {
+        out.push_str("  confirmed future bookings left outside the schedule: none\n");
+    } else {
+        out.push_str(&format!(
+            "  confirmed future bookings left outside the schedule ({}; they are kept, visible and cancellable):\n",
+            plan.bookings_outside.len()
+        ));
+        for b in &plan.bookings_outside {
+            out.push_str(&format!(
+                "    booking {} (voucher {}) {} at {}: {}\n",
+                b.booking_id, b.voucher_code, b.service, b.starts, b.reason
+            ));
+        }
+    }
+    out.push_str("nothing was changed (--check)\n");
+    out
+}
+
 pub async fn export(engine: &Engine, slug: &str, format: ExportFormat) -> anyhow::Result<()> {
-    let _ = (engine, slug, format);
-    anyhow::bail!("export is not available yet")
+    let company = engine.company_by_slug(slug).await?;
+    let file = engine.export_business(company.id).await?;
+    let ext = match format {
+        ExportFormat::Toml => "toml",
+        ExportFormat::Yaml => "yaml",
+    };
+    print!("{}", file.to_text(ext)?);
+    Ok(())
 }
 
 pub async fn company(engine: &Engine, command: CompanyCommand) -> anyhow::Result<()> {
