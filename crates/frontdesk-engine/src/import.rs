@@ -1,7 +1,10 @@
 //! Business definition files (TOML or YAML): a company with its branches, staff, services,
-//! schedules, customers, members and appointments. Importing creates what is missing and
-//! updates what exists (matched by slug, names, service codes, phone numbers and member ids),
-//! so importing the same file twice changes nothing the second time.
+//! schedules, customers, members and appointments. A file describes the business as it is:
+//! importing creates what is missing, updates what exists (matched by slug, names, service
+//! codes, phone numbers and member ids) and retires the branches, staff and services the file
+//! no longer lists (their bookings stay), so importing the same file twice changes nothing the
+//! second time. [`Engine::plan_import`] says what an import would change without writing;
+//! [`Engine::export_business`] writes a company's file back.
 
 use crate::caller::Caller;
 use crate::error::{EngineError, EngineResult};

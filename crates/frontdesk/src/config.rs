@@ -321,4 +321,27 @@ mod tests {
         assert_eq!(parsed.db_max_connections, Some(10));
         assert!(parsed.bind.is_some());
     }
+
+    #[test]
+    fn every_setting_read_from_the_environment_is_in_the_example_file() {
+        // Each `FRONTDESK_X` read here has the file key `x` (the key itself only comes from
+        // the environment or its file, never from the configuration file).
+        let source = include_str!("config.rs");
+        let mut names: Vec<&str> = source
+            .split('"')
+            .filter(|s| s.starts_with("FRONTDESK_") && s.len() > "FRONTDESK_".len())
+            .filter(|s| s.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+            .collect();
+        names.sort();
+        names.dedup();
+        assert!(names.len() > 20, "{names:?}");
+        for name in names.into_iter().filter(|n| *n != "FRONTDESK_SECRET_KEY") {
+            let key = name["FRONTDESK_".len()..].to_ascii_lowercase();
+            assert!(
+                EXAMPLE.contains(&format!("# {key} = ")),
+                "{name}: no `{key}` in frontdesk.example.toml"
+            );
+            assert!(EXAMPLE.contains(name), "{name} is not named in the example");
+        }
+    }
 }

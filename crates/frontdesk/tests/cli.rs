@@ -1,5 +1,7 @@
 //! The binary as an operator runs it: `demo`, `import`, `key`, `company`, `serve --demo`.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -1023,4 +1025,33 @@ async fn export_round_trips_and_import_check_shows_what_an_edit_retires_without_
     assert_eq!(cancelled.booking.status.to_string(), "cancelled");
     let again = ok_stdout(&frontdesk(&db, &["import", "--check", edited]));
     assert!(again.contains("no changes"), "{again}");
+}
+
+#[tokio::test]
+async fn global_database_flag_after_the_subcommand_reaches_postgres() {
+    let Some(pg) = support::PgDatabase::create_or_skip("global_database_flag_on_postgres").await
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = pg.url();
+    ok_stdout(&frontdesk_in(dir.path(), &["demo", "--database", &url]));
+    let listing = ok_stdout(&frontdesk_in(
+        dir.path(),
+        &["company", "list", "--database", &url],
+    ));
+    assert!(listing.contains("askproai-demo"), "{listing}");
+    let keys = ok_stdout(&frontdesk_in(
+        dir.path(),
+        &[
+            "key",
+            "list",
+            "--company",
+            "askproai-demo",
+            "--database",
+            &url,
+        ],
+    ));
+    assert!(keys.contains("fd_gw_"), "{keys}");
+    assert!(!dir.path().join("frontdesk.db").exists());
 }
