@@ -6,8 +6,9 @@ Two servers run for the whole session, each with its own SQLite file:
 * `limited_server`: the default limits (10 sessions a minute per IP), only for the
   rate-limit test, so nothing else spends its budget.
 
-Both are started with `serve --demo`; the keys the tests use come from a second process,
-`frontdesk demo --database <same file>`, which prints them as JSON. When a test fails, the
+Both are started with `serve --demo`; the companies the tests use come from a second process,
+`frontdesk demo --database <same file>`, which prints them as JSON, and their keys from
+`frontdesk key create`. When a test fails, the
 part of each server's log written during that test is attached to the report.
 """
 
@@ -260,13 +261,29 @@ def start_server(name: str, workdir: Path, **settings: str) -> FrontdeskServer:
     # The keys printed by `serve --demo` (a human-readable block on stdout).
     srv.printed_mcp_keys = {m["slug"]: m["key"] for m in _PRINTED_KEY.finditer(srv.stdout_path.read_text())}
 
-    # Fresh keys as JSON from a second process on the same SQLite file.
+    # The companies as JSON from a second process on the same SQLite file (it mints no keys:
+    # `serve --demo` did), then keys of their own from `frontdesk key create`.
     demo = run_cli("demo", "--database", srv.database_url, cwd=workdir)
     try:
         companies = json.loads(demo.stdout)["companies"]
     except (ValueError, KeyError) as e:
         pytest.fail(f"`frontdesk demo` did not print the documented JSON ({e}):\n{demo.stdout}", pytrace=False)
-    srv.companies = {c["slug"]: Company(**{k: c[k] for k in Company.__dataclass_fields__}) for c in companies}
+
+    def mint(slug: str, kind: str) -> str:
+        created = run_cli("key", "create", "--company", slug, "--kind", kind, "--name", "e2e",
+                          "--database", srv.database_url, cwd=workdir)
+        return created.stdout.strip()
+
+    srv.companies = {
+        c["slug"]: Company(
+            id=c["id"],
+            slug=c["slug"],
+            name=c["name"],
+            mcp_api_key=mint(c["slug"], "mcp"),
+            gateway_token=mint(c["slug"], "gateway"),
+        )
+        for c in companies
+    }
     assert {BEYOND, ASKPRO} <= srv.companies.keys(), f"demo companies: {sorted(srv.companies)}"
     _RUNNING.append(srv)
     return srv

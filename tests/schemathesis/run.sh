@@ -86,6 +86,10 @@ export FRONTDESK_GATEWAY_RATE_PER_MINUTE=1000000
 export FRONTDESK_GATEWAY_WEBHOOK_RATE_PER_MINUTE=1000000
 export FRONTDESK_GATEWAY_TEST_RATE_PER_MINUTE=1000000
 
+# The demo loaded first, by `frontdesk demo`: the run that creates it prints its keys and
+# AskProAI's Retell key and Vapi secret (later runs, and `serve --demo`, mint nothing).
+keys="$(timeout 60 "$bin" demo --database "$database" </dev/null 2>/dev/null)"
+
 log "starting frontdesk on $base (log $work/server.log)"
 "$bin" serve --demo --bind "127.0.0.1:$port" --database "$database" </dev/null >"$work/server.log" 2>&1 &
 server_pid=$!
@@ -101,7 +105,6 @@ if [ -z "$ready" ]; then
   exit 1
 fi
 
-keys="$(timeout 60 "$bin" demo --database "$database" </dev/null 2>/dev/null)"
 eval "$(printf '%s' "$keys" | "$venv/bin/python" -c '
 import json, shlex, sys
 companies = {c["slug"]: c for c in json.load(sys.stdin)["companies"]}

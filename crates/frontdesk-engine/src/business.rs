@@ -146,7 +146,9 @@ impl Engine {
     /// known or not: nothing in it is about a customer.
     pub async fn business_info(&self, caller: &Caller) -> EngineResult<BusinessInfo> {
         let catalog = self.catalog(caller.company_id).await?;
-        let main = catalog.branches.first();
+        // Retired branches stay in the catalogue for their bookings but are not offered.
+        let offered: Vec<&Branch> = catalog.branches.iter().filter(|b| !b.retired).collect();
+        let main = offered.first().copied();
         let tz = main
             .map(|b| catalog.tz(b.id))
             .unwrap_or_else(|| catalog.company_tz.clone());
@@ -154,8 +156,7 @@ impl Engine {
         let today = now.date();
         let services: Vec<&Service> = catalog.services.iter().filter(|s| s.active).collect();
 
-        let branches = catalog
-            .branches
+        let branches = offered
             .iter()
             .map(|branch| {
                 let own: Vec<&Service> = services
@@ -236,7 +237,8 @@ impl Engine {
 
 fn main_zone(branches: &[Branch], company_tz: &str) -> EngineResult<TimeZone> {
     let branch_tz = branches
-        .first()
+        .iter()
+        .find(|b| !b.retired)
         .and_then(|b| b.time_zone.as_deref())
         .and_then(|name| TimeZone::get(name).ok());
     match branch_tz {

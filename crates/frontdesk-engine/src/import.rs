@@ -1,7 +1,10 @@
 //! Business definition files (TOML or YAML): a company with its branches, staff, services,
-//! schedules, customers, members and appointments. Importing creates what is missing and
-//! updates what exists (matched by slug, names, service codes, phone numbers and member ids),
-//! so importing the same file twice changes nothing the second time.
+//! schedules, customers, members and appointments. A file describes the business as it is:
+//! importing creates what is missing, updates what exists (matched by slug, names, service
+//! codes, phone numbers and member ids) and retires the branches, staff and services the file
+//! no longer lists (their bookings stay), so importing the same file twice changes nothing the
+//! second time. [`Engine::plan_import`] says what an import would change without writing;
+//! [`Engine::export_business`] writes a company's file back.
 
 use crate::caller::Caller;
 use crate::error::{EngineError, EngineResult};
@@ -11,28 +14,30 @@ use frontdesk_domain::{
     BookingPolicy, BookingSource, Language, MemberPreferences, PhoneNumber, Schedule, parse_date,
     parse_time,
 };
+use frontdesk_domain::{BookingStatus, CompanyId};
 use frontdesk_store::{
-    Branch, Company, NewBranch, NewCompany, NewCustomer, NewMember, NewService, NewStaff,
+    BookingQuery, Branch, CatalogRetirement, Company, NewBranch, NewCompany, NewCustomer,
+    NewMember, NewService, NewStaff, StoreError,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BusinessFile {
     pub company: CompanyDef,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub branches: Vec<BranchDef>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub staff: Vec<StaffDef>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<ServiceDef>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub customers: Vec<CustomerDef>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompanyDef {
     pub slug: String,
@@ -40,51 +45,51 @@ pub struct CompanyDef {
     pub time_zone: String,
     pub language: Language,
     pub phone_region: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     #[serde(default)]
     pub policy: BookingPolicy,
     /// The company's Retell API key (stored encrypted; needs the engine's secret key).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retell_api_key: Option<String>,
     /// The secret Vapi sends with tool calls (stored as a hash).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vapi_secret: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BranchDef {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub phone_numbers: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<DateException>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaffDef {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
-    #[serde(default = "yes")]
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub active: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceDef {
     pub code: String,
     pub name: String,
     /// Branch name; may be left out when the company has one branch.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub duration_minutes: i32,
     #[serde(default = "one")]
@@ -93,69 +98,73 @@ pub struct ServiceDef {
     pub buffer_before_minutes: i32,
     #[serde(default)]
     pub buffer_after_minutes: i32,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_cents: Option<i64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
     pub schedule: Schedule,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<DateException>,
     /// Names of the staff who perform it; empty for group sessions.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub staff: Vec<String>,
-    #[serde(default = "yes")]
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub active: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerDef {
     pub phone: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     #[serde(default)]
     pub has_linked_account: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<MemberDef>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub appointments: Vec<AppointmentDef>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberDef {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     pub name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_active_bookings: Option<i64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationship: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferences: Option<MemberPreferences>,
 }
 
 /// An appointment to hold for the customer: on the first day from `date` (a date word such
 /// as `tomorrow` or `monday`, or YYYY-MM-DD) on which `time` can be booked. Skipped when the
 /// customer already has an upcoming booking of that service.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppointmentDef {
     pub service: String,
     pub date: String,
     pub time: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<String>,
 }
 
 fn yes() -> bool {
     true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 fn one() -> i32 {
@@ -171,6 +180,16 @@ pub struct ImportSummary {
     pub customers: usize,
     pub members: usize,
     pub appointments_created: usize,
+    /// What the import retired because the file no longer lists it (names, service codes).
+    pub retired: Retired,
+}
+
+/// Branch names, staff names and service codes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Retired {
+    pub branches: Vec<String>,
+    pub staff: Vec<String>,
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -431,6 +450,10 @@ impl Engine {
             .await?;
         }
 
+        // What the file no longer lists is retired first, so an inbound number can move from
+        // a retired branch to a listed one.
+        let retired = self.retire_unlisted(company.id, file).await?;
+
         let mut branches: HashMap<String, Branch> = HashMap::new();
         for b in &file.branches {
             let phone_numbers = b
@@ -555,7 +578,51 @@ impl Engine {
             customers: file.customers.len(),
             members,
             appointments_created,
+            retired,
         })
+    }
+
+    /// Retires the company's branches, staff and services that `file` does not list (those
+    /// already retired stay so).
+    async fn retire_unlisted(
+        &self,
+        company_id: CompanyId,
+        file: &BusinessFile,
+    ) -> EngineResult<Retired> {
+        let (branches, staff, services) = (
+            self.store.list_branches(company_id).await?,
+            self.store.list_staff(company_id).await?,
+            self.store.list_services(company_id).await?,
+        );
+        let mut retire = CatalogRetirement::default();
+        let mut names = Retired::default();
+        for b in branches
+            .iter()
+            .filter(|b| !b.retired && !file.branches.iter().any(|d| d.name == b.name))
+        {
+            retire.branch_ids.push(b.id);
+            names.branches.push(b.name.clone());
+        }
+        for st in staff
+            .iter()
+            .filter(|st| !st.retired && !file.staff.iter().any(|d| d.name == st.name))
+        {
+            retire.staff_ids.push(st.id);
+            names.staff.push(st.name.clone());
+        }
+        for sv in services
+            .iter()
+            .filter(|sv| !sv.retired && !file.services.iter().any(|d| d.code == sv.code))
+        {
+            retire.service_ids.push(sv.id);
+            names.services.push(sv.code.clone());
+        }
+        if retire != CatalogRetirement::default() {
+            self.store
+                .retire_catalog(company_id, &retire, self.now())
+                .await?;
+        }
+        Ok(names)
     }
 
     /// Books an appointment from a file on the first day it fits; `false` when the customer
@@ -602,6 +669,456 @@ impl Engine {
             }
         }
         Ok(false)
+    }
+}
+
+// ---- export and the import plan -------------------------------------------------------------
+
+/// What importing a file would change, item by item (names, service codes, phone numbers).
+/// Nothing is written to compute it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportPlan {
+    pub slug: String,
+    /// The company does not exist yet: everything in the file would be created.
+    pub new_company: bool,
+    /// Company fields the file changes (`name`, `time_zone`, `policy`, …).
+    pub company_changed: Vec<String>,
+    pub branches: Changes,
+    pub staff: Changes,
+    pub services: Changes,
+    /// Opening hours and closures that change: `service CODE: hours`, `branch NAME: closures`.
+    pub hours_changed: Vec<String>,
+    /// Customers (phone numbers) the file adds or changes; an import never removes one.
+    pub customers: Changes,
+    /// Credentials the file sets (`retell_api_key`, `vapi_secret`).
+    pub credentials: Vec<String>,
+    /// Confirmed bookings still to start that the file leaves outside the schedule.
+    pub bookings_outside: Vec<BookingOutside>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Changes {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub retired: Vec<String>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.retired.is_empty()
+    }
+
+    /// Sorts a keyed comparison of what exists (`before`) and what the file says (`after`).
+    fn of<K: PartialEq + ToString, V: PartialEq>(before: &[(K, V)], after: &[(K, V)]) -> Changes {
+        let mut out = Changes::default();
+        for (key, value) in after {
+            match before.iter().find(|(k, _)| k == key) {
+                None => out.added.push(key.to_string()),
+                Some((_, old)) if old != value => out.changed.push(key.to_string()),
+                Some(_) => {}
+            }
+        }
+        for (key, _) in before {
+            if !after.iter().any(|(k, _)| k == key) {
+                out.retired.push(key.to_string());
+            }
+        }
+        out
+    }
+}
+
+/// A confirmed booking still to start that the new schedule no longer holds. It is kept as it
+/// is (visible and cancellable); the business decides what to tell the customer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BookingOutside {
+    pub booking_id: i64,
+    pub voucher_code: String,
+    pub service: String,
+    /// Local date and time at the branch, `YYYY-MM-DD HH:MM`.
+    pub starts: String,
+    /// `service retired`, `branch retired`, `staff member retired`, `outside the new hours`.
+    pub reason: String,
+}
+
+impl ImportPlan {
+    /// The file describes the business exactly as it is.
+    pub fn is_empty(&self) -> bool {
+        !self.new_company
+            && self.company_changed.is_empty()
+            && self.branches.is_empty()
+            && self.staff.is_empty()
+            && self.services.is_empty()
+            && self.hours_changed.is_empty()
+            && self.customers.is_empty()
+            && self.credentials.is_empty()
+            && self.bookings_outside.is_empty()
+    }
+}
+
+impl BusinessFile {
+    /// The file as the store keeps it, so a file and an export compare equal when importing
+    /// the file would change nothing: trimmed names, upper-case region, numbers in E.164
+    /// without repeats, each service's branch named, staff lists without repeats.
+    fn normalized(&self) -> EngineResult<BusinessFile> {
+        self.validate()?;
+        let mut out = self.clone();
+        let region = self.company.phone_region.trim().to_ascii_uppercase();
+        out.company.name = self.company.name.trim().to_string();
+        for b in &mut out.branches {
+            let mut phones: Vec<String> = Vec::new();
+            for p in &b.phone_numbers {
+                let e164 = PhoneNumber::parse(p, &region)
+                    .map_err(|e| EngineError::invalid("branches.phone_numbers", e.to_string()))?
+                    .into_string();
+                if !phones.contains(&e164) {
+                    phones.push(e164);
+                }
+            }
+            b.phone_numbers = phones;
+        }
+        for sv in &mut out.services {
+            sv.branch = Some(self.branch_name_for(sv.branch.as_deref())?.to_string());
+            let mut staff: Vec<String> = Vec::new();
+            for n in &sv.staff {
+                if !staff.contains(n) {
+                    staff.push(n.clone());
+                }
+            }
+            sv.staff = staff;
+        }
+        for cu in &mut out.customers {
+            cu.phone = PhoneNumber::parse(&cu.phone, &region)
+                .map_err(|e| EngineError::InvalidPhone(e.to_string()))?
+                .into_string();
+        }
+        out.company.phone_region = region;
+        Ok(out)
+    }
+
+    /// Writes the file as TOML or YAML (`ext`), with a first comment line.
+    pub fn to_text(&self, ext: &str) -> EngineResult<String> {
+        let header = format!(
+            "# {} ({}), written by `frontdesk export`. Importing it again changes nothing;\n# edit it and run `frontdesk import --check FILE`, then `frontdesk import FILE`.\n",
+            self.company.name, self.company.slug
+        );
+        let body = match ext {
+            "toml" => toml::to_string(self).map_err(|e| EngineError::Internal(e.to_string()))?,
+            "yaml" | "yml" => {
+                serde_yaml_ng::to_string(self).map_err(|e| EngineError::Internal(e.to_string()))?
+            }
+            other => {
+                return Err(EngineError::invalid(
+                    "format",
+                    format!("{other:?}: use toml or yaml"),
+                ));
+            }
+        };
+        Ok(format!("{header}{body}"))
+    }
+}
+
+impl Engine {
+    /// The company's business file as it stands: company, branches, staff and services that
+    /// are not retired. Customers, members and bookings are records, not the business's
+    /// definition, and are left out (an import never removes them); so are the voice-platform
+    /// credentials (stored encrypted or hashed). Importing the export changes nothing.
+    pub async fn export_business(&self, company_id: CompanyId) -> EngineResult<BusinessFile> {
+        let company = self.company(company_id).await?;
+        let branches = self.store.list_branches(company_id).await?;
+        let staff = self.store.list_staff(company_id).await?;
+        let services = self.store.list_services(company_id).await?;
+        let branch_name = |id: i64| branches.iter().find(|b| b.id == id).map(|b| b.name.clone());
+        Ok(BusinessFile {
+            company: CompanyDef {
+                slug: company.slug,
+                name: company.name,
+                time_zone: company.time_zone,
+                language: company.language,
+                phone_region: company.phone_region,
+                address: company.address,
+                policy: company.policy,
+                retell_api_key: None,
+                vapi_secret: None,
+            },
+            branches: branches
+                .iter()
+                .filter(|b| !b.retired)
+                .map(|b| BranchDef {
+                    name: b.name.clone(),
+                    time_zone: b.time_zone.clone(),
+                    address: b.address.clone(),
+                    phone_numbers: b.phone_numbers.clone(),
+                    exceptions: b.exceptions.clone(),
+                })
+                .collect(),
+            staff: staff
+                .iter()
+                .filter(|st| !st.retired)
+                .map(|st| StaffDef {
+                    name: st.name.clone(),
+                    branch: st.branch_id.and_then(branch_name),
+                    active: st.active,
+                })
+                .collect(),
+            services: services
+                .iter()
+                .filter(|sv| !sv.retired)
+                .map(|sv| ServiceDef {
+                    code: sv.code.clone(),
+                    name: sv.name.clone(),
+                    branch: branch_name(sv.branch_id),
+                    description: sv.description.clone(),
+                    duration_minutes: sv.duration_minutes,
+                    capacity: sv.capacity,
+                    buffer_before_minutes: sv.buffer_before_minutes,
+                    buffer_after_minutes: sv.buffer_after_minutes,
+                    price_cents: sv.price_cents,
+                    currency: sv.currency.clone(),
+                    attributes: sv.attributes.clone(),
+                    schedule: sv.schedule.clone(),
+                    exceptions: sv.exceptions.clone(),
+                    staff: sv
+                        .staff_ids
+                        .iter()
+                        .filter_map(|id| staff.iter().find(|st| st.id == *id && !st.retired))
+                        .map(|st| st.name.clone())
+                        .collect(),
+                    active: sv.active,
+                })
+                .collect(),
+            customers: Vec::new(),
+        })
+    }
+
+    /// What importing `file` would change, and the confirmed bookings still to start that it
+    /// would leave outside the schedule. Writes nothing; a file that does not validate is
+    /// refused as the import would refuse it.
+    pub async fn plan_import(&self, file: &BusinessFile) -> EngineResult<ImportPlan> {
+        let after = file.normalized()?;
+        let mut plan = ImportPlan {
+            slug: after.company.slug.clone(),
+            ..ImportPlan::default()
+        };
+        let c = &after.company;
+        if c.retell_api_key.is_some() {
+            plan.credentials.push("retell_api_key".into());
+        }
+        if c.vapi_secret.is_some() {
+            plan.credentials.push("vapi_secret".into());
+        }
+        let company = match self.store.get_company_by_slug(&c.slug).await {
+            Ok(company) => company,
+            Err(StoreError::NotFound) => {
+                plan.new_company = true;
+                plan.branches.added = after.branches.iter().map(|b| b.name.clone()).collect();
+                plan.staff.added = after.staff.iter().map(|s| s.name.clone()).collect();
+                plan.services.added = after.services.iter().map(|s| s.code.clone()).collect();
+                plan.customers.added = after.customers.iter().map(|s| s.phone.clone()).collect();
+                return Ok(plan);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let before = self.export_business(company.id).await?;
+        let b = &before.company;
+        for (field, differs) in [
+            ("name", b.name != c.name),
+            ("time_zone", b.time_zone != c.time_zone),
+            ("language", b.language != c.language),
+            ("phone_region", b.phone_region != c.phone_region),
+            ("address", b.address != c.address),
+            ("policy", b.policy != c.policy),
+        ] {
+            if differs {
+                plan.company_changed.push(field.into());
+            }
+        }
+        let keyed_branches = |f: &BusinessFile| -> Vec<(String, BranchDef)> {
+            f.branches
+                .iter()
+                .map(|d| (d.name.clone(), d.clone()))
+                .collect()
+        };
+        let keyed_staff = |f: &BusinessFile| -> Vec<(String, StaffDef)> {
+            f.staff
+                .iter()
+                .map(|d| (d.name.clone(), d.clone()))
+                .collect()
+        };
+        let keyed_services = |f: &BusinessFile| -> Vec<(String, ServiceDef)> {
+            f.services
+                .iter()
+                .map(|d| (d.code.clone(), d.clone()))
+                .collect()
+        };
+        plan.branches = Changes::of(&keyed_branches(&before), &keyed_branches(&after));
+        plan.staff = Changes::of(&keyed_staff(&before), &keyed_staff(&after));
+        plan.services = Changes::of(&keyed_services(&before), &keyed_services(&after));
+        for new in &after.branches {
+            if let Some(old) = before.branches.iter().find(|o| o.name == new.name)
+                && old.exceptions != new.exceptions
+            {
+                plan.hours_changed
+                    .push(format!("branch {}: closures and special days", new.name));
+            }
+        }
+        for new in &after.services {
+            if let Some(old) = before.services.iter().find(|o| o.code == new.code) {
+                if old.schedule != new.schedule {
+                    plan.hours_changed
+                        .push(format!("service {}: hours", new.code));
+                }
+                if old.exceptions != new.exceptions {
+                    plan.hours_changed
+                        .push(format!("service {}: closures and special days", new.code));
+                }
+            }
+        }
+        plan.customers = self.customer_changes(company.id, &after).await?;
+        plan.bookings_outside = self.bookings_outside(&company, &before, &after).await?;
+        Ok(plan)
+    }
+
+    /// Customers of the file that are new, or whose details or members differ.
+    async fn customer_changes(
+        &self,
+        company_id: CompanyId,
+        file: &BusinessFile,
+    ) -> EngineResult<Changes> {
+        let mut out = Changes::default();
+        for cu in &file.customers {
+            let existing = match self
+                .store
+                .find_customer_by_phone(company_id, &cu.phone)
+                .await
+            {
+                Ok(c) => c,
+                Err(StoreError::NotFound) => {
+                    out.added.push(cu.phone.clone());
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let members = self.store.list_members(company_id, existing.id).await?;
+            let mut differs = existing.name != cu.name
+                || existing.email != cu.email
+                || existing.has_linked_account != cu.has_linked_account;
+            for m in &cu.members {
+                let found = members
+                    .iter()
+                    .find(|e| m.id.map_or(e.name == m.name, |id| e.id == id));
+                differs |= !found.is_some_and(|e| {
+                    e.name == m.name
+                        && e.level == m.level
+                        && e.max_active_bookings == m.max_active_bookings
+                        && e.relationship == m.relationship
+                });
+            }
+            if differs {
+                out.changed.push(cu.phone.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Confirmed bookings still to start whose service, branch or staff member the file
+    /// retires, or whose start its hours and closures no longer hold.
+    async fn bookings_outside(
+        &self,
+        company: &Company,
+        before: &BusinessFile,
+        after: &BusinessFile,
+    ) -> EngineResult<Vec<BookingOutside>> {
+        let now = self.now();
+        let bookings = self
+            .store
+            .list_bookings(&BookingQuery {
+                company_id: company.id,
+                statuses: vec![BookingStatus::Confirmed],
+                ends_after: Some(now),
+                limit: i64::from(i32::MAX),
+                ..BookingQuery::default()
+            })
+            .await?;
+        let services = self.store.list_services(company.id).await?;
+        let staff = self.store.list_staff(company.id).await?;
+        let branches = self.store.list_branches(company.id).await?;
+        let zone = |branch: Option<&BranchDef>, company_tz: &str| {
+            let name = branch
+                .and_then(|b| b.time_zone.clone())
+                .unwrap_or_else(|| company_tz.to_string());
+            jiff::tz::TimeZone::get(&name)
+                .map_err(|_| EngineError::Internal(format!("unknown time zone {name:?}")))
+        };
+        let mut out = Vec::new();
+        for booking in bookings.into_iter().filter(|b| b.starts_at > now) {
+            let Some(service) = services.iter().find(|s| s.id == booking.service_id) else {
+                continue;
+            };
+            let old_branch = branches.iter().find(|b| b.id == booking.branch_id);
+            let new_def = after.services.iter().find(|d| d.code == service.code);
+            let old_def = before.services.iter().find(|d| d.code == service.code);
+            let new_branch =
+                old_branch.and_then(|b| after.branches.iter().find(|d| d.name == b.name));
+            let old_branch_def =
+                old_branch.and_then(|b| before.branches.iter().find(|d| d.name == b.name));
+            let staff_name = booking
+                .staff_id
+                .and_then(|id| staff.iter().find(|s| s.id == id))
+                .map(|s| s.name.clone());
+            let tz_before = zone(old_branch_def, &before.company.time_zone)?;
+            let reason = if service.retired {
+                // Retired before this file: not this import's doing.
+                None
+            } else if new_def.is_none() {
+                Some("service retired".to_string())
+            } else if old_branch.is_some_and(|b| !b.retired) && new_branch.is_none() {
+                Some("branch retired".to_string())
+            } else if staff_name
+                .as_ref()
+                .is_some_and(|n| !after.staff.iter().any(|d| &d.name == n))
+            {
+                Some(format!(
+                    "staff member {} retired",
+                    staff_name.as_deref().unwrap_or_default()
+                ))
+            } else if let Some(def) = new_def {
+                let branch_def = after
+                    .branches
+                    .iter()
+                    .find(|d| Some(&d.name) == def.branch.as_ref());
+                let tz = zone(branch_def, &after.company.time_zone)?;
+                let unchanged = old_def == Some(def)
+                    && old_branch_def.map(|b| (&b.exceptions, &b.time_zone))
+                        == branch_def.map(|b| (&b.exceptions, &b.time_zone))
+                    && before.company.time_zone == after.company.time_zone;
+                let local = booking.starts_at.to_zoned(tz);
+                let mut exceptions = def.exceptions.clone();
+                if let Some(b) = branch_def {
+                    exceptions.extend(b.exceptions.iter().cloned());
+                }
+                let held = def
+                    .schedule
+                    .start_times_on(local.date(), def.duration_minutes, &exceptions)
+                    .contains(&local.time());
+                (!unchanged && !held).then(|| "outside the new hours or closures".to_string())
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                out.push(BookingOutside {
+                    booking_id: booking.id,
+                    voucher_code: booking.voucher_code.clone(),
+                    service: service.code.clone(),
+                    starts: booking
+                        .starts_at
+                        .to_zoned(tz_before)
+                        .strftime("%Y-%m-%d %H:%M")
+                        .to_string(),
+                    reason,
+                });
+            }
+        }
+        Ok(out)
     }
 }
 

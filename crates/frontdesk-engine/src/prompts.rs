@@ -249,6 +249,7 @@ impl Engine {
                 .list_branches(company_id)
                 .await?
                 .into_iter()
+                .filter(|b| !b.retired)
                 .min_by_key(|b| b.id)
                 .ok_or(EngineError::NotFound { what: "branch" }),
         }
@@ -457,6 +458,7 @@ mod tests {
             exceptions: Vec::new(),
             staff_ids: Vec::new(),
             active: true,
+            retired: false,
         }
     }
 

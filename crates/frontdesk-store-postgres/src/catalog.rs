@@ -5,6 +5,7 @@ use crate::rows::{BranchRow, CompanyRow, ServiceRow, StaffRow, convert_all};
 use crate::{begin, commit, map_err};
 use frontdesk_domain::*;
 use frontdesk_store::*;
+use jiff::Timestamp;
 use sqlx::PgPool;
 use sqlx::types::Json;
 
@@ -87,7 +88,8 @@ pub(crate) async fn upsert_branch(pool: &PgPool, new: NewBranch) -> StoreResult<
          ON CONFLICT (company_id, name) DO UPDATE SET
              time_zone = EXCLUDED.time_zone,
              address = EXCLUDED.address,
-             exceptions = EXCLUDED.exceptions
+             exceptions = EXCLUDED.exceptions,
+             retired_at = NULL
          RETURNING id",
     )
     .bind(new.company_id)
@@ -178,7 +180,8 @@ pub(crate) async fn upsert_staff(pool: &PgPool, new: NewStaff) -> StoreResult<St
          VALUES ($1, $2, $3, $4)
          ON CONFLICT (company_id, name) DO UPDATE SET
              branch_id = EXCLUDED.branch_id,
-             active = EXCLUDED.active
+             active = EXCLUDED.active,
+             retired_at = NULL
          RETURNING *",
     )
     .bind(new.company_id)
@@ -235,7 +238,8 @@ pub(crate) async fn upsert_service(pool: &PgPool, new: NewService) -> StoreResul
              attributes = EXCLUDED.attributes,
              schedule = EXCLUDED.schedule,
              exceptions = EXCLUDED.exceptions,
-             active = EXCLUDED.active
+             active = EXCLUDED.active,
+             retired_at = NULL
          RETURNING id",
     )
     .bind(new.company_id)
@@ -325,6 +329,55 @@ pub(crate) async fn get_service(
     .await
     .map_err(map_err)?
     .into_model()
+}
+
+// ---- retirement ----------------------------------------------------------------------
+
+pub(crate) async fn retire_catalog(
+    pool: &PgPool,
+    company_id: CompanyId,
+    retire: &CatalogRetirement,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let mut tx = begin(pool).await?;
+    let retired: Vec<i64> = sqlx::query_scalar(
+        "UPDATE branches SET retired_at = COALESCE(retired_at, $1)
+          WHERE company_id = $2 AND id = ANY($3) RETURNING id",
+    )
+    .bind(now.as_second())
+    .bind(company_id)
+    .bind(&retire.branch_ids)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(map_err)?;
+    // A retired branch answers no calls; its numbers may go to another branch.
+    sqlx::query("DELETE FROM branch_phone_numbers WHERE branch_id = ANY($1)")
+        .bind(&retired)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+    for (sql, ids) in [
+        (
+            "UPDATE staff SET active = FALSE, retired_at = COALESCE(retired_at, $1)
+              WHERE company_id = $2 AND id = ANY($3)",
+            &retire.staff_ids,
+        ),
+        (
+            "UPDATE services SET active = FALSE, retired_at = COALESCE(retired_at, $1)
+              WHERE company_id = $2 AND id = ANY($3)",
+            &retire.service_ids,
+        ),
+    ] {
+        sqlx::query(sql)
+            .bind(now.as_second())
+            .bind(company_id)
+            .bind(ids)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+    }
+    commit(tx).await?;
+    Ok(())
 }
 
 /// The values in their first-seen order, without repeats: a repeated link or number is the

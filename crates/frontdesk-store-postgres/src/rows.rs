@@ -73,6 +73,7 @@ pub(crate) struct BranchRow {
     address: Option<String>,
     exceptions: JsonValue,
     phone_numbers: Vec<String>,
+    retired_at: Option<i64>,
 }
 
 impl BranchRow {
@@ -85,6 +86,7 @@ impl BranchRow {
             address: self.address,
             phone_numbers: self.phone_numbers,
             exceptions: parse_json(self.exceptions, "branches.exceptions")?,
+            retired: self.retired_at.is_some(),
         })
     }
 }
@@ -96,6 +98,7 @@ pub(crate) struct StaffRow {
     branch_id: Option<i64>,
     name: String,
     active: bool,
+    retired_at: Option<i64>,
 }
 
 impl StaffRow {
@@ -106,6 +109,7 @@ impl StaffRow {
             branch_id: self.branch_id,
             name: self.name,
             active: self.active,
+            retired: self.retired_at.is_some(),
         }
     }
 }
@@ -130,6 +134,7 @@ pub(crate) struct ServiceRow {
     exceptions: JsonValue,
     active: bool,
     staff_ids: Vec<i64>,
+    retired_at: Option<i64>,
 }
 
 impl ServiceRow {
@@ -152,6 +157,7 @@ impl ServiceRow {
             exceptions: parse_json(self.exceptions, "services.exceptions")?,
             staff_ids: self.staff_ids,
             active: self.active,
+            retired: self.retired_at.is_some(),
         })
     }
 }

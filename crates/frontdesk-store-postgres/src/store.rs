@@ -67,6 +67,14 @@ impl Store for PostgresStore {
     async fn list_services(&self, company_id: CompanyId) -> StoreResult<Vec<Service>> {
         catalog::list_services(&self.pool, company_id).await
     }
+    async fn retire_catalog(
+        &self,
+        company_id: CompanyId,
+        retire: &CatalogRetirement,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        catalog::retire_catalog(&self.pool, company_id, retire, now).await
+    }
     async fn get_service(&self, company_id: CompanyId, id: ServiceId) -> StoreResult<Service> {
         catalog::get_service(&self.pool, company_id, id).await
     }

@@ -5,6 +5,7 @@ use crate::rows::*;
 use crate::{SqliteStore, json_write, map_err};
 use frontdesk_domain::*;
 use frontdesk_store::*;
+use jiff::Timestamp;
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
@@ -83,7 +84,7 @@ pub(crate) async fn upsert_branch(s: &SqliteStore, new: NewBranch) -> StoreResul
         "INSERT INTO branches (company_id, name, time_zone, address, exceptions) \
          VALUES (?, ?, ?, ?, ?) \
          ON CONFLICT (company_id, name) DO UPDATE SET time_zone = excluded.time_zone, \
-         address = excluded.address, exceptions = excluded.exceptions RETURNING ",
+         address = excluded.address, exceptions = excluded.exceptions, retired_at = NULL RETURNING ",
         branch_cols!()
     ))
     .bind(new.company_id)
@@ -196,7 +197,7 @@ pub(crate) async fn upsert_staff(s: &SqliteStore, new: NewStaff) -> StoreResult<
     let row: StaffRow = sqlx::query_as(concat!(
         "INSERT INTO staff (company_id, branch_id, name, active) VALUES (?, ?, ?, ?) \
          ON CONFLICT (company_id, name) DO UPDATE SET branch_id = excluded.branch_id, \
-         active = excluded.active RETURNING ",
+         active = excluded.active, retired_at = NULL RETURNING ",
         staff_cols!()
     ))
     .bind(new.company_id)
@@ -241,7 +242,8 @@ pub(crate) async fn upsert_service(s: &SqliteStore, new: NewService) -> StoreRes
          buffer_after_minutes = excluded.buffer_after_minutes, \
          price_cents = excluded.price_cents, currency = excluded.currency, \
          attributes = excluded.attributes, schedule = excluded.schedule, \
-         exceptions = excluded.exceptions, active = excluded.active RETURNING ",
+         exceptions = excluded.exceptions, active = excluded.active, retired_at = NULL \
+         RETURNING ",
         service_cols!()
     ))
     .bind(new.company_id)
@@ -356,6 +358,56 @@ pub(crate) async fn get_service(
     .await
     .map_err(map_err)?;
     row.into_model(staff)
+}
+
+// ---- retirement --------------------------------------------------------------------------
+
+pub(crate) async fn retire_catalog(
+    s: &SqliteStore,
+    company_id: CompanyId,
+    retire: &CatalogRetirement,
+    now: Timestamp,
+) -> StoreResult<()> {
+    let mut tx = s.begin_write().await?;
+    for &id in &retire.branch_ids {
+        let done = sqlx::query(
+            "UPDATE branches SET retired_at = COALESCE(retired_at, ?) WHERE id = ? AND company_id = ?",
+        )
+        .bind(now.as_second())
+        .bind(id)
+        .bind(company_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() > 0 {
+            // A retired branch answers no calls; its numbers may go to another branch.
+            sqlx::query("DELETE FROM branch_phone_numbers WHERE branch_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+    }
+    for (table, ids) in [
+        ("staff", &retire.staff_ids),
+        ("services", &retire.service_ids),
+    ] {
+        let sql = format!(
+            "UPDATE {table} SET active = 0, retired_at = COALESCE(retired_at, ?) \
+             WHERE id = ? AND company_id = ?"
+        );
+        for &id in ids {
+            sqlx::query(&sql)
+                .bind(now.as_second())
+                .bind(id)
+                .bind(company_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+    }
+    tx.commit().await.map_err(map_err)?;
+    Ok(())
 }
 
 // ---- helpers -----------------------------------------------------------------------------

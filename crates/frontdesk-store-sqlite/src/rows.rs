@@ -59,7 +59,7 @@ impl CompanyRow {
 
 macro_rules! branch_cols {
     () => {
-        "id, company_id, name, time_zone, address, exceptions"
+        "id, company_id, name, time_zone, address, exceptions, retired_at"
     };
 }
 pub(crate) use branch_cols;
@@ -72,6 +72,7 @@ pub(crate) struct BranchRow {
     time_zone: Option<String>,
     address: Option<String>,
     exceptions: String,
+    retired_at: Option<i64>,
 }
 
 impl BranchRow {
@@ -85,13 +86,14 @@ impl BranchRow {
             phone_numbers,
             exceptions: serde_json::from_str(&self.exceptions)
                 .map_err(bad_json("branches.exceptions"))?,
+            retired: self.retired_at.is_some(),
         })
     }
 }
 
 macro_rules! staff_cols {
     () => {
-        "id, company_id, branch_id, name, active"
+        "id, company_id, branch_id, name, active, retired_at"
     };
 }
 pub(crate) use staff_cols;
@@ -103,6 +105,7 @@ pub(crate) struct StaffRow {
     branch_id: Option<i64>,
     name: String,
     active: bool,
+    retired_at: Option<i64>,
 }
 
 impl StaffRow {
@@ -113,6 +116,7 @@ impl StaffRow {
             branch_id: self.branch_id,
             name: self.name,
             active: self.active,
+            retired: self.retired_at.is_some(),
         }
     }
 }
@@ -121,7 +125,7 @@ macro_rules! service_cols {
     () => {
         "id, company_id, branch_id, code, name, description, duration_minutes, capacity, \
          buffer_before_minutes, buffer_after_minutes, price_cents, currency, attributes, \
-         schedule, exceptions, active"
+         schedule, exceptions, active, retired_at"
     };
 }
 pub(crate) use service_cols;
@@ -144,6 +148,7 @@ pub(crate) struct ServiceRow {
     schedule: String,
     exceptions: String,
     active: bool,
+    retired_at: Option<i64>,
 }
 
 impl ServiceRow {
@@ -169,6 +174,7 @@ impl ServiceRow {
                 .map_err(bad_json("services.exceptions"))?,
             staff_ids,
             active: self.active,
+            retired: self.retired_at.is_some(),
         })
     }
 }

@@ -66,6 +66,16 @@ pub trait Store: Send + Sync + 'static {
     async fn upsert_service(&self, new: NewService) -> StoreResult<Service>;
     async fn list_services(&self, company_id: CompanyId) -> StoreResult<Vec<Service>>;
     async fn get_service(&self, company_id: CompanyId, id: ServiceId) -> StoreResult<Service>;
+    /// In one transaction, retires these branches, staff and services of the company (ids of
+    /// another company are ignored): marks them retired, makes staff and services inactive and
+    /// releases the branches' inbound numbers. Their bookings are untouched. An upsert of the
+    /// same key brings an entry back.
+    async fn retire_catalog(
+        &self,
+        company_id: CompanyId,
+        retire: &CatalogRetirement,
+        now: Timestamp,
+    ) -> StoreResult<()>;
 
     // ---- customers and members -------------------------------------------------------
     /// Keyed by (company, phone).

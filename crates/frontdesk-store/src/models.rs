@@ -48,6 +48,9 @@ pub struct Branch {
     pub phone_numbers: Vec<String>,
     /// Dated exceptions for every service of the branch (holidays).
     pub exceptions: Vec<DateException>,
+    /// Retired by an import whose file no longer lists it: not offered, has no inbound
+    /// numbers; its bookings stay.
+    pub retired: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +70,8 @@ pub struct Staff {
     pub branch_id: Option<BranchId>,
     pub name: String,
     pub active: bool,
+    /// Retired by an import whose file no longer lists them (and then inactive too).
+    pub retired: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +106,9 @@ pub struct Service {
     /// Staff who perform it; empty for services without staff (group sessions).
     pub staff_ids: Vec<StaffId>,
     pub active: bool,
+    /// Retired by an import whose file no longer lists it (and then inactive too): not
+    /// bookable; its bookings stay visible and cancellable.
+    pub retired: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +129,15 @@ pub struct NewService {
     pub exceptions: Vec<DateException>,
     pub staff_ids: Vec<StaffId>,
     pub active: bool,
+}
+
+/// What an import retires in one go: the company's branches, staff and services its file no
+/// longer lists.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CatalogRetirement {
+    pub branch_ids: Vec<BranchId>,
+    pub staff_ids: Vec<StaffId>,
+    pub service_ids: Vec<ServiceId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,7 +1,7 @@
 //! The command line. Flags override `FRONTDESK_*` environment variables (clap reads them),
 //! which override the TOML file given with `--config`.
 
-use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -15,15 +15,12 @@ pub struct Cli {
     /// A TOML configuration file (see `frontdesk default-config`).
     #[arg(long, global = true, env = "FRONTDESK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Database URL: `sqlite://frontdesk.db` (default, created if missing) or `postgres://…`.
+    /// Accepted before or after the subcommand, like `--config`.
+    #[arg(long, global = true, env = "FRONTDESK_DATABASE", value_name = "URL")]
+    pub database: Option<String>,
     #[command(subcommand)]
     pub command: Command,
-}
-
-#[derive(Debug, Args, Clone, Default)]
-pub struct DatabaseArg {
-    /// Database URL: `sqlite://frontdesk.db` (default, created if missing) or `postgres://…`.
-    #[arg(long, env = "FRONTDESK_DATABASE", value_name = "URL")]
-    pub database: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -33,45 +30,46 @@ pub enum Command {
         /// Address to listen on [default: 127.0.0.1:8001].
         #[arg(long, env = "FRONTDESK_BIND", value_name = "ADDR")]
         bind: Option<SocketAddr>,
-        #[command(flatten)]
-        db: DatabaseArg,
         /// Redis shared by several instances (`redis://host:6379/0`): rate limits, legacy SSE
         /// routing and MCP sessions across instances. Without it all of that stays in-process.
         #[arg(long = "redis", env = "FRONTDESK_REDIS_URL", value_name = "URL")]
         redis_url: Option<String>,
-        /// Load the demo businesses if missing and print keys and a curl line to try them.
+        /// Create what of the demo businesses is missing; print the keys it mints (or where to
+        /// find them) and a curl line to try them.
         #[arg(long)]
         demo: bool,
     },
     /// Apply database migrations and exit.
-    Migrate {
-        #[command(flatten)]
-        db: DatabaseArg,
-    },
-    /// Load the demo businesses (idempotent) and print them with fresh keys as JSON.
-    Demo {
-        #[command(flatten)]
-        db: DatabaseArg,
-    },
-    /// Create or update a business from a definition file (TOML or YAML).
+    Migrate,
+    /// Create what of the demo businesses is missing (never replacing what exists) and print
+    /// them as JSON, with the keys and credentials minted on this run.
+    Demo,
+    /// Make a business what a definition file (TOML or YAML) says: create and update what it
+    /// lists, retire the services, staff and branches it no longer lists.
     Import {
         file: PathBuf,
-        #[command(flatten)]
-        db: DatabaseArg,
+        /// Print what importing would change, including confirmed future bookings left outside
+        /// the new schedule, and change nothing. Exit status 0 either way.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print a company's business file (to stdout): importing it again changes nothing.
+    Export {
+        /// The company's slug.
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+        #[arg(long, value_enum, default_value = "toml")]
+        format: ExportFormat,
     },
     /// Companies.
     Company {
         #[command(subcommand)]
         command: CompanyCommand,
-        #[command(flatten)]
-        db: DatabaseArg,
     },
     /// API keys (shown once, stored hashed).
     Key {
         #[command(subcommand)]
         command: KeyCommand,
-        #[command(flatten)]
-        db: DatabaseArg,
     },
     /// Serve the MCP tools on stdin/stdout for one caller (desktop MCP clients).
     McpStdio {
@@ -81,8 +79,6 @@ pub enum Command {
         /// The caller's phone number.
         #[arg(long, value_name = "PHONE")]
         caller: String,
-        #[command(flatten)]
-        db: DatabaseArg,
     },
     /// Print an example configuration file with every option and its default.
     DefaultConfig,
@@ -109,6 +105,12 @@ pub enum CompanyCommand {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Toml,
+    Yaml,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum KeyKind {
     Mcp,
     Gateway,
@@ -132,20 +134,4 @@ pub enum KeyCommand {
     },
     /// Revoke a key by id.
     Revoke { id: i64 },
-}
-
-impl Command {
-    /// The `--database` flag of the command, if it has one.
-    pub fn database_arg(&self) -> Option<&DatabaseArg> {
-        match self {
-            Command::Serve { db, .. }
-            | Command::Migrate { db }
-            | Command::Demo { db }
-            | Command::Import { db, .. }
-            | Command::Company { db, .. }
-            | Command::Key { db, .. }
-            | Command::McpStdio { db, .. } => Some(db),
-            Command::DefaultConfig => None,
-        }
-    }
 }

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 pub const EXAMPLE: &str = include_str!("../frontdesk.example.toml");
 pub const DEFAULT_DATABASE: &str = "sqlite://frontdesk.db";
+/// The shortest caller session lifetime accepted: a session must outlive a few tool calls.
+pub const MIN_SESSION_TTL_SECS: u64 = 10;
 
 /// The file layer: every field optional.
 #[derive(Debug, Default, Deserialize)]
@@ -30,6 +32,9 @@ struct FileConfig {
     session_ttl_secs: Option<u64>,
     rate_sessions_per_minute: Option<u32>,
     rate_messages_per_minute: Option<u32>,
+    gateway_rate_per_minute: Option<u32>,
+    gateway_webhook_rate_per_minute: Option<u32>,
+    gateway_test_rate_per_minute: Option<u32>,
     trust_forwarded_for: Option<bool>,
     mcp_allowed_hosts: Option<Vec<String>>,
     mcp_allowed_origins: Option<Vec<String>>,
@@ -53,6 +58,8 @@ pub struct Config {
     pub server: ServerSettings,
     /// The key that encrypts secrets at rest: `FRONTDESK_SECRET_KEY`, else the key file.
     pub secret_key: SecretKeySource,
+    /// `public_url` was configured; otherwise `serve` sets it to the address it bound.
+    pub public_url_given: bool,
 }
 
 impl Config {
@@ -66,7 +73,7 @@ impl Config {
             Command::Serve { bind, .. } => *bind,
             _ => None,
         };
-        let flag_database = cli.command.database_arg().and_then(|d| d.database.clone());
+        let flag_database = cli.database.clone();
         let flag_redis = match &cli.command {
             Command::Serve { redis_url, .. } => redis_url.clone(),
             _ => None,
@@ -89,7 +96,11 @@ impl Config {
                     .unwrap_or_else(|| PathBuf::from(crate::secret_key::DEFAULT_KEY_FILE)),
             ),
         };
+        let public_url = env("FRONTDESK_PUBLIC_URL")
+            .or(file.public_url)
+            .map(|u| u.trim().trim_end_matches('/').to_string());
         let config = Config {
+            public_url_given: public_url.is_some(),
             database: flag_database
                 .or(file.database)
                 .unwrap_or_else(|| DEFAULT_DATABASE.to_string()),
@@ -142,24 +153,25 @@ impl Config {
                     .or(file.retell_api_base)
                     .map(|u| u.trim().trim_end_matches('/').to_string())
                     .unwrap_or(defaults.retell_api_base),
-                public_url: env("FRONTDESK_PUBLIC_URL")
-                    .or(file.public_url)
-                    .map(|u| u.trim().trim_end_matches('/').to_string())
-                    .unwrap_or(defaults.public_url),
+                // Until `serve` has bound its address (see `public_url_given`).
+                public_url: public_url.clone().unwrap_or(defaults.public_url),
                 allow_private_webhook_targets: env_parse(
                     "FRONTDESK_ALLOW_PRIVATE_WEBHOOK_TARGETS",
                 )?
                 .or(file.allow_private_webhook_targets)
                 .unwrap_or(defaults.allow_private_webhook_targets),
                 gateway_requests_per_minute: env_parse("FRONTDESK_GATEWAY_RATE_PER_MINUTE")?
+                    .or(file.gateway_rate_per_minute)
                     .unwrap_or(defaults.gateway_requests_per_minute),
                 gateway_webhook_requests_per_minute: env_parse(
                     "FRONTDESK_GATEWAY_WEBHOOK_RATE_PER_MINUTE",
                 )?
+                .or(file.gateway_webhook_rate_per_minute)
                 .unwrap_or(defaults.gateway_webhook_requests_per_minute),
                 gateway_test_requests_per_minute: env_parse(
                     "FRONTDESK_GATEWAY_TEST_RATE_PER_MINUTE",
                 )?
+                .or(file.gateway_test_rate_per_minute)
                 .unwrap_or(defaults.gateway_test_requests_per_minute),
                 redis_url: flag_redis
                     .or(file.redis_url)
@@ -186,8 +198,34 @@ impl Config {
         if self.server.body_limit_bytes < 1024 {
             bail!("body_limit_bytes must be at least 1024");
         }
-        if self.server.session_ttl.as_secs() < 10 {
-            bail!("session_ttl_secs must be at least 10");
+        if self.server.session_ttl.as_secs() < MIN_SESSION_TTL_SECS {
+            bail!("session_ttl_secs must be at least {MIN_SESSION_TTL_SECS}");
+        }
+        for (name, rate) in [
+            (
+                "rate_sessions_per_minute",
+                self.server.sessions_per_ip_per_minute,
+            ),
+            (
+                "rate_messages_per_minute",
+                self.server.messages_per_session_per_minute,
+            ),
+            (
+                "gateway_rate_per_minute",
+                self.server.gateway_requests_per_minute,
+            ),
+            (
+                "gateway_webhook_rate_per_minute",
+                self.server.gateway_webhook_requests_per_minute,
+            ),
+            (
+                "gateway_test_rate_per_minute",
+                self.server.gateway_test_requests_per_minute,
+            ),
+        ] {
+            if rate == 0 {
+                bail!("{name} must be at least 1");
+            }
         }
         if self.server.request_timeout.is_zero() {
             bail!("request_timeout_secs must be at least 1");
@@ -282,5 +320,28 @@ mod tests {
         assert_eq!(parsed.database.as_deref(), Some(DEFAULT_DATABASE));
         assert_eq!(parsed.db_max_connections, Some(10));
         assert!(parsed.bind.is_some());
+    }
+
+    #[test]
+    fn every_setting_read_from_the_environment_is_in_the_example_file() {
+        // Each `FRONTDESK_X` read here has the file key `x` (the key itself only comes from
+        // the environment or its file, never from the configuration file).
+        let source = include_str!("config.rs");
+        let mut names: Vec<&str> = source
+            .split('"')
+            .filter(|s| s.starts_with("FRONTDESK_") && s.len() > "FRONTDESK_".len())
+            .filter(|s| s.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+            .collect();
+        names.sort();
+        names.dedup();
+        assert!(names.len() > 20, "{names:?}");
+        for name in names.into_iter().filter(|n| *n != "FRONTDESK_SECRET_KEY") {
+            let key = name["FRONTDESK_".len()..].to_ascii_lowercase();
+            assert!(
+                EXAMPLE.contains(&format!("# {key} = ")),
+                "{name}: no `{key}` in frontdesk.example.toml"
+            );
+            assert!(EXAMPLE.contains(name), "{name} is not named in the example");
+        }
     }
 }

@@ -5,6 +5,7 @@
 
 use frontdesk_server::LogFormat;
 use std::fmt;
+use std::io::IsTerminal;
 use tracing::{Event, Subscriber};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::format::Writer;
@@ -20,8 +21,10 @@ pub const DEFAULT_FILTER: &str = "info,sqlx=warn,rmcp=warn";
 pub fn init(format: LogFormat, instance_id: &str) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    // Colours only for a person at a terminal: a journal or a file gets plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Human => builder

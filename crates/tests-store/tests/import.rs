@@ -12,6 +12,8 @@ tests_store::backend_tests!(
     loading_the_demo_twice_is_idempotent,
     customer_phones_are_normalised_in_the_company_region,
     reimporting_an_edited_file_updates_in_place,
+    an_import_retires_what_the_file_no_longer_lists_and_keeps_its_bookings,
+    an_export_imported_again_changes_nothing,
 );
 
 const STUDIO: &str = r#"
@@ -376,4 +378,146 @@ async fn reimporting_an_edited_file_updates_in_place(h: Harness) {
         .await
         .expect("Carla");
     assert_eq!(carla.name.as_deref(), Some("Carla S. Souza"));
+}
+
+/// STUDIO without the Moema branch, its service `particular` and the staff member Ana.
+fn studio_without_moema() -> String {
+    let cut = |text: &str, from: &str, to: &str| -> String {
+        let start = text.find(from).expect("from");
+        let end = start + text[start..].find(to).expect("to");
+        format!("{}{}", &text[..start], &text[end..])
+    };
+    let text = cut(STUDIO, "[[branches]]\nname = \"Moema\"", "[[staff]]");
+    let text = cut(&text, "[[staff]]", "[[services]]");
+    let text = cut(
+        &text,
+        "[[services]]\ncode = \"particular\"",
+        "[[customers]]",
+    );
+    text.replace("staff = [\"Ana\"]\n", "")
+}
+
+async fn an_import_retires_what_the_file_no_longer_lists_and_keeps_its_bookings(h: Harness) {
+    // Arrange: Carla holds a private lesson at Moema on Monday.
+    let company = h.import_toml(STUDIO).await.company;
+    let carla = h.known_caller(company.id, "+5511988887777").await;
+    let lesson = h
+        .engine
+        .book(&carla, book("particular", date(2026, 11, 23), time(9, 0)))
+        .await
+        .expect("book the private lesson");
+    let lesson_id = lesson.booking.id;
+    let edited = BusinessFile::parse(&studio_without_moema(), "toml").expect("edited parses");
+
+    // Act 1: --check reports and changes nothing.
+    let plan = h.engine.plan_import(&edited).await.expect("plan");
+    assert_eq!(plan.services.retired, ["particular"]);
+    assert_eq!(plan.staff.retired, ["Ana"]);
+    assert_eq!(plan.branches.retired, ["Moema"]);
+    assert_eq!(plan.bookings_outside.len(), 1, "{plan:?}");
+    assert_eq!(plan.bookings_outside[0].booking_id, lesson_id);
+    assert_eq!(plan.bookings_outside[0].reason, "service retired");
+    assert!(!h.service(company.id, "particular").await.retired);
+    // A closure on the day of Carla's imported group lesson (Monday 18:00) is reported too.
+    let closed = STUDIO.replace(
+        "phone_numbers = [\"(11) 3000-1234\"]",
+        "phone_numbers = [\"(11) 3000-1234\"]\nexceptions = [{ date = \"2026-11-23\", closed = true }]",
+    );
+    let closed = BusinessFile::parse(&closed, "toml").expect("closed parses");
+    let plan = h.engine.plan_import(&closed).await.expect("plan");
+    assert_eq!(
+        plan.hours_changed,
+        ["branch Pinheiros: closures and special days"]
+    );
+    assert_eq!(plan.bookings_outside.len(), 1, "{plan:?}");
+    assert_eq!(plan.bookings_outside[0].service, "aula-avulsa");
+    assert_eq!(plan.bookings_outside[0].starts, "2026-11-23 18:00");
+    assert_eq!(
+        plan.bookings_outside[0].reason,
+        "outside the new hours or closures"
+    );
+
+    // Act 2: the import.
+    let summary = h.engine.import_business(&edited).await.expect("import");
+
+    // Assert: retired, not offered, not bookable; the booking stays, visible and cancellable.
+    assert_eq!(summary.retired.services, ["particular"]);
+    assert_eq!(summary.retired.staff, ["Ana"]);
+    assert_eq!(summary.retired.branches, ["Moema"]);
+    let particular = h.service(company.id, "particular").await;
+    assert!(particular.retired && !particular.active);
+    let staff = h.store.list_staff(company.id).await.expect("staff");
+    assert!(
+        staff
+            .iter()
+            .all(|s| s.name != "Ana" || (s.retired && !s.active))
+    );
+    let branches = h.store.list_branches(company.id).await.expect("branches");
+    let moema = branches.iter().find(|b| b.name == "Moema").expect("kept");
+    assert!(moema.retired && moema.phone_numbers.is_empty());
+    let info = h.engine.business_info(&carla).await.expect("business info");
+    assert!(info.branches.iter().all(|b| b.name != "Moema"));
+    assert!(info.services.iter().all(|s| s.code != "particular"));
+    assert!(
+        h.engine
+            .book(&carla, book("particular", date(2026, 11, 24), time(9, 0)))
+            .await
+            .is_err(),
+        "a retired service is not bookable"
+    );
+    let held = h
+        .engine
+        .bookings(&carla, None, frontdesk_engine::BookingScope::Upcoming)
+        .await
+        .expect("bookings");
+    let kept = held
+        .iter()
+        .find(|b| b.id == lesson_id)
+        .expect("still visible");
+    assert_eq!(kept.service_code, "particular");
+    assert_eq!(kept.branch, "Moema");
+    let cancelled = h
+        .engine
+        .cancel(&carla, &frontdesk_engine::BookingRef::Id(lesson_id), None)
+        .await
+        .expect("still cancellable");
+    assert!(!cancelled.already_cancelled);
+
+    // Importing again changes nothing more; listing them again brings them back.
+    let again = h.engine.import_business(&edited).await.expect("again");
+    assert_eq!(again.retired, frontdesk_engine::import::Retired::default());
+    h.import_toml(STUDIO).await;
+    let particular = h.service(company.id, "particular").await;
+    assert!(!particular.retired && particular.active);
+    let branches = h.store.list_branches(company.id).await.expect("branches");
+    assert!(branches.iter().all(|b| !b.retired));
+}
+
+async fn an_export_imported_again_changes_nothing(h: Harness) {
+    h.demo().await;
+    let studio = h.import_toml(STUDIO).await.company;
+    for slug in [BEYOND, ASKPRO, "estudio-onda"] {
+        let company = h.engine.company_by_slug(slug).await.expect("company");
+        let exported = h.engine.export_business(company.id).await.expect("export");
+        for ext in ["toml", "yaml"] {
+            let text = exported.to_text(ext).expect("written");
+            let parsed = BusinessFile::parse(&text, ext).expect("parses back");
+            assert_eq!(parsed, exported, "{slug} {ext}");
+            let plan = h.engine.plan_import(&parsed).await.expect("plan");
+            assert!(plan.is_empty(), "{slug} {ext}: {plan:?}");
+        }
+        let before = snapshot(&h, slug, &[]).await;
+        let summary = h.engine.import_business(&exported).await.expect("import");
+        assert_eq!(
+            summary.retired,
+            frontdesk_engine::import::Retired::default()
+        );
+        assert_eq!(snapshot(&h, slug, &[]).await, before, "{slug}");
+    }
+    // The demo files themselves describe the demo as loaded.
+    for file in frontdesk_engine::demo::demo_businesses().expect("demo files") {
+        let plan = h.engine.plan_import(&file).await.expect("plan");
+        assert!(plan.is_empty(), "{}: {plan:?}", file.company.slug);
+    }
+    assert!(studio.id > 0);
 }

@@ -1,14 +1,22 @@
 //! Operator chores: import a business, list companies and set their credentials, manage API
 //! keys.
 
-use crate::cli::{CompanyCommand, KeyCommand, KeyKind};
+use crate::cli::{CompanyCommand, ExportFormat, KeyCommand, KeyKind};
 use frontdesk_domain::ApiKeyKind;
 use frontdesk_engine::Engine;
-use frontdesk_engine::import::BusinessFile;
+use frontdesk_engine::import::{BusinessFile, ImportPlan};
 use std::path::Path;
 
-pub async fn import(engine: &Engine, path: &Path) -> anyhow::Result<()> {
+/// How times are shown.
+const TIME: &str = "%Y-%m-%d %H:%M UTC";
+
+pub async fn import(engine: &Engine, path: &Path, check: bool) -> anyhow::Result<()> {
     let file = BusinessFile::from_path(path)?;
+    if check {
+        let plan = engine.plan_import(&file).await?;
+        print!("{}", describe_plan(&plan));
+        return Ok(());
+    }
     let s = engine.import_business(&file).await?;
     println!(
         "imported {} (slug {}, company_id {}): {} branches, {} staff, {} services, {} customers, {} members, {} new appointments",
@@ -22,22 +30,121 @@ pub async fn import(engine: &Engine, path: &Path) -> anyhow::Result<()> {
         s.members,
         s.appointments_created
     );
+    for (what, names) in [
+        ("branches", &s.retired.branches),
+        ("staff", &s.retired.staff),
+        ("services", &s.retired.services),
+    ] {
+        if !names.is_empty() {
+            println!(
+                "retired {what} (no longer in the file; their bookings stay): {}",
+                names.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `import --check`: one line per kind of change, then the bookings left outside the schedule.
+fn describe_plan(plan: &ImportPlan) -> String {
+    let mut out = String::new();
+    if plan.is_empty() {
+        out.push_str(&format!(
+            "{}: no changes (importing this file changes nothing)\n",
+            plan.slug
+        ));
+        return out;
+    }
+    if plan.new_company {
+        out.push_str(&format!("{}: a new company would be created\n", plan.slug));
+    } else {
+        out.push_str(&format!(
+            "{}: importing this file would change:\n",
+            plan.slug
+        ));
+    }
+    if !plan.company_changed.is_empty() {
+        out.push_str(&format!(
+            "  company: {} changed\n",
+            plan.company_changed.join(", ")
+        ));
+    }
+    for (what, changes) in [
+        ("branches", &plan.branches),
+        ("staff", &plan.staff),
+        ("services", &plan.services),
+        ("customers", &plan.customers),
+    ] {
+        for (verb, names) in [
+            ("added", &changes.added),
+            ("changed", &changes.changed),
+            ("retired", &changes.retired),
+        ] {
+            if !names.is_empty() {
+                out.push_str(&format!("  {what} {verb}: {}\n", names.join(", ")));
+            }
+        }
+    }
+    if !plan.hours_changed.is_empty() {
+        out.push_str(&format!(
+            "  hours and closures changed: {}\n",
+            plan.hours_changed.join("; ")
+        ));
+    }
+    if !plan.credentials.is_empty() {
+        out.push_str(&format!(
+            "  credentials set: {}\n",
+            plan.credentials.join(", ")
+        ));
+    }
+    if plan.bookings_outside.is_empty() {
+        out.push_str("  confirmed future bookings left outside the schedule: none\n");
+    } else {
+        out.push_str(&format!(
+            "  confirmed future bookings left outside the schedule ({}; they are kept, visible and cancellable):\n",
+            plan.bookings_outside.len()
+        ));
+        for b in &plan.bookings_outside {
+            out.push_str(&format!(
+                "    booking {} (voucher {}) {} at {}: {}\n",
+                b.booking_id, b.voucher_code, b.service, b.starts, b.reason
+            ));
+        }
+    }
+    out.push_str("nothing was changed (--check)\n");
+    out
+}
+
+pub async fn export(engine: &Engine, slug: &str, format: ExportFormat) -> anyhow::Result<()> {
+    let company = engine.company_by_slug(slug).await?;
+    let file = engine.export_business(company.id).await?;
+    let ext = match format {
+        ExportFormat::Toml => "toml",
+        ExportFormat::Yaml => "yaml",
+    };
+    print!("{}", file.to_text(ext)?);
     Ok(())
 }
 
 pub async fn company(engine: &Engine, command: CompanyCommand) -> anyhow::Result<()> {
     match command {
         CompanyCommand::List => {
-            println!(
-                "{:>4}  {:<24} {:<28} {:<20} LANGUAGE",
-                "ID", "SLUG", "NAME", "TIME ZONE"
-            );
-            for c in engine.companies().await? {
-                println!(
-                    "{:>4}  {:<24} {:<28} {:<20} {}",
-                    c.id, c.slug, c.name, c.time_zone, c.language
-                );
-            }
+            let rows: Vec<[String; 5]> = engine
+                .companies()
+                .await?
+                .into_iter()
+                .map(|c| {
+                    [
+                        c.id.to_string(),
+                        c.slug,
+                        c.name,
+                        c.time_zone,
+                        c.language.to_string(),
+                    ]
+                })
+                .collect();
+            let header = ["ID", "SLUG", "NAME", "TIME ZONE", "LANGUAGE"].map(String::from);
+            print!("{}", table(&header, &rows));
             Ok(())
         }
         CompanyCommand::Set {
@@ -93,29 +200,90 @@ pub async fn key(engine: &Engine, command: KeyCommand) -> anyhow::Result<()> {
         }
         KeyCommand::List { company } => {
             let company = engine.company_by_slug(&company).await?;
-            println!(
-                "{:>4}  {:<8} {:<16} {:<14} {:<22} REVOKED",
-                "ID", "KIND", "NAME", "PREFIX", "CREATED"
-            );
-            for k in engine.api_keys(company.id).await? {
-                println!(
-                    "{:>4}  {:<8} {:<16} {:<14} {:<22} {}",
-                    k.id,
-                    k.kind,
-                    k.name.as_deref().unwrap_or("-"),
-                    format!("{}…", k.prefix),
-                    k.created_at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-                    k.revoked_at
-                        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
-                        .unwrap_or_else(|| "-".into())
-                );
-            }
+            let rows: Vec<[String; 6]> = engine
+                .api_keys(company.id)
+                .await?
+                .into_iter()
+                .map(|k| {
+                    [
+                        k.id.to_string(),
+                        k.kind.to_string(),
+                        k.name.unwrap_or_else(|| "-".into()),
+                        format!("{}…", k.prefix),
+                        k.created_at.strftime(TIME).to_string(),
+                        k.revoked_at
+                            .map(|t| t.strftime(TIME).to_string())
+                            .unwrap_or_else(|| "-".into()),
+                    ]
+                })
+                .collect();
+            let header = ["ID", "KIND", "NAME", "PREFIX", "CREATED", "REVOKED"].map(String::from);
+            print!("{}", table(&header, &rows));
             Ok(())
         }
         KeyCommand::Revoke { id } => {
+            // The key's company and state, read before revoking, so the answer can name them.
+            let mut found = None;
+            for company in engine.companies().await? {
+                if let Some(key) = engine
+                    .api_keys(company.id)
+                    .await?
+                    .into_iter()
+                    .find(|k| k.id == id)
+                {
+                    found = Some((company, key));
+                    break;
+                }
+            }
+            let Some((company, before)) = found else {
+                anyhow::bail!("api key {id} not found");
+            };
+            if let Some(at) = before.revoked_at {
+                println!(
+                    "key {} ({}…, {} key of {}) was already revoked on {}; nothing changed",
+                    before.id,
+                    before.prefix,
+                    before.kind,
+                    company.slug,
+                    at.strftime(TIME)
+                );
+                return Ok(());
+            }
             let key = engine.revoke_api_key(id).await?;
-            println!("key {} ({}…) revoked", key.id, key.prefix);
+            println!(
+                "key {} ({}…, {} key of {}) revoked",
+                key.id, key.prefix, key.kind, company.slug
+            );
             Ok(())
         }
     }
+}
+
+/// Left-aligned columns as wide as their widest cell (the first right-aligned: ids), two
+/// spaces apart; widths count characters, not bytes (`…`).
+fn table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for row in std::iter::once(header).chain(rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(header).chain(rows) {
+        let mut line = String::new();
+        for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
+            let pad = " ".repeat(w - cell.chars().count());
+            match i {
+                0 => line.push_str(&format!("{pad}{cell}")),
+                _ if i == N - 1 => line.push_str(cell),
+                _ => line.push_str(&format!("{cell}{pad}")),
+            }
+            if i + 1 < N {
+                line.push_str("  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }

@@ -27,17 +27,18 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     }
     match command {
         Command::Serve { demo, .. } => serve::run(engine, config, demo).await,
-        Command::Migrate { .. } => {
+        Command::Migrate => {
             eprintln!("migrations applied to {}", store::redact(&config.database));
             Ok(())
         }
-        Command::Demo { .. } => demo::print_json(&engine).await,
-        Command::Import { file, .. } => admin::import(&engine, &file).await,
+        Command::Demo => demo::print_json(&engine).await,
+        Command::Import { file, check } => admin::import(&engine, &file, check).await,
+        Command::Export { company, format } => admin::export(&engine, &company, format).await,
         Command::Company { command, .. } => admin::company(&engine, command).await,
         Command::Key { command, .. } => admin::key(&engine, command).await,
         Command::McpStdio {
             company, caller, ..
-        } => stdio::run(engine, &company, &caller).await,
+        } => stdio::run(engine, &company, &caller, &store::redact(&config.database)).await,
         Command::DefaultConfig => Ok(()),
     }
 }
@@ -48,8 +49,9 @@ fn needs_secret_key(command: &Command) -> bool {
     matches!(
         command,
         Command::Serve { .. }
-            | Command::Demo { .. }
+            | Command::Demo
             | Command::Import { .. }
+            | Command::Export { .. }
             | Command::Company {
                 command: CompanyCommand::Set { .. },
                 ..

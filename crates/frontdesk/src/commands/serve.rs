@@ -7,18 +7,24 @@ use anyhow::Context;
 use frontdesk_engine::Engine;
 use frontdesk_server::{AppState, serve, shutdown_signal};
 
-pub async fn run(engine: Engine, config: Config, with_demo: bool) -> anyhow::Result<()> {
+pub async fn run(engine: Engine, mut config: Config, with_demo: bool) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.server.bind)
         .await
         .with_context(|| format!("cannot listen on {}", config.server.bind))?;
     let addr = listener.local_addr()?;
+    if !config.public_url_given {
+        // The address actually bound (with its port when `--bind` asked for port 0).
+        config.server.public_url = format!("http://{addr}");
+    }
     if with_demo {
         let companies = demo::ensure_loaded(&engine).await?;
         demo::print_welcome(&companies, addr);
     }
+    let public_url = config.server.public_url.clone();
     let state = AppState::try_new(engine, config.server).map_err(anyhow::Error::msg)?;
     tracing::info!(
         %addr,
+        public_url = %public_url,
         database = %crate::store::redact(&config.database),
         "frontdesk listening"
     );
