@@ -133,7 +133,7 @@ mod tests {
 
     #[test]
     fn nul_and_other_controls_are_refused() {
-        let err = check("Eve\0", Lines::Single).unwrap_err();
+        let err = check("Eve\0", Lines::Single).expect_err("NUL is refused");
         assert_eq!((err.ch, err.position), ('\0', 3));
         assert!(err.to_string().contains("U+0000"));
         assert!(check("a\nb", Lines::Single).is_err());
@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn bidi_overrides_are_refused() {
-        let err = check("Eve\u{202E}enoD nhoJ", Lines::Multi).unwrap_err();
+        let err = check("Eve\u{202E}enoD nhoJ", Lines::Multi).expect_err("an override is refused");
         assert!(err.is_bidi());
         assert!(err.to_string().contains("U+202E"));
         assert!(check("x\u{2066}y", Lines::Single).is_err());
