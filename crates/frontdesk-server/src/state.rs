@@ -70,11 +70,11 @@ impl AppState {
         if let Some(revocations) = &cluster.revocations {
             // Until subscribed, cached sessions are not trusted (see `cluster::revocations`).
             engine.trust_session_cache(false);
-            tokio::spawn(
-                revocations
-                    .clone()
-                    .subscribe(engine.clone(), shutdown.clone()),
-            );
+            tokio::spawn(revocations.clone().subscribe(
+                engine.clone(),
+                streams.clone(),
+                shutdown.clone(),
+            ));
         }
         let mcp_session_owners = match &cluster.redis {
             Some(redis) => {

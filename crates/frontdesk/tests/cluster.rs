@@ -935,6 +935,9 @@ async fn revoked_keys_and_foreign_mcp_sessions_are_refused_on_every_instance() {
                 assert_eq!(status, 200, "{base}: {body}");
             }
         }
+        let mut stream = SseStream::open(&client, bases[1], &intruder)
+            .await
+            .expect("SSE on B");
         let store = frontdesk_store_postgres::PostgresStore::connect(&setup.db.url)
             .await
             .expect("store");
@@ -956,6 +959,13 @@ async fn revoked_keys_and_foreign_mcp_sessions_are_refused_on_every_instance() {
         )
         .await
         .expect("announce");
+        // The revoked session's SSE stream ends too (long before its next keep-alive).
+        let waited = Instant::now();
+        assert!(stream.next_event(Duration::from_secs(5)).await.is_none());
+        assert!(
+            waited.elapsed() < Duration::from_secs(4),
+            "the stream of a revoked key's session stayed open"
+        );
         for base in &bases {
             for token in [&owner, &intruder] {
                 let (status, body) = stateless_tool_call(&client, base, token, "get_members").await;

@@ -15,6 +15,7 @@
 //! session from the database (a logout published meanwhile would go unheard).
 
 use super::redis::{Redis, Unavailable};
+use crate::mcp::hub::StreamHub;
 use frontdesk_engine::Engine;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -57,8 +58,14 @@ impl Revocations {
     }
 
     /// Applies other instances' logouts to `engine`'s session cache until `stop`, trusting
-    /// the cache only while subscribed; subscribes again by itself.
-    pub async fn subscribe(self: Arc<Self>, engine: Engine, stop: CancellationToken) {
+    /// the cache only while subscribed, and ends the session's SSE stream if this instance
+    /// holds it; subscribes again by itself.
+    pub async fn subscribe(
+        self: Arc<Self>,
+        engine: Engine,
+        streams: Arc<StreamHub>,
+        stop: CancellationToken,
+    ) {
         engine.trust_session_cache(false);
         let forget = engine.clone();
         self.redis
@@ -67,6 +74,7 @@ impl Revocations {
                 self.channel(),
                 |token_hash| {
                     forget.forget_cached_session(&token_hash);
+                    streams.end_token(&token_hash);
                     std::future::ready(())
                 },
                 |live| {
