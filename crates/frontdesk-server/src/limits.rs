@@ -70,7 +70,7 @@ impl RateLimits {
             &format!("rl:sessions:{ip}"),
             self.sessions_per_minute,
             1,
-            Counted::Local(&self.sessions_per_ip, &ip),
+            Counted::PerIp(&self.sessions_per_ip, &ip),
             "sessions",
             SESSIONS_WHAT,
         )
@@ -83,7 +83,7 @@ impl RateLimits {
             &format!("rl:auth-failures:{ip}"),
             self.sessions_per_minute,
             1,
-            Counted::Local(&self.failed_auth_per_ip, &ip),
+            Counted::PerIp(&self.failed_auth_per_ip, &ip),
             "auth_failures",
             FAILURES_WHAT,
         )
@@ -102,7 +102,7 @@ impl RateLimits {
             &format!("rl:messages:{session_id}"),
             self.messages_per_minute,
             messages,
-            Counted::Session(&self.messages_per_session, &session_id),
+            Counted::PerSession(&self.messages_per_session, &session_id),
             "messages",
             MESSAGES_WHAT,
         )
@@ -128,8 +128,8 @@ impl RateLimits {
             }
         }
         match local {
-            Counted::Local(limiter, ip) => check(limiter, ip, limit, calls, name, what),
-            Counted::Session(limiter, id) => check(limiter, id, limit, calls, name, what),
+            Counted::PerIp(limiter, ip) => check(limiter, ip, limit, calls, name, what),
+            Counted::PerSession(limiter, id) => check(limiter, id, limit, calls, name, what),
         }
     }
 
@@ -161,8 +161,8 @@ pub fn messages_in(body: &serde_json::Value) -> Result<u32, ApiError> {
 
 /// The in-process limiter a count falls back to.
 enum Counted<'a> {
-    Local(&'a DefaultKeyedRateLimiter<IpAddr>, &'a IpAddr),
-    Session(&'a DefaultKeyedRateLimiter<i64>, &'a i64),
+    PerIp(&'a DefaultKeyedRateLimiter<IpAddr>, &'a IpAddr),
+    PerSession(&'a DefaultKeyedRateLimiter<i64>, &'a i64),
 }
 
 fn check<K: Hash + Eq + Clone>(
@@ -249,6 +249,55 @@ mod tests {
             .await
             .expect_err("the in-process limit holds");
         assert_eq!(refused.code, "RATE_LIMITED");
+    }
+
+    #[tokio::test]
+    async fn a_batch_counts_whole_in_process() {
+        let limits = RateLimits::new(10, 60);
+        assert_eq!(
+            limits
+                .check_messages(1, 61)
+                .await
+                .expect_err("never fits")
+                .code,
+            "RATE_LIMITED"
+        );
+        assert!(limits.check_messages(1, 30).await.is_ok());
+        assert!(limits.check_messages(1, 30).await.is_ok());
+        assert!(limits.check_message(1).await.is_err());
+        assert!(limits.check_message(2).await.is_ok(), "per session");
+    }
+
+    /// In Redis too, a batch is counted whole, across instances.
+    #[tokio::test]
+    async fn a_batch_counts_whole_in_redis() {
+        let Some(url) = std::env::var("FRONTDESK_TEST_REDIS_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
+            println!("skipped: FRONTDESK_TEST_REDIS_URL is not set");
+            return;
+        };
+        let prefix = format!("test-{}:", frontdesk_engine::keys::random_token(12));
+        let instance = || {
+            let redis = Redis::connect(&url, &prefix).expect("a valid URL");
+            RateLimits::new(10, 60).shared(Arc::new(redis))
+        };
+        let (a, b) = (instance(), instance());
+        let refused = a.check_messages(1, 61).await.expect_err("never fits");
+        assert!(refused.message.contains("split it"), "{}", refused.message);
+        assert!(a.check_messages(1, 30).await.is_ok());
+        assert!(b.check_messages(1, 30).await.is_ok());
+        assert!(a.check_message(1).await.is_err());
+        let ip = IpAddr::from([10, 0, 0, 3]);
+        for _ in 0..10 {
+            assert!(b.check_failed_auth(ip).await.is_ok());
+        }
+        assert!(a.check_failed_auth(ip).await.is_err());
+        assert!(
+            a.check_session_creation(ip).await.is_ok(),
+            "a bucket of its own"
+        );
     }
 
     /// Two instances' limiters on one Redis draw on one allowance.
