@@ -224,7 +224,9 @@ async fn after_logout_the_token_is_refused_everywhere() {
 #[tokio::test]
 async fn an_expired_session_is_refused() {
     let app = spawn_app_with(ServerSettings {
-        session_ttl: Duration::from_secs(1),
+        // Expiry is stored in whole seconds: a 1 s session opened late in a second could
+        // already have expired when checked just after the next second began.
+        session_ttl: Duration::from_secs(2),
         ..ServerSettings::default()
     })
     .await;
@@ -238,7 +240,7 @@ async fn an_expired_session_is_refused() {
         .expect("get");
     assert_eq!(before.status(), 200);
 
-    tokio::time::sleep(Duration::from_millis(1300)).await;
+    tokio::time::sleep(Duration::from_millis(2300)).await;
     let after = app
         .client
         .get(app.url("/mcp/auth/validate"))
