@@ -192,12 +192,18 @@ fn parse_messages(value: Value) -> Result<Vec<ClientJsonRpcMessage>, ApiError> {
 /// integers that fit in 64 bits signed. A larger integer, or a fraction, could only be
 /// answered changed (rounded, or as a float), so it is refused instead.
 pub fn id_is_exact(message: &Value) -> bool {
-    match message.get("id") {
-        Some(Value::Number(n)) => n.is_i64(),
+    message.get("id").is_none_or(is_exact_id)
+}
+
+/// [`id_is_exact`] for the id itself.
+pub fn is_exact_id(id: &Value) -> bool {
+    match id {
+        Value::Number(n) => n.is_i64(),
         _ => true,
     }
 }
 
+/// The refusal of an id that could not come back exactly (`400 INVALID_REQUEST`).
 pub fn inexact_id() -> ApiError {
     jsonrpc_error(
         -32600,

@@ -10,7 +10,7 @@ use crate::auth::{
     verified_mcp_key,
 };
 use crate::error::ApiError;
-use crate::mcp::messages::{id_is_exact, inexact_id};
+use crate::mcp::messages::{inexact_id, is_exact_id};
 use crate::mcp::tools::FrontdeskMcp;
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, Request, State};
@@ -132,7 +132,7 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
 }
 
 /// Refuses a message whose numeric id could only be answered changed (see
-/// [`id_is_exact`]), as direct mode does; rmcp would answer it 415. The body is read here
+/// [`is_exact_id`]), as direct mode does; rmcp would answer it 415. The body is read here
 /// (within the body limit) and handed on unchanged.
 async fn refuse_inexact_id(state: &AppState, req: Request) -> Result<Request, Response> {
     #[derive(serde::Deserialize)]
@@ -148,7 +148,7 @@ async fn refuse_inexact_id(state: &AppState, req: Request) -> Result<Request, Re
         .await
         .map_err(|_| ApiError::for_status(StatusCode::PAYLOAD_TOO_LARGE).into_response())?;
     if let Ok(Envelope { id: Some(id) }) = serde_json::from_slice::<Envelope>(&bytes)
-        && !id_is_exact(&serde_json::json!({ "id": id }))
+        && !is_exact_id(&id)
     {
         return Err(inexact_id().into_response());
     }
