@@ -6,7 +6,7 @@
 use crate::Engine;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
 use frontdesk_domain::{ApiKeyId, ApiKeyKind, CompanyId};
-use frontdesk_store::{ApiKey, NewApiKey};
+use frontdesk_store::{ApiKey, NewApiKey, RevokedApiKey};
 use rand::distributions::{Alphanumeric, DistString};
 use sha2::{Digest, Sha256};
 
@@ -77,11 +77,27 @@ impl Engine {
         Ok(self.store.list_api_keys(company_id).await?)
     }
 
+    /// Revokes a key; the caller sessions it opened end with it (see
+    /// [`Engine::revoke_api_key_and_sessions`]).
     pub async fn revoke_api_key(&self, id: ApiKeyId) -> EngineResult<ApiKey> {
-        self.store
+        Ok(self.revoke_api_key_and_sessions(id).await?.key)
+    }
+
+    /// Revokes a key and, in the same store call, every live caller session it opened: their
+    /// tokens are refused at once by this engine (its session cache forgets them). Other
+    /// processes sharing the database stop trusting their cached copies within
+    /// [`SESSION_CACHE_TTL`](crate::sessions::SESSION_CACHE_TTL), or at once when told the
+    /// returned token hashes (the server's cluster broadcast, as for a logout).
+    pub async fn revoke_api_key_and_sessions(&self, id: ApiKeyId) -> EngineResult<RevokedApiKey> {
+        let revoked = self
+            .store
             .revoke_api_key(id, self.now())
             .await
-            .or_not_found("api key")
+            .or_not_found("api key")?;
+        for token_hash in &revoked.ended_sessions {
+            self.forget_cached_session(token_hash);
+        }
+        Ok(revoked)
     }
 }
 

@@ -15,8 +15,7 @@ use crate::Engine;
 use crate::caller::Caller;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
 use crate::keys::{hash_secret, random_token};
-use frontdesk_domain::CompanyId;
-use frontdesk_store::{CallerSession, NewCallerSession, OptionalExt};
+use frontdesk_store::{ApiKey, CallerSession, NewCallerSession, OptionalExt};
 use jiff::SignedDuration;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -123,14 +122,16 @@ pub struct ActiveSession {
 }
 
 impl Engine {
-    /// Opens a session for `caller_id` (normalised in the company's region). A number the
-    /// company does not know still gets a session, as an anonymous caller.
+    /// Opens a session with `key` (an MCP key, already verified: it decides the company) for
+    /// `caller_id` (normalised in the company's region). A number the company does not know
+    /// still gets a session, as an anonymous caller. Revoking the key ends the session.
     pub async fn open_session(
         &self,
-        company_id: CompanyId,
+        key: &ApiKey,
         caller_id: &str,
         ttl: SignedDuration,
     ) -> EngineResult<OpenedSession> {
+        let company_id = key.company_id;
         let identified = self.identify(company_id, caller_id).await?;
         let token = format!("sess_{}", random_token(48));
         let now = self.now();
@@ -138,6 +139,7 @@ impl Engine {
             .store
             .create_caller_session(NewCallerSession {
                 company_id,
+                api_key_id: Some(key.id),
                 token_hash: hash_secret(&token),
                 phone: identified.phone.as_str().to_string(),
                 customer_id: identified.customer.as_ref().map(|c| c.id),

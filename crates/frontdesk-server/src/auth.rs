@@ -105,6 +105,23 @@ pub async fn mcp_key(state: &AppState, headers: &HeaderMap) -> Result<ApiKey, Ap
         })
 }
 
+/// [`mcp_key`], counting a refused key against `ip`'s allowance of failed authentications
+/// (its own bucket: a burst of bad keys does not use up the sessions good keys may open).
+/// Past that allowance the answer is 429 instead of 401.
+pub async fn verified_mcp_key(
+    state: &AppState,
+    headers: &HeaderMap,
+    ip: IpAddr,
+) -> Result<ApiKey, ApiError> {
+    match mcp_key(state, headers).await {
+        Err(e) if e.code == "INVALID_API_KEY" => {
+            state.limits.check_failed_auth(ip).await?;
+            Err(e)
+        }
+        other => other,
+    }
+}
+
 /// The client's IP: the connection's peer, or the first `X-Forwarded-For` hop when the
 /// server is configured to sit behind a proxy that sets it.
 pub struct ClientIp(pub IpAddr);

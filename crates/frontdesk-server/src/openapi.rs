@@ -538,8 +538,9 @@ pub struct McpErrorObject {
 }
 
 batch!(
-    /// A batch of MCP messages (an empty one is 400 `INVALID_REQUEST`).
-    McpBatch of McpMessage, min 1, max None
+    /// A batch of MCP messages, at most 100 (an empty or bigger one is 400 `INVALID_REQUEST`);
+    /// each message counts against the session's rate limit.
+    McpBatch of McpMessage, min 1, max Some(crate::limits::MAX_BATCH)
 );
 
 batch!(

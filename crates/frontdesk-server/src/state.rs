@@ -7,6 +7,7 @@ use crate::gateway::GatewayState;
 use crate::limits::RateLimits;
 use crate::mcp::hub::StreamHub;
 use crate::mcp::implicit::ImplicitSessions;
+use crate::mcp::owners::SessionOwners;
 use crate::settings::ServerSettings;
 use frontdesk_engine::Engine;
 use std::sync::Arc;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     pub streams: Arc<StreamHub>,
     pub implicit_sessions: Arc<ImplicitSessions>,
+    /// The caller session that opened each Streamable HTTP session.
+    pub mcp_session_owners: Arc<SessionOwners>,
     /// The JSON-RPC gateway's per-company rate limits and its Retell context.
     pub gateway: Arc<GatewayState>,
     /// This instance and the Redis it shares with the others, if any.
@@ -67,13 +70,20 @@ impl AppState {
         if let Some(revocations) = &cluster.revocations {
             // Until subscribed, cached sessions are not trusted (see `cluster::revocations`).
             engine.trust_session_cache(false);
-            tokio::spawn(
-                revocations
-                    .clone()
-                    .subscribe(engine.clone(), shutdown.clone()),
-            );
+            tokio::spawn(revocations.clone().subscribe(
+                engine.clone(),
+                streams.clone(),
+                shutdown.clone(),
+            ));
         }
+        let mcp_session_owners = match &cluster.redis {
+            Some(redis) => {
+                SessionOwners::shared(crate::cluster::sessions::SharedOwners::new(redis.clone()))
+            }
+            None => SessionOwners::default(),
+        };
         AppState {
+            mcp_session_owners: Arc::new(mcp_session_owners),
             engine,
             gateway: Arc::new(gateway),
             settings: Arc::new(settings),

@@ -263,3 +263,136 @@ async fn the_guides_direct_mode_answers_in_the_http_body() {
         "PARSE_ERROR"
     );
 }
+
+/// `POST /mcp/messages/` (direct mode) with a raw body, as sent.
+async fn post_raw(app: &common::TestApp, token: &str, body: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/mcp/messages/"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("POST /mcp/messages/")
+}
+
+#[tokio::test]
+async fn malformed_params_are_invalid_params_and_unserved_methods_not_found() {
+    let app = spawn_app().await;
+    let token = app.session_token("+5511999999999").await;
+    let call = |params: Value| json!({ "jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": params });
+
+    for (params, what) in [
+        (json!({ "arguments": {} }), "no name"),
+        (json!({ "name": 5, "arguments": {} }), "a numeric name"),
+        (
+            json!({ "name": "get_members", "arguments": [1, 2] }),
+            "array arguments",
+        ),
+        (
+            json!({ "name": "get_members", "arguments": "member 1" }),
+            "string arguments",
+        ),
+    ] {
+        let answer = app.rpc(&token, call(params)).await;
+        assert_eq!(answer.status(), 200, "{what}");
+        let body: Value = answer.json().await.expect("json");
+        assert_eq!(body["id"], 7, "{what}: {body}");
+        assert_eq!(body["error"]["code"], -32602, "{what}: {body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("name")),
+            "{what}: says what to send: {body}"
+        );
+    }
+    // Only tools are served: the other capabilities' methods do not exist.
+    for method in [
+        "prompts/list",
+        "resources/list",
+        "resources/templates/list",
+        "completion/complete",
+        "no/such-method",
+    ] {
+        let answer = app
+            .rpc(
+                &token,
+                json!({ "jsonrpc": "2.0", "id": 8, "method": method, "params": {} }),
+            )
+            .await;
+        let body: Value = answer.json().await.expect("json");
+        assert_eq!(body["error"]["code"], -32601, "{method}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn an_integer_id_is_echoed_exactly_or_refused() {
+    let app = spawn_app().await;
+    let token = app.session_token("+5511999999999").await;
+    let list = |id: &str| format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/list"}}"#);
+
+    for id in [
+        "9007199254740993",
+        "9223372036854775807",
+        "-9223372036854775808",
+    ] {
+        let answer = post_raw(&app, &token, &list(id)).await;
+        assert_eq!(answer.status(), 200, "{id}");
+        let text = answer.text().await.expect("body");
+        assert!(text.contains(&format!(r#""id":{id}"#)), "{id}: {text}");
+    }
+    for id in [
+        "9223372036854775808",
+        "18446744073709551616",
+        "123456789012345678901234567890",
+        "1.5",
+    ] {
+        let single = post_raw(&app, &token, &list(id)).await;
+        let in_batch = post_raw(&app, &token, &format!("[{}]", list(id))).await;
+        for answer in [single, in_batch] {
+            assert_eq!(answer.status(), 400, "{id}");
+            let body: Value = answer.json().await.expect("json");
+            assert_eq!(body["code"], "INVALID_REQUEST", "{id}: {body}");
+            assert!(
+                body["error"].as_str().is_some_and(|e| e.contains("id")),
+                "{body}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn posting_to_a_closed_stream_answers_as_documented() {
+    let app = common::spawn_app_with(frontdesk_server::ServerSettings {
+        // The server notices a client gone at its next keep-alive.
+        sse_keep_alive: Duration::from_millis(50),
+        ..frontdesk_server::ServerSettings::default()
+    })
+    .await;
+    let token = app.session_token("+5511999999999").await;
+    let (events, endpoint) = open_stream(&app, &token).await;
+    let list = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" });
+    assert_eq!(
+        post(&app, &token, &endpoint, list.clone()).await.status(),
+        202
+    );
+
+    drop(events);
+    let mut answer = None;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let posted = post(&app, &token, &endpoint, list.clone()).await;
+        if posted.status() != 202 {
+            answer = Some(posted);
+            break;
+        }
+    }
+
+    let answer = answer.expect("the closed stream stops accepting messages");
+    assert_eq!(answer.status(), 404);
+    let body: Value = answer.json().await.expect("json");
+    assert_eq!(body["code"], "INVALID_SESSION_ID");
+    // A new stream can be opened at once.
+    let (_events, again) = open_stream(&app, &token).await;
+    assert_ne!(again, endpoint);
+}

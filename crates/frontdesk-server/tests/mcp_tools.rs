@@ -1055,3 +1055,76 @@ async fn without_a_fixed_caller_each_request_brings_its_own() {
     );
     assert_eq!(answers[2]["error"]["message"], json!("no caller session"));
 }
+
+/// Every `format` in a schema, with where it is.
+fn formats(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(format)) = object.get("format") {
+                out.push((at.to_string(), format.clone()));
+            }
+            for (key, inner) in object {
+                formats(inner, &format!("{at}/{key}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                formats(inner, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The official TypeScript client warns on every call about a `format` JSON Schema does not
+/// define (`uint32`, `uint`, `int64`, … as schemars writes them).
+#[tokio::test]
+async fn tool_schemas_use_only_standard_formats() {
+    const STANDARD: [&str; 19] = [
+        "date-time",
+        "date",
+        "time",
+        "duration",
+        "email",
+        "idn-email",
+        "hostname",
+        "idn-hostname",
+        "ipv4",
+        "ipv6",
+        "uri",
+        "uri-reference",
+        "iri",
+        "iri-reference",
+        "uuid",
+        "uri-template",
+        "json-pointer",
+        "relative-json-pointer",
+        "regex",
+    ];
+    let fx = fixture().await;
+    let client = connect(&fx.engine, fx.caller(fx.beyond, RAFAEL).await).await;
+
+    let tools = client.list_all_tools().await.expect("tools/list");
+
+    let mut found = Vec::new();
+    for tool in &tools {
+        let input = Value::Object((*tool.input_schema).clone());
+        formats(&input, &format!("{}/input", tool.name), &mut found);
+        if let Some(output) = &tool.output_schema {
+            let output = Value::Object((**output).clone());
+            formats(&output, &format!("{}/output", tool.name), &mut found);
+        }
+    }
+    let odd: Vec<_> = found
+        .iter()
+        .filter(|(_, format)| !STANDARD.contains(&format.as_str()))
+        .collect();
+    assert!(odd.is_empty(), "non-standard formats: {odd:?}");
+    // The ranges the formats stood for are still there.
+    let book = tools
+        .iter()
+        .find(|t| t.name == "get_availability")
+        .expect("get_availability");
+    let schema = serde_json::to_string(&book.output_schema).expect("json");
+    assert!(schema.contains("\"minimum\""), "{schema}");
+}

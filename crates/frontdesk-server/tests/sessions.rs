@@ -3,6 +3,7 @@
 mod common;
 
 use common::{spawn_app, spawn_app_with};
+use frontdesk_domain::ApiKeyKind;
 use frontdesk_server::ServerSettings;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -223,7 +224,9 @@ async fn after_logout_the_token_is_refused_everywhere() {
 #[tokio::test]
 async fn an_expired_session_is_refused() {
     let app = spawn_app_with(ServerSettings {
-        session_ttl: Duration::from_secs(1),
+        // Expiry is stored in whole seconds: a 1 s session opened late in a second could
+        // already have expired when checked just after the next second began.
+        session_ttl: Duration::from_secs(2),
         ..ServerSettings::default()
     })
     .await;
@@ -237,7 +240,7 @@ async fn an_expired_session_is_refused() {
         .expect("get");
     assert_eq!(before.status(), 200);
 
-    tokio::time::sleep(Duration::from_millis(1300)).await;
+    tokio::time::sleep(Duration::from_millis(2300)).await;
     let after = app
         .client
         .get(app.url("/mcp/auth/validate"))
@@ -403,4 +406,535 @@ async fn a_disallowed_origin_is_refused_on_every_mcp_endpoint() {
             "ORIGIN_NOT_ALLOWED"
         );
     }
+}
+
+/// `POST /mcp` with the headers Streamable HTTP wants and whatever `auth` adds.
+async fn post_mcp(
+    app: &common::TestApp,
+    auth: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    body: Value,
+) -> reqwest::Response {
+    auth(
+        app.client
+            .post(app.url("/mcp"))
+            .header("accept", "application/json, text/event-stream"),
+    )
+    .json(&body)
+    .send()
+    .await
+    .expect("POST /mcp")
+}
+
+fn initialize() -> Value {
+    json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {},
+        "clientInfo": { "name": "test", "version": "1" } } })
+}
+
+fn tools_list(n: usize) -> Value {
+    Value::Array(
+        (0..n)
+            .map(|i| json!({ "jsonrpc": "2.0", "id": i, "method": "tools/list" }))
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn a_batch_holds_at_most_a_hundred_messages() {
+    let app = spawn_app_with(ServerSettings {
+        messages_per_session_per_minute: 1000,
+        ..ServerSettings::default()
+    })
+    .await;
+    let token = app.session_token("+5511999999999").await;
+
+    let refused = app.rpc(&token, tools_list(101)).await;
+    let hundred = app.rpc(&token, tools_list(100)).await;
+
+    assert_eq!(refused.status(), 400);
+    let body: Value = refused.json().await.expect("json");
+    assert_eq!(body["code"], "INVALID_REQUEST");
+    assert!(
+        body["error"].as_str().is_some_and(|e| e.contains("100")),
+        "{body}"
+    );
+    assert_eq!(hundred.status(), 200);
+    let answers: Value = hundred.json().await.expect("json");
+    assert_eq!(answers.as_array().map(Vec::len), Some(100));
+}
+
+#[tokio::test]
+async fn every_message_of_a_batch_counts_against_the_session_limit() {
+    let app = spawn_app().await;
+    let list = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" });
+
+    // More than a minute's allowance at once never fits, and uses none of it.
+    let fresh = app.session_token("+5511999999999").await;
+    let too_big = app.rpc(&fresh, tools_list(61)).await;
+    assert_eq!(too_big.status(), 429);
+    assert!(too_big.headers().contains_key("retry-after"));
+    assert_eq!(
+        too_big.json::<Value>().await.expect("json")["code"],
+        "RATE_LIMITED"
+    );
+    assert_eq!(app.rpc(&fresh, list.clone()).await.status(), 200);
+
+    // Two batches of 30 use up the 60.
+    let token = app.session_token("+5521988887777").await;
+    for round in 0..2 {
+        let batch = app.rpc(&token, tools_list(30)).await;
+        assert_eq!(batch.status(), 200, "batch {round}");
+        let answers: Value = batch.json().await.expect("json");
+        assert_eq!(answers.as_array().map(Vec::len), Some(30));
+    }
+    let limited = app.rpc(&token, list).await;
+    assert_eq!(limited.status(), 429);
+    assert_eq!(
+        limited.json::<Value>().await.expect("json")["code"],
+        "RATE_LIMITED"
+    );
+}
+
+#[tokio::test]
+async fn sessions_opened_implicitly_on_mcp_count_against_the_ip() {
+    let app = spawn_app().await;
+    let implicit = |caller: String| {
+        let key = app.beyond_key.clone();
+        move |r: reqwest::RequestBuilder| r.header("x-api-key", key).header("x-caller-id", caller)
+    };
+    // One caller's requests reuse one session: one counted.
+    for i in 0..12 {
+        let reused = post_mcp(&app, implicit("+5511999999999".into()), initialize()).await;
+        assert_eq!(reused.status(), 200, "request {i} of one caller");
+    }
+    // Nine more callers make ten sessions from this address.
+    for i in 1..10 {
+        let caller = format!("+55119999900{i:02}");
+        let opened = post_mcp(&app, implicit(caller), initialize()).await;
+        assert_eq!(opened.status(), 200, "caller {i}");
+    }
+
+    let eleventh = post_mcp(&app, implicit("+5511999990099".into()), initialize()).await;
+    let explicit = app
+        .create_session(&app.beyond_key, json!({ "caller_id": "+5511999990098" }))
+        .await;
+
+    assert_eq!(eleventh.status(), 429);
+    assert!(eleventh.headers().contains_key("retry-after"));
+    assert_eq!(
+        eleventh.json::<Value>().await.expect("json")["code"],
+        "RATE_LIMITED"
+    );
+    assert_eq!(explicit.status(), 429, "one allowance for both ways");
+    // The sessions already open keep working.
+    let reused = post_mcp(&app, implicit("+5511999999999".into()), initialize()).await;
+    assert_eq!(reused.status(), 200);
+}
+
+#[tokio::test]
+async fn refused_keys_count_in_a_bucket_of_their_own() {
+    let app = spawn_app().await;
+    for i in 0..10 {
+        let bad = app
+            .create_session("fd_mcp_wrong", json!({ "caller_id": "+5511999999999" }))
+            .await;
+        assert_eq!(bad.status(), 401, "bad key {i}");
+    }
+
+    let eleventh = app
+        .create_session("fd_mcp_wrong", json!({ "caller_id": "+5511999999999" }))
+        .await;
+    let on_mcp = post_mcp(
+        &app,
+        |r| {
+            r.header("x-api-key", "fd_mcp_wrong")
+                .header("x-caller-id", "+5511999999999")
+        },
+        initialize(),
+    )
+    .await;
+    let good = app
+        .create_session(&app.beyond_key, json!({ "caller_id": "+5511999999999" }))
+        .await;
+    let good_implicit = post_mcp(
+        &app,
+        |r| {
+            r.header("x-api-key", &app.beyond_key)
+                .header("x-caller-id", "+5521988887777")
+        },
+        initialize(),
+    )
+    .await;
+
+    assert_eq!(eleventh.status(), 429);
+    assert_eq!(
+        eleventh.json::<Value>().await.expect("json")["code"],
+        "RATE_LIMITED"
+    );
+    assert_eq!(on_mcp.status(), 429);
+    assert_eq!(good.status(), 200, "a good key is not locked out");
+    assert_eq!(good_implicit.status(), 200);
+}
+
+/// With Redis the same counts hold across instances (here: one instance counting in Redis).
+#[tokio::test]
+async fn with_redis_implicit_sessions_and_refused_keys_are_counted_there() {
+    let Some(url) = std::env::var("FRONTDESK_TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        assert!(
+            !std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true")),
+            "FRONTDESK_TEST_REDIS_URL must be set when CI=true"
+        );
+        println!("skipped: FRONTDESK_TEST_REDIS_URL is not set");
+        return;
+    };
+    let prefix = format!("test-{}:", frontdesk_engine::keys::random_token(12));
+    let app = spawn_app_with(ServerSettings {
+        redis_url: Some(url),
+        redis_prefix: prefix,
+        sessions_per_ip_per_minute: 3,
+        ..ServerSettings::default()
+    })
+    .await;
+    for i in 0..3 {
+        let bad = app
+            .create_session("fd_mcp_wrong", json!({ "caller_id": "+5511999999999" }))
+            .await;
+        assert_eq!(bad.status(), 401, "bad key {i}");
+    }
+    let fourth_bad = app
+        .create_session("fd_mcp_wrong", json!({ "caller_id": "+5511999999999" }))
+        .await;
+    assert_eq!(fourth_bad.status(), 429);
+    for i in 0..3 {
+        let caller = format!("+55119999900{i:02}");
+        let opened = post_mcp(
+            &app,
+            |r| {
+                r.header("x-api-key", &app.beyond_key)
+                    .header("x-caller-id", caller)
+            },
+            initialize(),
+        )
+        .await;
+        assert_eq!(opened.status(), 200, "caller {i}");
+    }
+    let fourth = post_mcp(
+        &app,
+        |r| {
+            r.header("x-api-key", &app.beyond_key)
+                .header("x-caller-id", "+5511999990099")
+        },
+        initialize(),
+    )
+    .await;
+    assert_eq!(fourth.status(), 429);
+}
+
+/// A session token opened with `key` for `caller`.
+async fn token_with(app: &common::TestApp, key: &str, caller: &str) -> String {
+    let response = app
+        .create_session(key, json!({ "caller_id": caller }))
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("json");
+    body["session_token"].as_str().expect("token").to_string()
+}
+
+#[tokio::test]
+async fn revoking_a_key_ends_the_sessions_it_opened_at_once() {
+    let app = spawn_app().await;
+    let minted = app
+        .engine
+        .create_api_key(app.beyond_id, ApiKeyKind::Mcp, None)
+        .await
+        .expect("key");
+    let known = token_with(&app, &minted.secret, "+5511999999999").await;
+    let unknown = token_with(&app, &minted.secret, "+5511955554444").await;
+    let other_key = app.session_token("+5521988887777").await;
+    let list = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" });
+    let stateless = |token: String| {
+        post_mcp(
+            &app,
+            move |r| {
+                r.bearer_auth(token)
+                    .header("mcp-protocol-version", "2025-06-18")
+            },
+            initialize(),
+        )
+    };
+    // In use, so the known caller's session sits in the session cache.
+    assert_eq!(stateless(known.clone()).await.status(), 200);
+    assert_eq!(app.rpc(&known, list.clone()).await.status(), 200);
+    let implicit = post_mcp(
+        &app,
+        |r| {
+            r.header("x-api-key", &minted.secret)
+                .header("x-caller-id", "+5511999999999")
+        },
+        initialize(),
+    )
+    .await;
+    assert_eq!(implicit.status(), 200);
+
+    let revoked = app
+        .engine
+        .revoke_api_key_and_sessions(minted.key.id)
+        .await
+        .expect("revoke");
+    assert!(revoked.key.revoked_at.is_some());
+    assert_eq!(revoked.ended_sessions.len(), 3, "two opened, one implicit");
+
+    for token in [&known, &unknown] {
+        let on_mcp = stateless(token.clone()).await;
+        assert_eq!(on_mcp.status(), 401);
+        assert_eq!(
+            on_mcp.json::<Value>().await.expect("json")["code"],
+            "INVALID_SESSION"
+        );
+        let direct = app.rpc(token, list.clone()).await;
+        assert_eq!(direct.status(), 401);
+        let validate = app
+            .client
+            .get(app.url("/mcp/auth/validate"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(validate.status(), 401);
+    }
+    let implicit = post_mcp(
+        &app,
+        |r| {
+            r.header("x-api-key", &minted.secret)
+                .header("x-caller-id", "+5511999999999")
+        },
+        initialize(),
+    )
+    .await;
+    assert_eq!(implicit.status(), 401);
+    assert_eq!(
+        app.rpc(&other_key, list).await.status(),
+        200,
+        "another key's sessions go on"
+    );
+    let again = app
+        .engine
+        .revoke_api_key_and_sessions(minted.key.id)
+        .await
+        .expect("revoke again");
+    assert!(again.ended_sessions.is_empty());
+    assert_eq!(again.key.revoked_at, revoked.key.revoked_at);
+}
+
+#[tokio::test]
+async fn an_mcp_session_belongs_to_the_caller_session_that_opened_it() {
+    let app = spawn_app().await;
+    let owner = app.session_token("+5511999999999").await;
+    let intruder = app.session_token("+5521988887777").await;
+    let opened = post_mcp(&app, |r| r.bearer_auth(&owner), initialize()).await;
+    assert_eq!(opened.status(), 200);
+    let session_id = opened
+        .headers()
+        .get("mcp-session-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("Mcp-Session-Id")
+        .to_string();
+    let in_session = |token: String, body: Value| {
+        let session_id = session_id.clone();
+        post_mcp(
+            &app,
+            move |r| {
+                r.bearer_auth(token)
+                    .header("mcp-session-id", session_id)
+                    .header("mcp-protocol-version", "2025-06-18")
+            },
+            body,
+        )
+    };
+    let initialized = json!({ "jsonrpc": "2.0", "method": "notifications/initialized" });
+    let list = json!({ "jsonrpc": "2.0", "id": 2, "method": "tools/list" });
+    assert_eq!(
+        in_session(owner.clone(), initialized.clone())
+            .await
+            .status(),
+        202
+    );
+
+    let foreign_post = in_session(intruder.clone(), list.clone()).await;
+    let foreign_delete = app
+        .client
+        .delete(app.url("/mcp"))
+        .bearer_auth(&intruder)
+        .header("mcp-session-id", &session_id)
+        .header("mcp-protocol-version", "2025-06-18")
+        .send()
+        .await
+        .expect("DELETE /mcp");
+    let unknown = post_mcp(
+        &app,
+        |r| {
+            r.bearer_auth(&owner)
+                .header("mcp-session-id", "no-such-session")
+                .header("mcp-protocol-version", "2025-06-18")
+        },
+        list.clone(),
+    )
+    .await;
+
+    assert_eq!(foreign_post.status(), 404);
+    assert_eq!(foreign_delete.status(), 404);
+    assert_eq!(unknown.status(), 404);
+    let foreign: Value = foreign_post.json().await.expect("json");
+    let not_found: Value = unknown.json().await.expect("json");
+    assert_eq!(
+        foreign, not_found,
+        "another's session looks like no session"
+    );
+    let own = in_session(owner.clone(), list).await;
+    assert_eq!(own.status(), 200, "the owner's session still works");
+    let text = own.text().await.expect("body");
+    assert!(text.contains("get_members"), "{text}");
+    let own_delete = app
+        .client
+        .delete(app.url("/mcp"))
+        .bearer_auth(&owner)
+        .header("mcp-session-id", &session_id)
+        .header("mcp-protocol-version", "2025-06-18")
+        .send()
+        .await
+        .expect("DELETE /mcp");
+    assert!(own_delete.status().is_success(), "{}", own_delete.status());
+}
+
+/// The JSON-RPC message in a `/mcp` answer, JSON or a one-event SSE stream.
+async fn mcp_answer(response: reqwest::Response) -> (u16, String, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    let json = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("data:"))
+        .map(str::trim)
+        .find(|d| d.contains("jsonrpc"))
+        .unwrap_or(&text)
+        .to_string();
+    let value = serde_json::from_str(&json).unwrap_or(Value::Null);
+    (status, json, value)
+}
+
+#[tokio::test]
+async fn streamable_http_answers_json_rpc_details_as_the_spec_says() {
+    let app = spawn_app().await;
+    let token = app.session_token("+5511999999999").await;
+    let opened = post_mcp(&app, |r| r.bearer_auth(&token), initialize()).await;
+    let session_id = opened
+        .headers()
+        .get("mcp-session-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("Mcp-Session-Id")
+        .to_string();
+    let send = |body: String| {
+        app.client
+            .post(app.url("/mcp"))
+            .bearer_auth(&token)
+            .header("accept", "application/json, text/event-stream")
+            .header("content-type", "application/json")
+            .header("mcp-session-id", &session_id)
+            .header("mcp-protocol-version", "2025-06-18")
+            .body(body)
+            .send()
+    };
+    send(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.into())
+        .await
+        .expect("initialized");
+
+    let (_, _, no_name) = mcp_answer(
+        send(r#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"arguments":{}}}"#.into())
+            .await
+            .expect("post"),
+    )
+    .await;
+    let (_, _, bad_arguments) = mcp_answer(
+        send(
+            r#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_members","arguments":[1]}}"#
+                .into(),
+        )
+        .await
+        .expect("post"),
+    )
+    .await;
+    let (_, _, prompts) = mcp_answer(
+        send(r#"{"jsonrpc":"2.0","id":5,"method":"prompts/list"}"#.into())
+            .await
+            .expect("post"),
+    )
+    .await;
+    let (status, raw, huge) = mcp_answer(
+        send(r#"{"jsonrpc":"2.0","id":18446744073709551616,"method":"tools/list"}"#.into())
+            .await
+            .expect("post"),
+    )
+    .await;
+
+    assert_eq!(no_name["error"]["code"], -32602, "{no_name}");
+    assert_eq!(bad_arguments["error"]["code"], -32602, "{bad_arguments}");
+    assert_eq!(prompts["error"]["code"], -32601, "{prompts}");
+    assert_eq!(status, 400, "refused, as in direct mode: {raw}");
+    assert_eq!(huge["code"], "INVALID_REQUEST", "{raw}");
+    assert!(
+        !raw.contains("e19") && !raw.contains(".0"),
+        "never a float: {raw}"
+    );
+}
+
+/// A stateless (2026-07-28) request on `/mcp`: the status and the JSON-RPC answer.
+async fn stateless(app: &common::TestApp, token: &str, method: &str) -> (u16, Value) {
+    let body = json!({
+        "jsonrpc": "2.0", "id": 1, "method": method,
+        "params": { "_meta": {
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities": {},
+            "io.modelcontextprotocol/clientInfo": { "name": "test", "version": "1" }
+        } }
+    });
+    let response = post_mcp(
+        app,
+        |r| {
+            r.bearer_auth(token)
+                .header("mcp-protocol-version", "2026-07-28")
+                .header("mcp-method", method)
+        },
+        body,
+    )
+    .await;
+    let (status, _, value) = mcp_answer(response).await;
+    (status, value)
+}
+
+/// The 2026-07-28 conformance check `sep-2575-server-declares-prompts-in-discover`: what
+/// `server/discover` declares is exactly what answers.
+#[tokio::test]
+async fn server_discover_declares_exactly_what_is_served() {
+    let app = spawn_app().await;
+    let token = app.session_token("+5511999999999").await;
+
+    let (status, discover) = stateless(&app, &token, "server/discover").await;
+    let (_, tools) = stateless(&app, &token, "tools/list").await;
+    let (prompts_status, prompts) = stateless(&app, &token, "prompts/list").await;
+    let (_, resources) = stateless(&app, &token, "resources/list").await;
+
+    assert_eq!(status, 200, "{discover}");
+    let capabilities = &discover["result"]["capabilities"];
+    assert!(capabilities["tools"].is_object(), "{discover}");
+    assert!(tools["result"]["tools"].is_array(), "{tools}");
+    for (name, answer) in [("prompts", &prompts), ("resources", &resources)] {
+        assert!(
+            capabilities.get(name).is_none(),
+            "{name} declared: {discover}"
+        );
+        assert_eq!(answer["error"]["code"], -32601, "{name}: {answer}");
+    }
+    assert_eq!(prompts_status, 404, "method not found is 404 on HTTP");
 }

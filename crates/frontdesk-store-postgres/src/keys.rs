@@ -4,6 +4,7 @@
 
 use crate::map_err;
 use crate::rows::{ApiKeyRow, CallerSessionRow, convert_all};
+use crate::{begin, commit};
 use frontdesk_domain::*;
 use frontdesk_store::*;
 use jiff::Timestamp;
@@ -51,21 +52,37 @@ pub(crate) async fn list_api_keys(
     convert_all(rows, ApiKeyRow::into_model)
 }
 
-/// Revoking again keeps the first revocation time.
+/// Revoking again keeps the first revocation time; the key's live sessions end with it.
 pub(crate) async fn revoke_api_key(
     pool: &PgPool,
     id: ApiKeyId,
     now: Timestamp,
-) -> StoreResult<ApiKey> {
-    sqlx::query_as::<_, ApiKeyRow>(
+) -> StoreResult<RevokedApiKey> {
+    let mut tx = begin(pool).await?;
+    let key = sqlx::query_as::<_, ApiKeyRow>(
         "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING *",
     )
     .bind(id)
     .bind(now.as_second())
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await
     .map_err(map_err)?
-    .into_model()
+    .into_model()?;
+    let ended_sessions: Vec<String> = sqlx::query_scalar(
+        "UPDATE caller_sessions SET revoked_at = $2
+         WHERE api_key_id = $1 AND revoked_at IS NULL AND expires_at > $2
+         RETURNING token_hash",
+    )
+    .bind(id)
+    .bind(now.as_second())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(map_err)?;
+    commit(tx).await?;
+    Ok(RevokedApiKey {
+        key,
+        ended_sessions,
+    })
 }
 
 pub(crate) async fn touch_api_key(pool: &PgPool, id: ApiKeyId, now: Timestamp) -> StoreResult<()> {
@@ -90,8 +107,8 @@ pub(crate) async fn create_caller_session(
 ) -> StoreResult<CallerSession> {
     sqlx::query_as::<_, CallerSessionRow>(
         "INSERT INTO caller_sessions
-             (company_id, token_hash, phone, customer_id, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
+             (company_id, token_hash, phone, customer_id, created_at, expires_at, api_key_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING *",
     )
     .bind(new.company_id)
@@ -100,6 +117,7 @@ pub(crate) async fn create_caller_session(
     .bind(new.customer_id)
     .bind(new.now.as_second())
     .bind(new.expires_at.as_second())
+    .bind(new.api_key_id)
     .fetch_one(pool)
     .await
     .map_err(map_err)?

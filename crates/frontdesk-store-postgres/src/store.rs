@@ -265,7 +265,7 @@ impl Store for PostgresStore {
     async fn list_api_keys(&self, company_id: CompanyId) -> StoreResult<Vec<ApiKey>> {
         keys::list_api_keys(&self.pool, company_id).await
     }
-    async fn revoke_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<ApiKey> {
+    async fn revoke_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<RevokedApiKey> {
         keys::revoke_api_key(&self.pool, id, now).await
     }
     async fn touch_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<()> {

@@ -59,7 +59,8 @@ pub(crate) async fn revoke_api_key(
     s: &SqliteStore,
     id: ApiKeyId,
     now: Timestamp,
-) -> StoreResult<ApiKey> {
+) -> StoreResult<RevokedApiKey> {
+    let mut tx = s.begin_write().await?;
     // COALESCE keeps the first revocation time when a key is revoked twice.
     let row: ApiKeyRow = sqlx::query_as(concat!(
         "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? RETURNING ",
@@ -67,10 +68,24 @@ pub(crate) async fn revoke_api_key(
     ))
     .bind(now.as_second())
     .bind(id)
-    .fetch_one(&s.write)
+    .fetch_one(&mut *tx)
     .await
     .map_err(map_err)?;
-    row.into_model()
+    let ended_sessions: Vec<String> = sqlx::query_scalar(
+        "UPDATE caller_sessions SET revoked_at = ? \
+         WHERE api_key_id = ? AND revoked_at IS NULL AND expires_at > ? RETURNING token_hash",
+    )
+    .bind(now.as_second())
+    .bind(id)
+    .bind(now.as_second())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(map_err)?;
+    tx.commit().await.map_err(map_err)?;
+    Ok(RevokedApiKey {
+        key: row.into_model()?,
+        ended_sessions,
+    })
 }
 
 pub(crate) async fn touch_api_key(
@@ -98,7 +113,7 @@ pub(crate) async fn create_caller_session(
 ) -> StoreResult<CallerSession> {
     let row: CallerSessionRow = sqlx::query_as(concat!(
         "INSERT INTO caller_sessions (company_id, token_hash, phone, customer_id, created_at, \
-         expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING ",
+         expires_at, api_key_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ",
         session_cols!()
     ))
     .bind(new.company_id)
@@ -107,6 +122,7 @@ pub(crate) async fn create_caller_session(
     .bind(new.customer_id)
     .bind(new.now.as_second())
     .bind(new.expires_at.as_second())
+    .bind(new.api_key_id)
     .fetch_one(&s.write)
     .await
     .map_err(map_err)?;

@@ -453,7 +453,7 @@ impl ApiKeyRow {
 
 macro_rules! session_cols {
     () => {
-        "id, company_id, phone, customer_id, created_at, expires_at, revoked_at"
+        "id, company_id, phone, customer_id, api_key_id, created_at, expires_at, revoked_at"
     };
 }
 pub(crate) use session_cols;
@@ -464,6 +464,7 @@ pub(crate) struct CallerSessionRow {
     company_id: i64,
     phone: String,
     customer_id: Option<i64>,
+    api_key_id: Option<i64>,
     created_at: i64,
     expires_at: i64,
     revoked_at: Option<i64>,
@@ -476,6 +477,7 @@ impl CallerSessionRow {
             company_id: self.company_id,
             phone: self.phone,
             customer_id: self.customer_id,
+            api_key_id: self.api_key_id,
             created_at: ts("caller_sessions.created_at", self.created_at)?,
             expires_at: ts("caller_sessions.expires_at", self.expires_at)?,
             revoked_at: opt_ts("caller_sessions.revoked_at", self.revoked_at)?,

@@ -250,7 +250,7 @@ impl Store for SqliteStore {
     async fn list_api_keys(&self, company_id: CompanyId) -> StoreResult<Vec<ApiKey>> {
         keys::list_api_keys(self, company_id).await
     }
-    async fn revoke_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<ApiKey> {
+    async fn revoke_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<RevokedApiKey> {
         keys::revoke_api_key(self, id, now).await
     }
     async fn touch_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<()> {

@@ -230,8 +230,10 @@ pub trait Store: Send + Sync + 'static {
     /// The key with this hash, revoked or not.
     async fn find_api_key_by_hash(&self, hash: &str) -> StoreResult<ApiKey>;
     async fn list_api_keys(&self, company_id: CompanyId) -> StoreResult<Vec<ApiKey>>;
-    /// `NotFound` if there is no such key; revoking twice is not an error.
-    async fn revoke_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<ApiKey>;
+    /// Revokes the key and, in the same transaction, every caller session it opened that is
+    /// still live at `now`. `NotFound` if there is no such key; revoking twice is not an
+    /// error (the first revocation time stays).
+    async fn revoke_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<RevokedApiKey>;
     async fn touch_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<()>;
 
     // ---- caller sessions ---------------------------------------------------------------

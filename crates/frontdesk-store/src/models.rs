@@ -442,6 +442,15 @@ pub struct ApiKey {
     pub last_used_at: Option<Timestamp>,
 }
 
+/// A key revoked together with the caller sessions it had opened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RevokedApiKey {
+    pub key: ApiKey,
+    /// Token hashes of the sessions this revocation ended (live ones only; none when the key
+    /// was already revoked).
+    pub ended_sessions: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewApiKey {
     pub company_id: CompanyId,
@@ -460,6 +469,10 @@ pub struct CallerSession {
     /// E.164 caller number.
     pub phone: String,
     pub customer_id: Option<CustomerId>,
+    /// The MCP key that opened it (none for sessions opened before keys were recorded):
+    /// revoking the key ends the session.
+    #[serde(default)]
+    pub api_key_id: Option<ApiKeyId>,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
     pub revoked_at: Option<Timestamp>,
@@ -468,6 +481,8 @@ pub struct CallerSession {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewCallerSession {
     pub company_id: CompanyId,
+    /// The MCP key the session is opened with.
+    pub api_key_id: Option<ApiKeyId>,
     pub token_hash: String,
     pub phone: String,
     pub customer_id: Option<CustomerId>,

@@ -11,7 +11,8 @@
 //!   over capacity, and its SSE callers reconnect to another instance and carry on with the
 //!   same caller session.
 //! - A logout on one instance is refused by the others at once (no cached session outlives
-//!   it).
+//!   it), and so are the sessions of a revoked key; a Streamable HTTP session answers only its
+//!   owner's token, on every instance.
 //! - Redis made unreachable (a TCP proxy the test controls) and back: every instance keeps
 //!   serving on its own state with clear errors where only Redis could help, never a wrong
 //!   booking, and shared state resumes by itself.
@@ -871,6 +872,116 @@ async fn a_logout_on_one_instance_is_refused_by_every_other_at_once() {
         }
         println!(
             "logouts heard across instances: passed in {:?}",
+            started.elapsed()
+        );
+    })
+    .await;
+}
+
+/// A revoked key's sessions and a caller's Streamable HTTP session, across instances.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn revoked_keys_and_foreign_mcp_sessions_are_refused_on_every_instance() {
+    let test = "revoked_keys_and_foreign_mcp_sessions_are_refused_on_every_instance";
+    let business = Business {
+        capacity: 5,
+        times: vec!["08:00"],
+        customers: 3,
+    };
+    let Some((setup, redis, key)) = cluster_setup(test, &business).await else {
+        return;
+    };
+    let other_key = setup.key("mcp");
+    let _turn = SERIAL.lock().await;
+    bounded(TEST_LIMIT, async {
+        let started = Instant::now();
+        let servers = three(&setup, &redis, &[]).await;
+        let bases: Vec<&str> = servers.iter().map(|s| s.base.as_str()).collect();
+        let client = client();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let owner = open_session(&client, bases[0], &key, &phone(0)).await;
+        let intruder = open_session(&client, bases[1], &key, &phone(1)).await;
+        let kept = open_session(&client, bases[2], &other_key, &phone(2)).await;
+
+        // A Streamable HTTP session opened on A is the owner's on every instance.
+        let init = json!({
+            "jsonrpc": "2.0", "id": 0, "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "cluster-test", "version": "1"}
+            }
+        });
+        let (status, session, _) = streamable_post(&client, bases[0], &owner, None, &init).await;
+        assert_eq!(status, 200);
+        let session = session.expect("Mcp-Session-Id");
+        let (status, _, _) =
+            streamable_post(&client, bases[1], &owner, Some(&session), &initialized()).await;
+        assert_eq!(status, 202);
+        let call = tool_request(1, "get_members", json!({}));
+        for base in &bases {
+            let (status, _, _) =
+                streamable_post(&client, base, &intruder, Some(&session), &call).await;
+            assert_eq!(status, 404, "{base}: another caller's token");
+        }
+        let (status, _, answer) =
+            streamable_post(&client, bases[2], &owner, Some(&session), &call).await;
+        assert_eq!(status, 200, "{answer:?}");
+
+        // Every instance has the sessions cached; revoking the key (as `key revoke` does,
+        // announcing the ended sessions through Redis) ends them everywhere at once.
+        for token in [&owner, &intruder, &kept] {
+            for base in &bases {
+                let (status, body) = stateless_tool_call(&client, base, token, "get_members").await;
+                assert_eq!(status, 200, "{base}: {body}");
+            }
+        }
+        let mut stream = SseStream::open(&client, bases[1], &intruder)
+            .await
+            .expect("SSE on B");
+        let store = frontdesk_store_postgres::PostgresStore::connect(&setup.db.url)
+            .await
+            .expect("store");
+        let engine = frontdesk_engine::Engine::new(Arc::new(store));
+        let key_id = engine
+            .verify_api_key(&key, frontdesk_domain::ApiKeyKind::Mcp)
+            .await
+            .expect("the key")
+            .id;
+        let revoked = engine
+            .revoke_api_key_and_sessions(key_id)
+            .await
+            .expect("revoke");
+        assert_eq!(revoked.ended_sessions.len(), 2);
+        frontdesk_server::cluster::revocations::announce(
+            &redis.url,
+            &redis.prefix,
+            &revoked.ended_sessions,
+        )
+        .await
+        .expect("announce");
+        // The revoked session's SSE stream ends too (long before its next keep-alive).
+        let waited = Instant::now();
+        assert!(stream.next_event(Duration::from_secs(5)).await.is_none());
+        assert!(
+            waited.elapsed() < Duration::from_secs(4),
+            "the stream of a revoked key's session stayed open"
+        );
+        for base in &bases {
+            for token in [&owner, &intruder] {
+                let (status, body) = stateless_tool_call(&client, base, token, "get_members").await;
+                assert_eq!(
+                    status, 401,
+                    "{base} accepted a revoked key's session: {body}"
+                );
+            }
+            let (status, body) = stateless_tool_call(&client, base, &kept, "get_members").await;
+            assert_eq!(status, 200, "{base}: another key's session: {body}");
+        }
+        for server in &servers {
+            server.assert_no_panic();
+        }
+        println!(
+            "revocations and MCP session owners across instances: passed in {:?}",
             started.elapsed()
         );
     })

@@ -8,6 +8,7 @@ tests_store::backend_tests!(
     a_revoked_key_no_longer_verifies,
     listed_keys_never_contain_the_secret,
     keys_need_an_existing_company,
+    revoking_a_key_ends_the_sessions_it_opened,
 );
 
 async fn a_new_key_verifies_for_its_own_kind_only(h: Harness) {
@@ -180,4 +181,71 @@ async fn keys_need_an_existing_company(h: Harness) {
 
     // Assert
     expect_code(result, "NOT_FOUND");
+}
+
+async fn revoking_a_key_ends_the_sessions_it_opened(h: Harness) {
+    // Arrange
+    let demo = h.demo().await;
+    let key = h
+        .engine
+        .create_api_key(demo.beyond.id, ApiKeyKind::Mcp, None)
+        .await
+        .expect("key");
+    let other = h
+        .engine
+        .create_api_key(demo.beyond.id, ApiKeyKind::Mcp, None)
+        .await
+        .expect("key");
+    let ttl = jiff::SignedDuration::from_mins(10);
+    let first = h
+        .engine
+        .open_session(&key.key, "+5511999999999", ttl)
+        .await
+        .expect("session");
+    let second = h
+        .engine
+        .open_session(&key.key, "+5521988887777", ttl)
+        .await
+        .expect("session");
+    let kept = h
+        .engine
+        .open_session(&other.key, "+5511999999999", ttl)
+        .await
+        .expect("session");
+    let logged_out = h
+        .engine
+        .open_session(&key.key, "+5511999999999", ttl)
+        .await
+        .expect("session");
+    let active = h.engine.session(&logged_out.token).await.expect("live");
+    h.engine.close_session(&active).await.expect("logout");
+    assert_eq!(first.session.api_key_id, Some(key.key.id));
+    // Cached on the hot path, as a tool call would leave it.
+    h.engine
+        .session_cached(&first.token)
+        .await
+        .expect("live session");
+
+    // Act
+    let revoked = h
+        .engine
+        .revoke_api_key_and_sessions(key.key.id)
+        .await
+        .expect("revoke");
+
+    // Assert
+    let mut ended = revoked.ended_sessions.clone();
+    ended.sort();
+    let mut expected = vec![
+        frontdesk_engine::keys::hash_secret(&first.token),
+        frontdesk_engine::keys::hash_secret(&second.token),
+    ];
+    expected.sort();
+    assert_eq!(ended, expected, "the live sessions of that key only");
+    for token in [&first.token, &second.token] {
+        expect_code(h.engine.session_cached(token).await, "NOT_FOUND");
+        expect_code(h.engine.session(token).await, "NOT_FOUND");
+    }
+    assert!(h.engine.session(&kept.token).await.is_ok(), "another key's");
+    assert_eq!(h.engine.active_session_count().await.expect("count"), 1);
 }

@@ -95,3 +95,74 @@ impl SessionStore for RedisSessionStore {
         Ok(())
     }
 }
+
+/// Which caller session opened a Streamable HTTP session, for every instance: a session
+/// continues anywhere, but only for the caller session that opened it.
+pub struct SharedOwners {
+    redis: Arc<Redis>,
+}
+
+impl SharedOwners {
+    pub fn new(redis: Arc<Redis>) -> Self {
+        SharedOwners { redis }
+    }
+
+    fn key(&self, session_id: &str) -> String {
+        self.redis.key(format_args!("mcp:owner:{session_id}"))
+    }
+
+    /// Records the owner; a failure is logged (the session is then usable on its own
+    /// instance only, as when its state could not be stored).
+    pub async fn store(&self, session_id: &str, caller_session: i64) {
+        let key = self.key(session_id);
+        let stored = self
+            .redis
+            .run("mcp_owner_store", |mut c| async move {
+                redis::cmd("SET")
+                    .arg(key)
+                    .arg(caller_session)
+                    .arg("PX")
+                    .arg(ENTRY_TTL.as_millis() as u64)
+                    .query_async::<()>(&mut c)
+                    .await
+            })
+            .await;
+        if let Err(e) = stored {
+            self.redis.warn_fallback("MCP session owner store", &e);
+        }
+    }
+
+    /// The owner, if known; `None` also when Redis cannot be reached (the session is then
+    /// treated as unknown, as its state would be).
+    pub async fn load(&self, session_id: &str) -> Option<i64> {
+        let key = self.key(session_id);
+        let found: Result<Option<i64>, _> = self
+            .redis
+            .run("mcp_owner_load", |mut c| async move {
+                redis::cmd("GETEX")
+                    .arg(key)
+                    .arg("PX")
+                    .arg(ENTRY_TTL.as_millis() as u64)
+                    .query_async(&mut c)
+                    .await
+            })
+            .await;
+        found
+            .inspect_err(|e| self.redis.warn_fallback("MCP session owner lookup", e))
+            .ok()
+            .flatten()
+    }
+
+    pub async fn delete(&self, session_id: &str) {
+        let key = self.key(session_id);
+        let deleted = self
+            .redis
+            .run("mcp_owner_delete", |mut c| async move {
+                redis::cmd("DEL").arg(key).query_async::<()>(&mut c).await
+            })
+            .await;
+        if let Err(e) = deleted {
+            self.redis.warn_fallback("MCP session owner delete", &e);
+        }
+    }
+}

@@ -2,7 +2,8 @@
 //! `POST /mcp/auth/session`, `GET /mcp/auth/validate`, `POST /mcp/auth/logout`, `GET /mcp/health`.
 
 use crate::auth::{
-    ClientIp, SessionAuth, bearer, invalid_session, mcp_key, missing_token, session_for_token,
+    ClientIp, SessionAuth, bearer, invalid_session, missing_token, session_for_token,
+    verified_mcp_key,
 };
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -32,7 +33,7 @@ use serde_json::{Value, json};
         (status = 401, description = "`INVALID_API_KEY`: `X-API-Key` missing, unknown, revoked or not an MCP key", body = crate::openapi::ErrorBody),
         (status = 413, description = "`PAYLOAD_TOO_LARGE`: body over the configured limit", body = crate::openapi::ErrorBody),
         (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`: the body is not `application/json`", body = crate::openapi::ErrorBody),
-        (status = 429, description = "`RATE_LIMITED`: too many sessions opened from this address", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
+        (status = 429, description = "`RATE_LIMITED`: too many sessions opened from this address (`/mcp` with `X-API-Key` counts too), or too many refused API keys from it", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
         (status = 500, description = "`INTERNAL_ERROR`: a fault", body = crate::openapi::ErrorBody),
         (status = 503, description = "`TEMPORARILY_UNAVAILABLE`: the database cannot be reached", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
     ),
@@ -43,14 +44,14 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
+    let key = verified_mcp_key(&state, &headers, ip).await?;
     state.limits.check_session_creation(ip).await?;
-    let key = mcp_key(&state, &headers).await?;
     let caller_id = caller_id_from(&headers, &body)?;
     let ttl = jiff::SignedDuration::try_from(state.settings.session_ttl)
         .unwrap_or(jiff::SignedDuration::from_secs(600));
     let opened = state
         .engine
-        .open_session(key.company_id, &caller_id, ttl)
+        .open_session(&key, &caller_id, ttl)
         .await
         .map_err(|e| match e {
             EngineError::InvalidPhone(message) => {

@@ -10,6 +10,8 @@ use tokio_util::sync::CancellationToken;
 
 struct Stream {
     session_id: i64,
+    /// The caller session's token hash: how revocations from other processes name it.
+    token_hash: String,
     inbox: mpsc::Sender<ClientJsonRpcMessage>,
     ended: CancellationToken,
 }
@@ -37,6 +39,7 @@ impl StreamHub {
     pub fn open(
         &self,
         session_id: i64,
+        token_hash: &str,
         stream_id: String,
         inbox: mpsc::Sender<ClientJsonRpcMessage>,
     ) -> Result<CancellationToken, AlreadyOpen> {
@@ -51,6 +54,7 @@ impl StreamHub {
             stream_id,
             Stream {
                 session_id,
+                token_hash: token_hash.to_string(),
                 inbox,
                 ended: ended.clone(),
             },
@@ -96,6 +100,20 @@ impl StreamHub {
         }
     }
 
+    /// Ends the stream of the caller session with this token hash, if any: a session ended
+    /// elsewhere (a revoked API key's, or a logout on another instance).
+    pub fn end_token(&self, token_hash: &str) {
+        let stream_id = self
+            .lock()
+            .by_stream
+            .iter()
+            .find(|(_, s)| s.token_hash == token_hash)
+            .map(|(id, _)| id.clone());
+        if let Some(stream_id) = stream_id {
+            self.close(&stream_id);
+        }
+    }
+
     pub fn open_streams(&self) -> usize {
         self.lock().by_stream.len()
     }
@@ -109,13 +127,20 @@ mod tests {
     fn one_stream_per_session_and_only_its_owner_reaches_it() {
         let hub = StreamHub::default();
         let (tx, _rx) = mpsc::channel(1);
-        let ended = hub.open(7, "a".into(), tx.clone()).expect("first stream");
-        assert!(hub.open(7, "b".into(), tx.clone()).is_err());
+        let ended = hub
+            .open(7, "h7", "a".into(), tx.clone())
+            .expect("first stream");
+        assert!(hub.open(7, "h7", "b".into(), tx.clone()).is_err());
         assert!(hub.inbox("a", 7).is_some());
         assert!(hub.inbox("a", 8).is_none());
         hub.end_session(7);
         assert!(ended.is_cancelled());
         assert!(hub.inbox("a", 7).is_none());
-        assert!(hub.open(7, "c".into(), tx).is_ok());
+        let again = hub.open(7, "h7", "c".into(), tx).expect("a new stream");
+        hub.end_token("other");
+        assert!(!again.is_cancelled());
+        hub.end_token("h7");
+        assert!(again.is_cancelled(), "ended by its token hash");
+        assert_eq!(hub.open_streams(), 0);
     }
 }

@@ -9,6 +9,7 @@ use crate::auth::{SessionAuth, check_origin};
 use crate::cluster::streams::Forwarded;
 use crate::error::ApiError;
 use crate::http::sessions::require_json;
+use crate::limits;
 use crate::mcp::tools::FrontdeskMcp;
 use crate::mcp::with_caller;
 use crate::state::AppState;
@@ -46,14 +47,14 @@ pub struct MessageQuery {
     responses(
         (status = 200, description = "Direct mode: the JSON-RPC answer (an array for a batch)", body = crate::openapi::McpReply),
         (status = 202, description = "Accepted: a message for an SSE stream, or only notifications in direct mode", body = String, content_type = "text/plain"),
-        (status = 400, description = "`PARSE_ERROR` (not JSON), `INVALID_REQUEST` (not an MCP JSON-RPC message, an empty batch) or `BAD_REQUEST` (query)", body = crate::openapi::ErrorBody),
+        (status = 400, description = "`PARSE_ERROR` (not JSON), `INVALID_REQUEST` (not an MCP JSON-RPC message, an empty batch, a batch of more than 100) or `BAD_REQUEST` (query)", body = crate::openapi::ErrorBody),
         (status = 401, description = "`MISSING_TOKEN` or `INVALID_SESSION`", body = crate::openapi::ErrorBody),
         (status = 403, description = "`ORIGIN_NOT_ALLOWED`: a browser `Origin` not configured", body = crate::openapi::ErrorBody),
-        (status = 404, description = "`INVALID_SESSION_ID`: no open SSE stream with this `session_id` for this caller session", body = crate::openapi::ErrorBody),
-        (status = 410, description = "`STREAM_CLOSED`: the SSE stream has closed", body = crate::openapi::ErrorBody),
+        (status = 404, description = "`INVALID_SESSION_ID`: no open SSE stream with this `session_id` for this caller session (also once the stream has closed)", body = crate::openapi::ErrorBody),
+        (status = 410, description = "`STREAM_CLOSED`: the SSE stream ended while the message was handed to it, or the instance holding it has gone", body = crate::openapi::ErrorBody),
         (status = 413, description = "`PAYLOAD_TOO_LARGE`: body over the configured limit", body = crate::openapi::ErrorBody),
         (status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`: the body is not `application/json`", body = crate::openapi::ErrorBody),
-        (status = 429, description = "`RATE_LIMITED`: too many messages in this session", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
+        (status = 429, description = "`RATE_LIMITED`: too many messages in this session (each message of a batch counts)", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
         (status = 500, description = "`INTERNAL_ERROR`: a fault", body = crate::openapi::ErrorBody),
         (status = 503, description = "`TEMPORARILY_UNAVAILABLE`: the database cannot be reached, or (several instances) the instance holding the SSE stream cannot be reached through Redis", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
     ),
@@ -66,10 +67,21 @@ pub async fn post(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     check_origin(&state, &headers)?;
-    state.limits.check_message(active.session.id).await?;
+    let value: Result<Value, _> = serde_json::from_slice(&body);
+    // Every message of a batch counts against the session's limit; a batch too large for
+    // any session is refused (and counts as one).
+    let counted = match &value {
+        Ok(value) => limits::messages_in(value),
+        Err(_) => Ok(1),
+    };
+    let messages_in = counted.as_ref().map_or(1, |n| *n);
+    state
+        .limits
+        .check_messages(active.session.id, messages_in)
+        .await?;
+    counted?;
     require_json(&headers)?;
-    let value: Value = serde_json::from_slice(&body)
-        .map_err(|e| jsonrpc_error(-32700, format!("Parse error: {e}")))?;
+    let value = value.map_err(|e| jsonrpc_error(-32700, format!("Parse error: {e}")))?;
     let messages = parse_messages(value)?;
 
     match query.session_id.as_deref().filter(|s| !s.is_empty()) {
@@ -163,6 +175,9 @@ fn parse_messages(value: Value) -> Result<Vec<ClientJsonRpcMessage>, ApiError> {
     items
         .into_iter()
         .map(|item| {
+            if !id_is_exact(&item) {
+                return Err(inexact_id());
+            }
             serde_json::from_value::<ClientJsonRpcMessage>(item).map_err(|e| {
                 jsonrpc_error(
                     -32600,
@@ -171,6 +186,30 @@ fn parse_messages(value: Value) -> Result<Vec<ClientJsonRpcMessage>, ApiError> {
             })
         })
         .collect()
+}
+
+/// Whether the message's id (if it has one) comes back exactly as sent: strings do, and
+/// integers that fit in 64 bits signed. A larger integer, or a fraction, could only be
+/// answered changed (rounded, or as a float), so it is refused instead.
+pub fn id_is_exact(message: &Value) -> bool {
+    message.get("id").is_none_or(is_exact_id)
+}
+
+/// [`id_is_exact`] for the id itself.
+pub fn is_exact_id(id: &Value) -> bool {
+    match id {
+        Value::Number(n) => n.is_i64(),
+        _ => true,
+    }
+}
+
+/// The refusal of an id that could not come back exactly (`400 INVALID_REQUEST`).
+pub fn inexact_id() -> ApiError {
+    jsonrpc_error(
+        -32600,
+        "Invalid Request: a numeric id must be an integer within 64 bits (or send a string id)"
+            .into(),
+    )
 }
 
 /// Handles one message on a short-lived MCP session without handshake and returns its

@@ -10,6 +10,7 @@ pub mod hub;
 pub mod implicit;
 pub mod messages;
 pub mod order;
+pub mod owners;
 pub mod sse;
 pub mod streamable;
 pub mod tools;

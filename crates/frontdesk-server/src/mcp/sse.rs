@@ -51,7 +51,7 @@ pub async fn open(
     };
     let ended = state
         .streams
-        .open(session_id, stream_id.clone(), inbox_tx)
+        .open(session_id, &active.token_hash, stream_id.clone(), inbox_tx)
         .map_err(|_| already_open())?;
     let shared = state.cluster.streams.clone();
     if let Some(shared) = &shared {

@@ -18,11 +18,15 @@ use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::{ToolCallContext, schema_for_output};
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ServerCapabilities,
-    ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestMethod,
+    CompleteRequestParams, CompleteResult, CustomRequest, CustomResult, ErrorCode, Implementation,
+    ListPromptsRequestMethod, ListPromptsResult, ListResourceTemplatesRequestMethod,
+    ListResourceTemplatesResult, ListResourcesRequestMethod, ListResourcesResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, tool, tool_handler, tool_router};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
@@ -84,7 +88,18 @@ impl FrontdeskMcp {
     /// nine tools with their schemas for each one is wasted work.
     fn shared_router() -> Arc<ToolRouter<Self>> {
         static ROUTER: OnceLock<Arc<ToolRouter<FrontdeskMcp>>> = OnceLock::new();
-        ROUTER.get_or_init(|| Arc::new(Self::tool_router())).clone()
+        ROUTER
+            .get_or_init(|| {
+                let mut router = Self::tool_router();
+                for route in router.map.values_mut() {
+                    standard_formats_only(Arc::make_mut(&mut route.attr.input_schema));
+                    if let Some(output) = &mut route.attr.output_schema {
+                        standard_formats_only(Arc::make_mut(output));
+                    }
+                }
+                Arc::new(router)
+            })
+            .clone()
     }
 
     /// The tool a name means, after the legacy aliases.
@@ -282,5 +297,131 @@ impl ServerHandler for FrontdeskMcp {
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
         self.tool_router.get(Self::canonical_name(name)).cloned()
+    }
+
+    // Only tools are served, and only tools are declared (`initialize`, `server/discover`):
+    // the methods of the capabilities not declared are "method not found", not empty lists.
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        Err(ErrorData::method_not_found::<ListPromptsRequestMethod>())
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        Err(ErrorData::method_not_found::<ListResourcesRequestMethod>())
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        Err(ErrorData::method_not_found::<
+            ListResourceTemplatesRequestMethod,
+        >())
+    }
+
+    async fn complete(
+        &self,
+        _request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        Err(ErrorData::method_not_found::<CompleteRequestMethod>())
+    }
+
+    /// rmcp hands over as "custom" every request it could not read as a method it knows,
+    /// including a known method with malformed params.
+    async fn on_custom_request(
+        &self,
+        request: CustomRequest,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CustomResult, ErrorData> {
+        Err(unreadable_request(&request.method, request.params.as_ref()))
+    }
+}
+
+/// The `format`s JSON Schema (2020-12) defines. schemars also writes the Rust type of numbers
+/// (`uint32`, `uint`, `int64`, `double`, …), which clients validating schemas warn about on
+/// every call (the official TypeScript SDK does); `minimum`/`maximum` already say the range.
+const STANDARD_FORMATS: [&str; 19] = [
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uuid",
+    "uri-template",
+    "json-pointer",
+    "relative-json-pointer",
+    "regex",
+];
+
+/// Drops every non-standard `format` from a schema, at any depth.
+pub fn standard_formats_only(schema: &mut serde_json::Map<String, Value>) {
+    if schema
+        .get("format")
+        .and_then(Value::as_str)
+        .is_some_and(|f| !STANDARD_FORMATS.contains(&f))
+    {
+        schema.remove("format");
+    }
+    for value in schema.values_mut() {
+        strip_formats_in(value);
+    }
+}
+
+fn strip_formats_in(value: &mut Value) {
+    match value {
+        Value::Object(object) => standard_formats_only(object),
+        Value::Array(items) => items.iter_mut().for_each(strip_formats_in),
+        _ => {}
+    }
+}
+
+/// A method this server serves, sent with params it cannot read, is `-32602` (invalid
+/// params) saying what to send; any other method is `-32601` (method not found).
+pub fn unreadable_request(method: &str, params: Option<&Value>) -> ErrorData {
+    let problem = match method {
+        "tools/call" => tools_call_problem(params),
+        "tools/list" | "initialize" | "ping" | "server/discover" => {
+            format!("the params of {method} are malformed")
+        }
+        _ => {
+            return ErrorData::new(ErrorCode::METHOD_NOT_FOUND, method.to_string(), None);
+        }
+    };
+    ErrorData::invalid_params(problem, None)
+}
+
+fn tools_call_problem(params: Option<&Value>) -> String {
+    const SEND: &str = r#"send {"name": "<tool>", "arguments": {…}}"#;
+    let Some(Value::Object(params)) = params else {
+        return format!("tools/call needs params: {SEND}");
+    };
+    match (params.get("name"), params.get("arguments")) {
+        (None | Some(Value::Null), _) => format!("tools/call needs params.name: {SEND}"),
+        (Some(name), _) if !name.is_string() => {
+            format!("params.name must be a tool's name as a string: {SEND}")
+        }
+        (_, Some(arguments)) if !arguments.is_object() && !arguments.is_null() => {
+            format!("params.arguments must be an object of the tool's arguments: {SEND}")
+        }
+        _ => format!("the params of tools/call are malformed: {SEND}"),
     }
 }
