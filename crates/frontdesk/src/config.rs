@@ -74,9 +74,11 @@ impl Config {
             _ => None,
         };
         let flag_database = cli.database.clone();
+        // `serve --redis` (clap reads its variable); the other commands read the variable
+        // themselves (`key revoke` tells the running instances through it).
         let flag_redis = match &cli.command {
             Command::Serve { redis_url, .. } => redis_url.clone(),
-            _ => None,
+            _ => env("FRONTDESK_REDIS_URL"),
         };
 
         let log_format = match env("FRONTDESK_LOG_FORMAT").or(file.log_format) {

@@ -927,8 +927,8 @@ async fn revoked_keys_and_foreign_mcp_sessions_are_refused_on_every_instance() {
             streamable_post(&client, bases[2], &owner, Some(&session), &call).await;
         assert_eq!(status, 200, "{answer:?}");
 
-        // Every instance has the sessions cached; revoking the key (as `key revoke` does,
-        // announcing the ended sessions through Redis) ends them everywhere at once.
+        // Every instance has the sessions cached; `frontdesk key revoke` (announcing the
+        // ended sessions through Redis) ends them everywhere at once.
         for token in [&owner, &intruder, &kept] {
             for base in &bases {
                 let (status, body) = stateless_tool_call(&client, base, token, "get_members").await;
@@ -947,18 +947,15 @@ async fn revoked_keys_and_foreign_mcp_sessions_are_refused_on_every_instance() {
             .await
             .expect("the key")
             .id;
-        let revoked = engine
-            .revoke_api_key_and_sessions(key_id)
-            .await
-            .expect("revoke");
-        assert_eq!(revoked.ended_sessions.len(), 2);
-        frontdesk_server::cluster::revocations::announce(
-            &redis.url,
-            &redis.prefix,
-            &revoked.ended_sessions,
-        )
-        .await
-        .expect("announce");
+        let out = setup.cli_with(
+            &["key", "revoke", &key_id.to_string()],
+            &[
+                ("FRONTDESK_REDIS_URL", redis.url.as_str()),
+                ("FRONTDESK_REDIS_PREFIX", redis.prefix.as_str()),
+            ],
+        );
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(said.contains("2 caller sessions it opened ended"), "{said}");
         // The revoked session's SSE stream ends too (long before its next keep-alive).
         let waited = Instant::now();
         assert!(stream.next_event(Duration::from_secs(5)).await.is_none());

@@ -178,7 +178,11 @@ pub async fn company(engine: &Engine, command: CompanyCommand) -> anyhow::Result
     }
 }
 
-pub async fn key(engine: &Engine, command: KeyCommand) -> anyhow::Result<()> {
+pub async fn key(
+    engine: &Engine,
+    command: KeyCommand,
+    server: &frontdesk_server::ServerSettings,
+) -> anyhow::Result<()> {
     match command {
         KeyCommand::Create {
             company,
@@ -249,11 +253,32 @@ pub async fn key(engine: &Engine, command: KeyCommand) -> anyhow::Result<()> {
                 );
                 return Ok(());
             }
-            let key = engine.revoke_api_key(id).await?;
+            let revoked = engine.revoke_api_key_and_sessions(id).await?;
+            let key = &revoked.key;
+            let ended = revoked.ended_sessions.len();
             println!(
-                "key {} ({}…, {} key of {}) revoked",
-                key.id, key.prefix, key.kind, company.slug
+                "key {} ({}…, {} key of {}) revoked; {ended} caller session{} it opened ended",
+                key.id,
+                key.prefix,
+                key.kind,
+                company.slug,
+                if ended == 1 { "" } else { "s" }
             );
+            // Running instances drop their cached copies now rather than within 2 s.
+            if let Some(url) = &server.redis_url
+                && let Err(e) = frontdesk_server::cluster::revocations::announce(
+                    url,
+                    &server.redis_prefix,
+                    &revoked.ended_sessions,
+                )
+                .await
+            {
+                eprintln!(
+                    "frontdesk: the sessions are ended in the database, but the running \
+                     instances could not be told through Redis ({e}): they stop trusting \
+                     cached copies within 2 s"
+                );
+            }
             Ok(())
         }
     }

@@ -35,7 +35,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Import { file, check } => admin::import(&engine, &file, check).await,
         Command::Export { company, format } => admin::export(&engine, &company, format).await,
         Command::Company { command, .. } => admin::company(&engine, command).await,
-        Command::Key { command, .. } => admin::key(&engine, command).await,
+        Command::Key { command, .. } => admin::key(&engine, command, &config.server).await,
         Command::McpStdio {
             company, caller, ..
         } => stdio::run(engine, &company, &caller, &store::redact(&config.database)).await,

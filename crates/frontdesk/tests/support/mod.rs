@@ -196,7 +196,13 @@ impl Setup {
 
     /// Runs `frontdesk ARGS` on the test database (never the server's URL: a proxy may be down).
     pub fn cli(&self, args: &[&str]) -> Output {
+        self.cli_with(args, &[])
+    }
+
+    /// [`Setup::cli`] with more environment variables.
+    pub fn cli_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_frontdesk"));
+        command.envs(env.iter().copied());
         command
             .args(args)
             .env("FRONTDESK_DATABASE", &self.db.url)
