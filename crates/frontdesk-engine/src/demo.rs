@@ -104,6 +104,8 @@ impl Engine {
                     .await
                     .or_not_found("company")?;
                 if stored.retell_api_key_enc.is_none() {
+                    // The prefix is `frontdesk_retell::DEMO_KEY_PREFIX`: health reports Retell
+                    // "not configured" rather than down while only such a key exists.
                     retell_api_key = Some(format!("key_demo_{}", random_token(32)));
                 }
                 if stored.vapi_secret_hash.is_none() {

@@ -192,7 +192,7 @@ async fn untrusted_text(setup: Setup) {
         assert_eq!(body["error"]["code"], json!(-32602), "{params}: {body}");
     }
 
-    // Retell: a call id with NUL is a bad request (Retell does not retry a 4xx), a transcript
+    // Retell: a call id with NUL is refused with 422 (Retell does not retry a 4xx), a transcript
     // with NUL is kept without it.
     let webhook = format!("{base}/api/mcp/retell/webhook?company={SLUG}");
     let post = |body: Value| {
@@ -208,7 +208,7 @@ async fn untrusted_text(setup: Setup) {
     let response = post(json!({"event": "call_started", "call": {"call_id": "call\u{0}1", "from_number": phone(0)}}))
         .await
         .expect("webhook answers");
-    assert_eq!(response.status(), 400, "{:?}", response.text().await);
+    assert_eq!(response.status(), 422, "{:?}", response.text().await);
     let response = post(json!({"event": "call_ended", "call": {
         "call_id": "call_nul_transcript", "from_number": phone(0),
         "transcript": "Agent: hello\u{0}\nUser: \u{202E}hi", "call_analysis": {"summary\u{0}": "ok\u{0}"}

@@ -80,16 +80,17 @@ async fn reschedule_appointment(
         .reschedule_appointment(company.id, &phone, appointment_id, new_date, new_time)
         .await
         .map_err(refusal)?;
-    Ok(json!({
-        "success": true,
-        "appointment": {
-            "id": moved.after.id,
-            "old_datetime": datetime(&moved.before),
-            "new_datetime": datetime(&moved.after),
-            "unchanged": moved.unchanged,
-            "confirmation_sent": moved.confirmation_sent,
-        },
-    }))
+    let mut appointment = json!({
+        "id": moved.after.id,
+        "old_datetime": datetime(&moved.before),
+        "new_datetime": datetime(&moved.after),
+        "confirmation_sent": moved.confirmation_sent,
+    });
+    // Only when it applies, so a real move answers exactly the document's shape.
+    if moved.unchanged {
+        appointment["unchanged"] = json!(true);
+    }
+    Ok(json!({ "success": true, "appointment": appointment }))
 }
 
 /// `{"appointment_id", "phone", "reason"}` → `{"success", "message", "refund_applicable"}`.

@@ -41,8 +41,8 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-/// Most calls in one batch.
-pub const MAX_BATCH: usize = 100;
+/// The most requests one batch may hold: one cap for every JSON-RPC surface.
+pub use crate::limits::MAX_BATCH;
 
 /// Every method, as `server.method`.
 pub fn methods() -> Vec<String> {
