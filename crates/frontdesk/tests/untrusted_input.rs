@@ -72,6 +72,25 @@ fn refused(status: u16, body: &Value) -> (Value, String) {
     (result["structuredContent"].clone(), text)
 }
 
+/// A gateway `appointment_mgmt.*` call: HTTP 200 and the JSON-RPC answer.
+async fn gateway(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    method: &str,
+    params: Value,
+) -> Value {
+    let response = client
+        .post(format!("{base}/api/mcp/gateway"))
+        .bearer_auth(token)
+        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": format!("appointment_mgmt.{method}"), "params": params}))
+        .send()
+        .await
+        .expect("gateway answers");
+    assert_eq!(response.status(), 200);
+    response.json().await.expect("JSON")
+}
+
 async fn postgres_setup(test: &str) -> Option<Setup> {
     PgDatabase::create_or_skip(test).await.map(Setup::postgres)
 }
@@ -180,15 +199,14 @@ async fn untrusted_text(setup: Setup) {
         json!({"name": "Caller 1", "phone": phone(1), "service": SERVICE, "date": date, "time": "09:00", "notes": "\u{202E}x"}),
         json!({"name": "Caller 1", "phone": phone(1), "service": SERVICE, "date": date, "time": "09:00", "idempotency_key": "k\u{0}"}),
     ] {
-        let response = client
-            .post(format!("{base}/api/mcp/gateway"))
-            .bearer_auth(&gateway_key)
-            .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "appointment_mgmt.createAppointment", "params": params}))
-            .send()
-            .await
-            .expect("gateway answers");
-        assert_eq!(response.status(), 200);
-        let body: Value = response.json().await.expect("JSON");
+        let body = gateway(
+            &client,
+            &base,
+            &gateway_key,
+            "createAppointment",
+            params.clone(),
+        )
+        .await;
         assert_eq!(body["error"]["code"], json!(-32602), "{params}: {body}");
     }
 
@@ -323,15 +341,14 @@ async fn same_slot(setup: Setup) {
         assert!(text.contains("nothing was changed"), "{text}");
     }
     // The gateway's reschedule says the same.
-    let response = client
-        .post(format!("{base}/api/mcp/gateway"))
-        .bearer_auth(&gateway_key)
-        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "appointment_mgmt.rescheduleAppointment",
-            "params": {"appointment_id": id, "phone": phone(0), "new_date": date, "new_time": "08:00"}}))
-        .send()
-        .await
-        .expect("gateway answers");
-    let body: Value = response.json().await.expect("JSON");
+    let body = gateway(
+        &client,
+        &base,
+        &gateway_key,
+        "rescheduleAppointment",
+        json!({"appointment_id": id, "phone": phone(0), "new_date": date, "new_time": "08:00"}),
+    )
+    .await;
     assert_eq!(
         body["result"]["appointment"]["unchanged"],
         json!(true),
@@ -430,15 +447,14 @@ async fn refused_registration(setup: Setup) {
         assert_eq!((customers().await, members().await), (2, 2), "{body}");
     }
     // The gateway's createAppointment for a new number, refused: nobody registered either.
-    let response = client
-        .post(format!("{base}/api/mcp/gateway"))
-        .bearer_auth(&gateway_key)
-        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "appointment_mgmt.createAppointment",
-            "params": {"name": "Outra Pessoa", "phone": phone(61), "service": SERVICE, "date": date, "time": "08:00"}}))
-        .send()
-        .await
-        .expect("gateway answers");
-    let body: Value = response.json().await.expect("JSON");
+    let body = gateway(
+        &client,
+        &base,
+        &gateway_key,
+        "createAppointment",
+        json!({"name": "Outra Pessoa", "phone": phone(61), "service": SERVICE, "date": date, "time": "08:00"}),
+    )
+    .await;
     assert!(body["error"].is_object(), "{body}");
     assert_eq!((customers().await, members().await), (2, 2), "{body}");
 
