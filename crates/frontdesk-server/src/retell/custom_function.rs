@@ -631,11 +631,14 @@ fn invalid_arguments(language: Language) -> FunctionAnswer {
 
 fn unreadable_arguments(language: Language, e: &serde_json::Error) -> FunctionAnswer {
     let message = match language {
-        Language::PtBr => format!("Não foi possível ler os argumentos: {e}."),
-        Language::DeDe => format!("Die Argumente sind nicht lesbar: {e}."),
-        Language::EnUs => format!("The arguments cannot be read: {e}."),
+        Language::PtBr => "Não foi possível ler os argumentos: envie um objeto JSON válido.",
+        Language::DeDe => "Die Argumente sind nicht lesbar: senden Sie ein gültiges JSON-Objekt.",
+        Language::EnUs => "The arguments cannot be read: send a valid JSON object.",
     };
-    FunctionAnswer::failure("INVALID_INPUT", message, Map::new())
+    // The parser's own words are English: they go with the data, not into what is spoken.
+    let mut data = Map::new();
+    data.insert("detail".into(), json!(e.to_string()));
+    FunctionAnswer::failure("INVALID_INPUT", message.to_string(), data)
 }
 
 fn unknown_number(language: Language) -> FunctionAnswer {

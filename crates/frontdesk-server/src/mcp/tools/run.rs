@@ -258,13 +258,19 @@ pub async fn run_tool_from(
         }
         Err(NotACall::Unreadable(why)) => {
             let text = match turn.language() {
-                Language::PtBr => format!("Não foi possível ler os argumentos: {why}."),
-                Language::DeDe => format!("Die Argumente sind nicht lesbar: {why}."),
-                Language::EnUs => format!("The arguments cannot be read: {why}."),
+                Language::PtBr => {
+                    "Não foi possível ler os argumentos: envie um objeto JSON válido."
+                }
+                Language::DeDe => {
+                    "Die Argumente sind nicht lesbar: senden Sie ein gültiges JSON-Objekt."
+                }
+                Language::EnUs => "The arguments cannot be read: send a valid JSON object.",
             };
+            // The parser's words are English: they go with the data, not into what is spoken.
             let mut extra = Map::new();
             extra.insert("field".into(), json!("arguments"));
-            return ToolAnswer::error("INVALID_INPUT", text, extra);
+            extra.insert("detail".into(), json!(why.to_string()));
+            return ToolAnswer::error("INVALID_INPUT", text.to_string(), extra);
         }
     };
     let outcome = turn.run(call).await;
