@@ -579,7 +579,7 @@ impl Say {
                     "Der Termin {code} ist bereits am {after}, {service}: nichts wurde geändert."
                 ),
                 Language::EnUs => {
-                    format!("Booking {code} is already at {after}, {service}: nothing was changed.")
+                    format!("Booking {code} is already on {after}, {service}: nothing was changed.")
                 }
             };
         }
