@@ -248,6 +248,15 @@ impl BusinessFile {
     /// nothing.
     pub fn validate(&self) -> EngineResult<()> {
         let bad = |field: &'static str, m: String| Err(EngineError::invalid(field, m));
+        // The rule for text from outside holds for an operator's file too: every name, note
+        // and address is stored, read aloud and shown.
+        let text = serde_json::to_value(self).map_err(|e| EngineError::Internal(e.to_string()))?;
+        if let Some((at, bad)) = unsafe_text(&text, String::new()) {
+            return Err(EngineError::UnsafeText {
+                field: "file",
+                message: format!("{at} {bad}"),
+            });
+        }
         let c = &self.company;
         let slug_ok = !c.slug.is_empty()
             && c.slug.len() <= 64
@@ -399,6 +408,35 @@ impl BusinessFile {
                 "name the branch: the company has several".to_string(),
             )),
         }
+    }
+}
+
+/// The first text in the file the rule for text from outside refuses, with where it is
+/// (`branches[0].name`).
+fn unsafe_text(
+    value: &serde_json::Value,
+    at: String,
+) -> Option<(String, frontdesk_domain::text::UnsafeChar)> {
+    use frontdesk_domain::text::{Lines, check};
+    use serde_json::Value;
+    match value {
+        Value::String(s) => check(s, Lines::Multi).err().map(|bad| (at, bad)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| unsafe_text(v, format!("{at}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let here = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            match check(k, Lines::Single) {
+                Err(bad) => Some((here, bad)),
+                Ok(()) => unsafe_text(v, here),
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -1140,6 +1178,28 @@ vapi_secret = "vapi_from_file"
 [[branches]]
 name = "Main"
 "#;
+
+    #[test]
+    fn a_file_with_control_or_bidi_characters_is_refused_and_says_where() {
+        let text = WITH_CREDENTIALS.replace("name = \"Main\"", "name = \"Ma\u{202E}in\"");
+        let file = BusinessFile::parse(&text, "toml").expect("parses");
+        match file.validate() {
+            Err(EngineError::UnsafeText { field, message }) => {
+                assert_eq!(field, "file");
+                assert!(message.starts_with("branches[0].name "), "{message}");
+                assert!(message.contains("U+202E"), "{message}");
+            }
+            other => panic!("refused, not {other:?}"),
+        }
+        let nul = WITH_CREDENTIALS.replace("name = \"Clinic\"", "name = \"Cli\\u0000nic\"");
+        let file = BusinessFile::parse(&nul, "toml").expect("parses");
+        assert!(matches!(
+            file.validate(),
+            Err(EngineError::UnsafeText { .. })
+        ));
+        let plain = BusinessFile::parse(WITH_CREDENTIALS, "toml").expect("parses");
+        assert!(plain.validate().is_ok());
+    }
 
     #[tokio::test]
     async fn a_business_file_can_carry_its_voice_platform_credentials() {

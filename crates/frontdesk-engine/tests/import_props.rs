@@ -539,7 +539,13 @@ proptest! {
     #[test]
     fn validation_never_panics_and_names_the_field(file in business_file()) {
         if let Err(e) = file.validate() {
-            prop_assert!(matches!(e, EngineError::InvalidInput { .. }), "{e:?}");
+            // An input error that names its field (text with control or bidi characters is
+            // `UnsafeText`, the rest `InvalidInput`).
+            prop_assert!(
+                matches!(e, EngineError::InvalidInput { .. } | EngineError::UnsafeText { .. }),
+                "{e:?}"
+            );
+            prop_assert!(e.field().is_some(), "{e:?}");
             prop_assert!(!e.to_string().trim().is_empty());
         }
     }
