@@ -63,21 +63,14 @@ impl SessionStore for RedisSessionStore {
     async fn store(&self, session_id: &str, state: &SessionState) -> Result<(), SessionStoreError> {
         let key = self.key(session_id);
         let json = serde_json::to_string(state)?;
-        let stored = self
-            .redis
-            .run("mcp_session_store", |mut c| async move {
-                redis::cmd("SET")
-                    .arg(key)
-                    .arg(json)
-                    .arg("PX")
-                    .arg(ENTRY_TTL.as_millis() as u64)
-                    .query_async::<()>(&mut c)
-                    .await
-            })
-            .await;
-        if let Err(e) = stored {
-            self.redis.warn_fallback("MCP session store", &e);
-        }
+        set_for_entry_ttl(
+            &self.redis,
+            "mcp_session_store",
+            "MCP session store",
+            key,
+            json,
+        )
+        .await;
         Ok(())
     }
 
@@ -115,21 +108,14 @@ impl SharedOwners {
     /// instance only, as when its state could not be stored).
     pub async fn store(&self, session_id: &str, caller_session: i64) {
         let key = self.key(session_id);
-        let stored = self
-            .redis
-            .run("mcp_owner_store", |mut c| async move {
-                redis::cmd("SET")
-                    .arg(key)
-                    .arg(caller_session)
-                    .arg("PX")
-                    .arg(ENTRY_TTL.as_millis() as u64)
-                    .query_async::<()>(&mut c)
-                    .await
-            })
-            .await;
-        if let Err(e) = stored {
-            self.redis.warn_fallback("MCP session owner store", &e);
-        }
+        set_for_entry_ttl(
+            &self.redis,
+            "mcp_owner_store",
+            "MCP session owner store",
+            key,
+            caller_session,
+        )
+        .await;
     }
 
     /// The owner, if known; `None` also when Redis cannot be reached (the session is then
@@ -164,5 +150,30 @@ impl SharedOwners {
         if let Err(e) = deleted {
             self.redis.warn_fallback("MCP session owner delete", &e);
         }
+    }
+}
+
+/// `SET key value PX ENTRY_TTL`; when Redis cannot take it, this instance's own state serves
+/// (logged as a fallback).
+async fn set_for_entry_ttl(
+    redis: &Redis,
+    op: &'static str,
+    what: &'static str,
+    key: String,
+    value: impl redis::ToRedisArgs,
+) {
+    let stored = redis
+        .run(op, |mut c| async move {
+            redis::cmd("SET")
+                .arg(key)
+                .arg(value)
+                .arg("PX")
+                .arg(ENTRY_TTL.as_millis() as u64)
+                .query_async::<()>(&mut c)
+                .await
+        })
+        .await;
+    if let Err(e) = stored {
+        redis.warn_fallback(what, &e);
     }
 }
