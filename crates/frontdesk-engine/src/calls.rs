@@ -19,7 +19,7 @@ use crate::appointments::{AppointmentRequest, Registration};
 use crate::booking::BookingView;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
 use frontdesk_domain::{BookingSource, CompanyId, PhoneNumber, parse_date, parse_time};
-use frontdesk_store::{CallUpdate, Company, OptionalExt, StoreError};
+use frontdesk_store::{Call, CallUpdate, Company, OptionalExt, StoreError};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Map, Value};
 
@@ -75,6 +75,26 @@ impl Engine {
             Some(call) => Ok(Some(self.company(call.company_id).await?)),
             None => Ok(None),
         }
+    }
+
+    /// The call recorded under Retell's `call_id` for the company, if any.
+    pub async fn retell_call(
+        &self,
+        company_id: CompanyId,
+        call_id: &str,
+    ) -> EngineResult<Option<Call>> {
+        Ok(self
+            .store
+            .get_call(company_id, RETELL, call_id)
+            .await
+            .optional()?)
+    }
+
+    /// Records what is known of a call: an upsert that never erases what an earlier event
+    /// said. A function call uses it to link the booking it made to its call, so the call
+    /// shows what it produced and a later `call_ended` does not book it again.
+    pub async fn record_call(&self, update: CallUpdate) -> EngineResult<Call> {
+        Ok(self.store.upsert_call(update).await?)
     }
 
     /// Every company with a Retell API key this server can read, with its key: the keys a
@@ -399,6 +419,45 @@ fn truncate(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[tokio::test]
+    async fn a_recorded_call_is_found_by_its_retell_id_in_its_company_only() {
+        let (engine, _dir) = crate::prompts::demo_engine().await;
+        let company = engine.company_by_slug("askproai-demo").await.expect("demo");
+        assert!(
+            engine
+                .retell_call(company.id, "call_r")
+                .await
+                .expect("lookup")
+                .is_none()
+        );
+        engine
+            .record_call(CallUpdate {
+                company_id: company.id,
+                provider: RETELL.into(),
+                external_id: "call_r".into(),
+                from_number: Some("+491234567890".into()),
+                now: engine.now(),
+                ..CallUpdate::default()
+            })
+            .await
+            .expect("recorded");
+        let found = engine
+            .retell_call(company.id, "call_r")
+            .await
+            .expect("lookup");
+        assert_eq!(
+            found.and_then(|c| c.from_number).as_deref(),
+            Some("+491234567890")
+        );
+        assert!(
+            engine
+                .retell_call(company.id + 1, "call_r")
+                .await
+                .expect("lookup")
+                .is_none()
+        );
+    }
 
     fn fields(call: Value, event: &str) -> CallFields {
         CallFields::read(call.as_object().expect("object"), event, "DE")

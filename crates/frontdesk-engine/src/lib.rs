@@ -6,6 +6,7 @@
 //! slots exist, notice, window, quota, cancellation policy) and hands the limits that must
 //! hold atomically to the store. It must not depend on a database driver or on any adapter.
 
+mod agents;
 pub mod appointments;
 pub mod availability;
 pub mod booking;
@@ -17,6 +18,7 @@ pub mod clock;
 pub mod credentials;
 pub mod demo;
 pub mod error;
+mod health;
 pub mod import;
 pub mod keys;
 pub mod members;
@@ -121,6 +123,10 @@ impl Engine {
         self.catalogs.invalidate(company_id);
     }
 
+    /// The store itself, for the engine and for tests that seed or inspect rows directly.
+    /// Adapters must not use it: every read and write they need is an engine method, so
+    /// the rules stay in one place. It stays `pub` only because the integration tests of
+    /// `frontdesk-server` and `frontdesk` (separate crates) seed and inspect rows with it.
     pub fn store(&self) -> &DynStore {
         &self.store
     }
