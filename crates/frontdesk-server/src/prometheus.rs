@@ -68,7 +68,7 @@ pub fn handle() -> Option<&'static PrometheusHandle> {
     responses((status = 200, description = "The metrics", body = String, content_type = "text/plain")),
 )]
 pub async fn get(State(state): State<AppState>) -> Response {
-    if let Some(pool) = state.engine.store().pool_usage() {
+    if let Some(pool) = state.engine.pool_usage() {
         metrics::gauge!("frontdesk_db_pool_connections", "state" => "idle")
             .set(f64::from(pool.idle));
         metrics::gauge!("frontdesk_db_pool_connections", "state" => "in_use")

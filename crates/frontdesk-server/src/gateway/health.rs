@@ -25,7 +25,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use frontdesk_store::{BookingQuery, OptionalExt, StoreError};
+use frontdesk_engine::EngineError;
 use serde_json::{Map, Value, json};
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -91,23 +91,12 @@ impl Probe {
     ),
 )]
 pub async fn get(State(state): State<AppState>) -> Response {
-    let store = state.engine.store();
+    let engine = &state.engine;
     let (database, appointment_mgmt, webhook, retell_custom, retell_config) = tokio::join!(
-        timed(async { state.engine.ready().await.map_err(|e| e.to_string()) }),
-        timed(async {
-            let query = BookingQuery {
-                company_id: 0,
-                limit: 1,
-                ..BookingQuery::default()
-            };
-            store
-                .list_bookings(&query)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
-        }),
-        timed(async { found_or_absent(store.get_call(0, "retell", "health-probe").await) }),
-        timed(async { found_or_absent(store.find_branch_by_phone("+0").await) }),
+        timed(async { engine.ready().await.map_err(|e| e.to_string()) }),
+        timed(async { engine.probe_bookings().await.map_err(cause) }),
+        timed(async { engine.probe_calls().await.map_err(cause) }),
+        timed(async { engine.probe_branch_lookup().await.map_err(cause) }),
         super::retell_api_probe(&state),
     );
     let servers = [
@@ -168,9 +157,10 @@ async fn redis_probe(redis: &crate::cluster::redis::Redis) -> Probe {
     }
 }
 
-/// A lookup that ran: finding nothing is as healthy as finding something.
-fn found_or_absent<T>(result: Result<T, StoreError>) -> Result<(), String> {
-    result.optional().map(|_| ()).map_err(|e| e.to_string())
+/// A failed probe's cause for the log, with the detail the error's message keeps back (the
+/// store's own words, such as why the database is unavailable).
+fn cause(e: EngineError) -> String {
+    format!("{e:?}")
 }
 
 /// Runs a database probe with its timeout and measures it.

@@ -787,8 +787,8 @@ async fn remember(ctx: &RetellContext, company: &Company, agents: &[Agent]) {
             llm_id: agent.llm_id().map(str::to_string),
             webhook_url: agent.webhook_url.clone(),
         };
-        if let Err(e) = ctx.engine.store().upsert_agent(new).await {
-            tracing::warn!(company_id = company.id, agent_id = %agent.agent_id, error = %e, "cannot record the Retell agent");
+        if let Err(e) = ctx.engine.remember_agent(new).await {
+            tracing::warn!(company_id = company.id, agent_id = %agent.agent_id, error = ?e, "cannot record the Retell agent");
         }
     }
 }
@@ -801,13 +801,12 @@ fn unix_seconds(ms: i64) -> i64 {
 /// A `call_started` event for a made-up call to the company's first number (marked as a test,
 /// as every test delivery is, when it is sent).
 async fn default_test_payload(ctx: &RetellContext, company: &Company) -> Value {
-    let to_number = match ctx.engine.store().list_branches(company.id).await {
-        Ok(branches) => branches
-            .into_iter()
-            .min_by_key(|b| b.id)
-            .and_then(|b| b.phone_numbers.into_iter().next()),
-        Err(_) => None,
-    };
+    let to_number = ctx
+        .engine
+        .company_phone_number(company.id)
+        .await
+        .ok()
+        .flatten();
     let now_ms = frontdesk_retell::signature::now_ms();
     json!({
         "event": "call_started",

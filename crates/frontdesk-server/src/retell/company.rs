@@ -12,9 +12,8 @@
 //! used, the signature must verify with that company's key, so naming a company gives no
 //! access to it.
 
-use frontdesk_engine::calls::RETELL;
 use frontdesk_engine::{Caller, Engine, EngineError, EngineResult};
-use frontdesk_store::{Call, Company, OptionalExt};
+use frontdesk_store::{Call, Company};
 use serde_json::Value;
 
 /// What a request says about its call.
@@ -106,22 +105,15 @@ pub async fn find_company(
     party: &CallParty,
     query_company: Option<&str>,
 ) -> EngineResult<Option<(Company, FoundBy)>> {
-    let store = engine.store();
     if let Some(agent_id) = &party.agent_id
-        && let Some(agent) = store.find_agent(RETELL, agent_id).await.optional()?
+        && let Some(company) = engine.retell_agent_company(agent_id).await?
     {
-        return Ok(Some((
-            engine.company(agent.company_id).await?,
-            FoundBy::Agent,
-        )));
+        return Ok(Some((company, FoundBy::Agent)));
     }
     if let Some(number) = party.business_number().and_then(e164)
-        && let Some(branch) = store.find_branch_by_phone(&number).await.optional()?
+        && let Some(company) = engine.company_by_number(&number).await?
     {
-        return Ok(Some((
-            engine.company(branch.company_id).await?,
-            FoundBy::Number,
-        )));
+        return Ok(Some((company, FoundBy::Number)));
     }
     if let Some(wanted) = query_company.map(str::trim).filter(|c| !c.is_empty()) {
         let found = match wanted.parse::<i64>() {
@@ -186,11 +178,7 @@ pub async fn recorded_call(
     company: &Company,
     call_id: &str,
 ) -> EngineResult<Option<Call>> {
-    Ok(engine
-        .store()
-        .get_call(company.id, RETELL, call_id)
-        .await
-        .optional()?)
+    engine.retell_call(company.id, call_id).await
 }
 
 #[cfg(test)]

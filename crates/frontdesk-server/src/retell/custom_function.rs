@@ -595,8 +595,8 @@ async fn link_booking(ctx: &FunctionContext<'_>, booking_id: i64, customer_id: O
         now: ctx.engine.now(),
         ..CallUpdate::default()
     };
-    if let Err(e) = ctx.engine.store().upsert_call(update).await {
-        tracing::warn!(company_id = ctx.company.id, call_id = %call_id, error = %e, "cannot link the booking to its call");
+    if let Err(e) = ctx.engine.record_call(update).await {
+        tracing::warn!(company_id = ctx.company.id, call_id = %call_id, error = ?e, "cannot link the booking to its call");
     }
 }
 
