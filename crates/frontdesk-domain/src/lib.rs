@@ -9,6 +9,7 @@ pub mod booking;
 pub mod dates;
 pub mod ids;
 pub mod language;
+pub mod opening;
 pub mod phone;
 pub mod policy;
 pub mod preferences;

@@ -168,24 +168,25 @@ impl Engine {
         book.member_name = name.map(str::to_string);
         book.register = register;
 
-        let result = match self.book(&caller, book.clone()).await {
+        let result = match self.book_once(&caller, book.clone()).await {
             // The name is somebody the customer has not registered as a member: book for the
             // customer's only member instead (or ask which one, when there are several).
             Err(EngineError::Choose {
                 field: "member_name",
                 ..
             }) => {
-                self.book(
+                self.book_once(
                     &caller,
                     BookRequest {
                         member_name: None,
                         ..book
                     },
                 )
-                .await?
+                .await
             }
-            other => other?,
+            other => other,
         };
+        let result = crate::booking::count_booking(result)?;
         Ok(AppointmentBooked {
             registered: result.registered,
             booking: result.booking,

@@ -57,6 +57,21 @@ impl AvailabilityQuery {
             include_full: false,
         }
     }
+
+    /// The days a caller asked about, the one rule of every surface: the range from
+    /// `date_from` (else `date`, else `today`) to `date_to` (else that first day).
+    pub fn between(
+        date: Option<Date>,
+        date_from: Option<Date>,
+        date_to: Option<Date>,
+        today: Date,
+    ) -> Self {
+        let from = date_from.or(date).unwrap_or(today);
+        AvailabilityQuery {
+            to: date_to.unwrap_or(from),
+            ..AvailabilityQuery::on(from)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

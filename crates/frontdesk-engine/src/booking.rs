@@ -213,7 +213,16 @@ pub enum BookingScope {
 }
 
 impl Engine {
+    /// Books a slot for the caller, counted in `frontdesk_bookings_total` by outcome and rule.
     pub async fn book(&self, caller: &Caller, req: BookRequest) -> EngineResult<BookResult> {
+        count_booking(self.book_once(caller, req).await)
+    }
+
+    pub(crate) async fn book_once(
+        &self,
+        caller: &Caller,
+        req: BookRequest,
+    ) -> EngineResult<BookResult> {
         req.check_text()?;
         let catalog = self.catalog(caller.company_id).await?;
         // A caller the company does not know yet is registered with the booking, in its
@@ -749,7 +758,7 @@ impl Engine {
         };
         if let Err(violation) = catalog.company.policy.check_start(start, now) {
             return Err(match violation {
-                PolicyViolation::InThePast => EngineError::TooSoon {
+                PolicyViolation::InThePast => EngineError::InThePast {
                     message: format!("{} {} has already started or passed", date, hh_mm(time)),
                     alternatives: self.alternatives(catalog, service, date, time, now).await,
                 },
@@ -1023,4 +1032,14 @@ fn registration(
 
 pub(crate) fn hh_mm(t: Time) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// Counts one booking attempt's outcome (`/metrics`) and passes it on.
+pub(crate) fn count_booking<T>(outcome: EngineResult<T>) -> EngineResult<T> {
+    let (result, rule) = match &outcome {
+        Ok(_) => ("confirmed", "none"),
+        Err(e) => ("refused", e.code()),
+    };
+    metrics::counter!("frontdesk_bookings_total", "outcome" => result, "rule" => rule).increment(1);
+    outcome
 }

@@ -7,9 +7,10 @@
 use crate::Engine;
 use crate::caller::Caller;
 use crate::error::EngineResult;
+use frontdesk_domain::opening::{self, day_opening};
 use frontdesk_domain::preferences::weekday_name;
-use frontdesk_domain::schedule::{ClockTime, DateException, TimeRange};
-use frontdesk_domain::{BranchId, CompanyId, Language, Schedule, ServiceId};
+use frontdesk_domain::schedule::DateException;
+use frontdesk_domain::{BranchId, CompanyId, Language, ServiceId};
 use frontdesk_store::{Branch, Company, Service};
 use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
@@ -190,7 +191,7 @@ impl Engine {
                 .clone()
                 .or_else(|| main.and_then(|b| b.address.clone())),
             phone: main.and_then(|b| b.phone_numbers.first().cloned()),
-            language: company.language,
+            language: company.language.clone(),
             time_zone: zone_name(&tz),
             now: LocalNow {
                 date: today,
@@ -247,78 +248,26 @@ fn main_zone(branches: &[Branch], company_tz: &str) -> EngineResult<TimeZone> {
     }
 }
 
-/// The union of the branch's services' usual hours on `day`.
+/// The union of the branch's services' usual hours on `day` (the domain's one rule).
 fn day_hours(day: Weekday, services: &[&Service]) -> DayHours {
-    let mut starts: Vec<ClockTime> = Vec::new();
-    let mut ranges: Vec<(Time, Time)> = Vec::new();
-    for service in services {
-        match &service.schedule {
-            Schedule::FixedTimes { times } => starts.extend(
-                times
-                    .iter()
-                    .filter(|(key, _)| key.includes(day))
-                    .flat_map(|(_, ts)| ts.iter().copied()),
-            ),
-            Schedule::OpenHours { hours, breaks, .. } => {
-                for range in hours
-                    .iter()
-                    .filter(|(key, _)| key.includes(day))
-                    .flat_map(|(_, rs)| rs)
-                {
-                    ranges.extend(without_breaks(range, breaks));
-                }
-            }
-        }
-    }
-    starts.sort();
-    starts.dedup();
-    let ranges = merged(ranges);
+    let opening = day_opening(
+        day,
+        services.iter().map(|s| (&s.schedule, s.duration_minutes)),
+    );
     DayHours {
         weekday: weekday_name(day),
-        closed: starts.is_empty() && ranges.is_empty(),
-        start_times: starts.iter().map(ToString::to_string).collect(),
-        open_ranges: ranges
+        closed: opening.is_closed(),
+        start_times: opening
+            .start_times
             .iter()
-            .map(|(a, b)| format!("{}-{}", hh_mm(*a), hh_mm(*b)))
+            .map(ToString::to_string)
+            .collect(),
+        open_ranges: opening
+            .open
+            .iter()
+            .map(|(a, b)| format!("{}-{}", opening::hh_mm(*a), opening::hh_mm(*b)))
             .collect(),
     }
-}
-
-/// `range` with every break cut out of it.
-fn without_breaks(range: &TimeRange, breaks: &[TimeRange]) -> Vec<(Time, Time)> {
-    let mut pieces = vec![(range.start.0, range.end.0)];
-    for brk in breaks {
-        pieces = pieces
-            .into_iter()
-            .flat_map(|(start, end)| {
-                if brk.end.0 <= start || brk.start.0 >= end {
-                    return vec![(start, end)];
-                }
-                let mut kept = Vec::new();
-                if brk.start.0 > start {
-                    kept.push((start, brk.start.0));
-                }
-                if brk.end.0 < end {
-                    kept.push((brk.end.0, end));
-                }
-                kept
-            })
-            .collect();
-    }
-    pieces
-}
-
-/// Sorted, with overlapping or touching ranges joined.
-fn merged(mut ranges: Vec<(Time, Time)>) -> Vec<(Time, Time)> {
-    ranges.sort();
-    let mut out: Vec<(Time, Time)> = Vec::new();
-    for (start, end) in ranges {
-        match out.last_mut() {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => out.push((start, end)),
-        }
-    }
-    out
 }
 
 /// Branch-wide and per-service exceptions dated from `today` to the end of the horizon.
@@ -359,32 +308,4 @@ fn zone_name(tz: &TimeZone) -> String {
 
 fn hh_mm(t: Time) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::time;
-
-    fn range(s: &str) -> TimeRange {
-        s.parse().expect("range")
-    }
-
-    #[test]
-    fn breaks_are_cut_out_and_overlaps_joined() {
-        let day = without_breaks(&range("09:00-18:00"), &[range("12:00-13:00")]);
-        assert_eq!(
-            day,
-            vec![
-                (time(9, 0, 0, 0), time(12, 0, 0, 0)),
-                (time(13, 0, 0, 0), time(18, 0, 0, 0))
-            ]
-        );
-        let joined = merged(vec![
-            (time(13, 0, 0, 0), time(18, 0, 0, 0)),
-            (time(9, 0, 0, 0), time(12, 0, 0, 0)),
-            (time(11, 0, 0, 0), time(13, 0, 0, 0)),
-        ]);
-        assert_eq!(joined, vec![(time(9, 0, 0, 0), time(18, 0, 0, 0))]);
-    }
 }

@@ -68,6 +68,19 @@ pub enum EngineError {
         message: String,
         alternatives: Vec<Alternative>,
     },
+    /// The slot has already started or passed. Its code stays `TOO_SOON` (the rule is the
+    /// notice), but voice surfaces say it differently.
+    #[error("{message}")]
+    InThePast {
+        message: String,
+        alternatives: Vec<Alternative>,
+    },
+    /// The caller named a day that is over ("yesterday", last Friday's date).
+    #[error("{field}: {date} has already passed: send today or a later day")]
+    DatePassed {
+        field: &'static str,
+        date: jiff::civil::Date,
+    },
     #[error("{message}")]
     OutsideBookingWindow { message: String },
     #[error(
@@ -111,7 +124,8 @@ impl EngineError {
             EngineError::AmbiguousMember { .. } => "MEMBER_REQUIRED",
             EngineError::NoSuchSlot { .. } => "NO_SUCH_SLOT",
             EngineError::SlotFull { .. } => "SLOT_FULL",
-            EngineError::TooSoon { .. } => "TOO_SOON",
+            EngineError::TooSoon { .. } | EngineError::InThePast { .. } => "TOO_SOON",
+            EngineError::DatePassed { .. } => "DATE_PASSED",
             EngineError::OutsideBookingWindow { .. } => "OUTSIDE_BOOKING_WINDOW",
             EngineError::QuotaReached { .. } => "QUOTA_REACHED",
             EngineError::BookingNotActive { .. } => "BOOKING_NOT_ACTIVE",
@@ -131,7 +145,8 @@ impl EngineError {
         match self {
             EngineError::NoSuchSlot { alternatives, .. }
             | EngineError::SlotFull { alternatives, .. }
-            | EngineError::TooSoon { alternatives, .. } => alternatives,
+            | EngineError::TooSoon { alternatives, .. }
+            | EngineError::InThePast { alternatives, .. } => alternatives,
             _ => &[],
         }
     }
@@ -141,7 +156,8 @@ impl EngineError {
         match self {
             EngineError::InvalidInput { field, .. }
             | EngineError::Choose { field, .. }
-            | EngineError::UnsafeText { field, .. } => Some(field),
+            | EngineError::UnsafeText { field, .. }
+            | EngineError::DatePassed { field, .. } => Some(field),
             _ => None,
         }
     }

@@ -469,7 +469,7 @@ impl Engine {
                 slug: c.slug.clone(),
                 name: c.name.trim().to_string(),
                 time_zone: c.time_zone.clone(),
-                language: c.language,
+                language: c.language.clone(),
                 phone_region: c.phone_region.trim().to_ascii_uppercase(),
                 address: c.address.clone(),
                 policy: c.policy.clone(),

@@ -10,7 +10,8 @@
 
 use crate::Engine;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
-use frontdesk_domain::{BranchId, CompanyId, Schedule};
+use frontdesk_domain::opening::{Span, day_opening};
+use frontdesk_domain::{BranchId, CompanyId};
 use frontdesk_store::{Branch, NewPromptTemplate, Service, StoreError};
 use jiff::civil::Weekday;
 use minijinja::{AutoEscape, Environment};
@@ -266,85 +267,17 @@ const WEEK: [Weekday; 7] = [
     Weekday::Sunday,
 ];
 
-/// Minutes since midnight, [start, end).
-type Span = (u32, u32);
-
-fn minutes(t: jiff::civil::Time) -> u32 {
-    u32::try_from(t.hour()).unwrap_or(0) * 60 + u32::try_from(t.minute()).unwrap_or(0)
-}
-
-/// `ranges` minus `breaks`.
-fn subtract(ranges: Vec<Span>, breaks: &[Span]) -> Vec<Span> {
-    let mut out = ranges;
-    for &(bs, be) in breaks {
-        out = out
-            .into_iter()
-            .flat_map(|(s, e)| {
-                if be <= s || e <= bs {
-                    vec![(s, e)]
-                } else {
-                    [(s, bs.max(s)), (be.min(e), e)]
-                        .into_iter()
-                        .filter(|(a, b)| a < b)
-                        .collect()
-                }
-            })
-            .collect();
-    }
-    out
-}
-
-/// Sorted, with overlapping or touching spans joined.
-fn merge(mut spans: Vec<Span>) -> Vec<Span> {
-    spans.sort_unstable();
-    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
-    for (s, e) in spans {
-        match out.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => out.push((s, e)),
-        }
-    }
-    out
-}
-
 /// When each weekday (Monday first) has any of `services` running, from their regular
-/// schedules: open hours less breaks; for fixed start times, the first start to the last end.
-pub fn weekly_hours(services: &[Service]) -> [Vec<Span>; 7] {
-    let mut week: [Vec<Span>; 7] = Default::default();
-    for (i, day) in WEEK.iter().enumerate() {
-        let mut spans = Vec::new();
-        for service in services {
-            match &service.schedule {
-                Schedule::OpenHours { hours, breaks, .. } => {
-                    let ranges: Vec<Span> = hours
-                        .iter()
-                        .filter(|(key, _)| key.includes(*day))
-                        .flat_map(|(_, rs)| {
-                            rs.iter().map(|r| (minutes(r.start.0), minutes(r.end.0)))
-                        })
-                        .collect();
-                    let breaks: Vec<Span> = breaks
-                        .iter()
-                        .map(|b| (minutes(b.start.0), minutes(b.end.0)))
-                        .collect();
-                    spans.extend(subtract(merge(ranges), &breaks));
-                }
-                Schedule::FixedTimes { times } => {
-                    let starts: Vec<u32> = times
-                        .iter()
-                        .filter(|(key, _)| key.includes(*day))
-                        .flat_map(|(_, ts)| ts.iter().map(|t| minutes(t.0)))
-                        .collect();
-                    if let (Some(first), Some(last)) = (starts.iter().min(), starts.iter().max()) {
-                        let duration = u32::try_from(service.duration_minutes.max(0)).unwrap_or(0);
-                        spans.push((*first, (last + duration).min(24 * 60)));
-                    }
-                }
-            }
-        }
-        week[i] = merge(spans.into_iter().filter(|(s, e)| s < e).collect());
-    }
-    week
+/// schedules (the domain's one rule: open hours less breaks; for fixed start times, the first
+/// start to the last end).
+fn weekly_hours(services: &[Service]) -> [Vec<Span>; 7] {
+    WEEK.map(|day| {
+        day_opening(
+            day,
+            services.iter().map(|s| (&s.schedule, s.duration_minutes)),
+        )
+        .spans()
+    })
 }
 
 fn clock(minutes: u32) -> String {
@@ -434,6 +367,7 @@ pub(crate) async fn demo_engine() -> (Engine, tempfile::TempDir) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use frontdesk_domain::Schedule;
 
     fn open(json: serde_json::Value) -> Schedule {
         serde_json::from_value(json).expect("schedule")

@@ -155,7 +155,8 @@ fn company() -> impl Strategy<Value = CompanyDef> {
         mostly("[a-z0-9-]{1,20}", any::<String>()),
         small_name(),
         time_zone(),
-        prop::sample::select(vec![Language::PtBr, Language::DeDe, Language::EnUs]),
+        prop::sample::select(vec!["pt-BR", "de-DE", "en-US", "es-MX", "fr"])
+            .prop_map(|tag| tag.parse::<Language>().expect("a tag")),
         mostly(
             prop::sample::select(vec!["BR", "DE", "US", "br", " de "]).prop_map(str::to_string),
             any::<String>(),

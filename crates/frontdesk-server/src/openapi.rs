@@ -14,10 +14,11 @@
 //! is Prometheus text for scrapers.
 
 use crate::gateway::dispatch::{MAX_BATCH, methods as gateway_methods};
-use crate::mcp::tools::TOOL_NAMES;
 use crate::retell::custom_function::FUNCTIONS as RETELL_FUNCTIONS;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use frontdesk_conversation::TOOL_NAMES;
+use frontdesk_conversation::results::Appointment;
 use frontdesk_engine::calls::RETELL_EVENTS;
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -274,9 +275,6 @@ fn gateway_method() -> Object {
 }
 fn retell_event() -> Object {
     strings(RETELL_EVENTS)
-}
-fn booking_status() -> Object {
-    strings(["confirmed", "cancelled", "completed", "no_show"])
 }
 fn mcp_method() -> Object {
     let mut schema = strings([
@@ -878,24 +876,6 @@ pub struct RetellWebhookEvent {
     pub call: RetellCall,
 }
 
-/// The appointment linked to the call.
-#[derive(ToSchema)]
-pub struct WebhookAppointment {
-    pub id: i64,
-    pub confirmation_number: String,
-    #[schema(format = Date)]
-    pub date: String,
-    pub time: String,
-    pub service: String,
-    /// Minutes.
-    pub duration: i64,
-    pub branch: String,
-    #[schema(required = true)]
-    pub staff: Option<String>,
-    #[schema(schema_with = booking_status)]
-    pub status: String,
-}
-
 /// Why the appointment the call's variables asked for was not booked.
 #[derive(ToSchema)]
 pub struct AppointmentRefusal {
@@ -915,7 +895,8 @@ pub struct RetellWebhookProcessed {
     pub call_id: String,
     pub duplicate: bool,
     #[schema(required = true)]
-    pub appointment: Option<WebhookAppointment>,
+    /// The appointment linked to the call, as the gateway's appointment methods show one.
+    pub appointment: Option<Appointment>,
     pub appointment_created: bool,
     pub confirmation_sent: bool,
     #[schema(required = true)]

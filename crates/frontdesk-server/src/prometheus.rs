@@ -23,11 +23,10 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use frontdesk_engine::EngineError;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Latency buckets, in seconds: a tool call is dead air on a phone line, so the low end is fine.
 const BUCKETS: [f64; 14] = [
@@ -122,24 +121,6 @@ fn surface_of(path: &str) -> &'static str {
         p if p.starts_with("/api/mcp/retell/") => "retell",
         _ => "other",
     }
-}
-
-/// Counts one tool call: `outcome` is `ok`, `invalid` (unusable arguments) or `refused`.
-pub fn tool_call(tool: &'static str, outcome: &'static str, took: Duration) {
-    metrics::counter!("frontdesk_tool_calls_total", "tool" => tool, "outcome" => outcome)
-        .increment(1);
-    metrics::histogram!("frontdesk_tool_call_duration_seconds", "tool" => tool)
-        .record(took.as_secs_f64());
-}
-
-/// Counts one booking attempt's outcome and passes it on.
-pub fn booking<T>(outcome: Result<T, EngineError>) -> Result<T, EngineError> {
-    let (result, rule) = match &outcome {
-        Ok(_) => ("confirmed", "none"),
-        Err(e) => ("refused", e.code()),
-    };
-    metrics::counter!("frontdesk_bookings_total", "outcome" => result, "rule" => rule).increment(1);
-    outcome
 }
 
 #[cfg(test)]

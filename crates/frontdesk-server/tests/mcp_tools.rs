@@ -2,9 +2,10 @@
 //! pipe and rmcp's client on the other, over the demo businesses on a temporary SQLite file,
 //! with the clock pinned to Friday 2026-11-20 12:00 UTC (09:00 in São Paulo, 13:00 in Berlin).
 
+use frontdesk_conversation::TOOL_NAMES;
 use frontdesk_domain::BookingSource;
 use frontdesk_engine::{BookRequest, Caller, Engine, FixedClock};
-use frontdesk_server::mcp::tools::{FrontdeskMcp, TOOL_NAMES};
+use frontdesk_server::mcp::tools::FrontdeskMcp;
 use frontdesk_store::{NewCustomer, NewMember};
 use frontdesk_store_sqlite::SqliteStore;
 use jiff::civil::date;
@@ -1127,4 +1128,18 @@ async fn tool_schemas_use_only_standard_formats() {
         .expect("get_availability");
     let schema = serde_json::to_string(&book.output_schema).expect("json");
     assert!(schema.contains("\"minimum\""), "{schema}");
+}
+
+/// The tool list is a public contract: names, titles, descriptions, annotations and both
+/// schemas of every tool, exactly as `tests/contracts/tools_list.json` holds them (written from
+/// the server before the tools moved into `frontdesk-conversation`). A deliberate change
+/// updates the file in the same commit.
+#[tokio::test]
+async fn tools_list_is_the_published_contract() {
+    let fx = fixture().await;
+    let client = connect(&fx.engine, fx.caller(fx.beyond, RAFAEL).await).await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let published: Value =
+        serde_json::from_str(include_str!("contracts/tools_list.json")).expect("contract");
+    assert_eq!(serde_json::to_value(&tools).expect("json"), published);
 }

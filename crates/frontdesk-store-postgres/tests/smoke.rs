@@ -107,7 +107,7 @@ async fn fixture(store: &PostgresStore, slug: &str, capacity: i32) -> Fixture {
             slug: slug.into(),
             name: "Beyond the Club".into(),
             time_zone: "America/Sao_Paulo".into(),
-            language: Language::PtBr,
+            language: "pt-BR".parse().expect("tag"),
             phone_region: "BR".into(),
             address: None,
             policy: BookingPolicy::default(),

@@ -433,10 +433,10 @@ async fn refused_registration(setup: Setup) {
             json!({"service": SERVICE, "date": utc_date_in(60), "time": "09:00", "name": "Nova Pessoa"}),
             "OUTSIDE_BOOKING_WINDOW",
         ),
-        // in the past
+        // a day that has passed (its own code since issue 12)
         (
-            json!({"service": SERVICE, "date": utc_date_in(-1), "time": "09:00", "name": "Nova Pessoa"}),
-            "TOO_SOON",
+            json!({"service": SERVICE, "date": utc_date_in(-2), "time": "09:00", "name": "Nova Pessoa"}),
+            "DATE_PASSED",
         ),
     ] {
         let (status, body) = call_tool(&client, &base, &stranger, "book_session", arguments)

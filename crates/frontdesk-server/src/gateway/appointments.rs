@@ -9,6 +9,7 @@
 use super::error::GatewayError;
 use super::params::Params;
 use crate::state::AppState;
+use frontdesk_conversation::results::Appointment;
 use frontdesk_domain::BookingSource;
 use frontdesk_engine::appointments::{AppointmentRequest, StaffChoice};
 use frontdesk_engine::{AvailabilityQuery, BookingView, Caller, EngineError, Slot};
@@ -145,10 +146,12 @@ async fn create_appointment(
     req.staff = staff;
     req.notes = params.str("notes")?;
     req.idempotency_key = params.str("idempotency_key")?;
-    let booked = crate::prometheus::booking(state.engine.create_appointment(company.id, req).await)
+    let booked = state
+        .engine
+        .create_appointment(company.id, req)
+        .await
         .map_err(refusal)?;
-    let mut appointment = appointment(&booked.booking);
-    appointment["confirmation_number"] = json!(booked.booking.voucher_code);
+    let appointment = appointment(&booked.booking);
     Ok(json!({
         "success": true,
         "appointment": appointment,
@@ -169,18 +172,12 @@ async fn check_availability(
     let date = params.date("date", today)?;
     let date_from = params.date("date_from", today)?;
     let date_to = params.date("date_to", today)?;
-    let from = date
-        .or(date_from)
-        .ok_or_else(|| super::params::missing("date"))?;
-    let to = if date.is_some() {
-        from
-    } else {
-        date_to.unwrap_or(from)
-    };
+    if date.is_none() && date_from.is_none() {
+        return Err(super::params::missing("date"));
+    }
     let time = params.time("time")?;
 
-    let mut query = AvailabilityQuery::on(from);
-    query.to = to;
+    let mut query = AvailabilityQuery::between(date, date_from, date_to, today);
     query.service = params.str("service")?;
     let caller = Caller::anonymous(company.id, None);
     let availability = state
@@ -216,17 +213,7 @@ async fn check_availability(
 
 /// An appointment as `findAppointments` lists it (the document's fields, then ours).
 fn appointment(b: &BookingView) -> Value {
-    json!({
-        "id": b.id,
-        "date": b.date.to_string(),
-        "time": b.time,
-        "service": b.service,
-        "duration": b.duration_minutes,
-        "branch": b.branch,
-        "staff": b.staff,
-        "status": b.status,
-        "confirmation_number": b.voucher_code,
-    })
+    serde_json::to_value(Appointment::from(b)).unwrap_or(Value::Null)
 }
 
 fn slot(s: &Slot) -> Value {

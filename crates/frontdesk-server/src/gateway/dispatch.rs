@@ -581,7 +581,7 @@ mod tests {
             slug: "askproai-demo".into(),
             name: "AskProAI Demo".into(),
             time_zone: "Europe/Berlin".into(),
-            language: frontdesk_domain::Language::DeDe,
+            language: "de-DE".parse().expect("tag"),
             phone_region: "DE".into(),
             address: None,
             policy: Default::default(),

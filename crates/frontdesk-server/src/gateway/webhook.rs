@@ -5,6 +5,7 @@
 use super::error::GatewayError;
 use super::params::{Params, invalid, missing};
 use crate::state::AppState;
+use frontdesk_conversation::results::Appointment;
 use frontdesk_engine::EngineError;
 use frontdesk_store::Company;
 use serde_json::{Value, json};
@@ -49,18 +50,7 @@ async fn process_retell_webhook(
             }
             other => other.into(),
         })?;
-    let appointment = outcome.booking.as_ref().map(|b| {
-        json!({
-            "id": b.id,
-            "date": b.date.to_string(),
-            "time": b.time,
-            "service": b.service,
-            "duration": b.duration_minutes,
-            "branch": b.branch,
-            "staff": b.staff,
-            "confirmation_number": b.voucher_code,
-        })
-    });
+    let appointment = outcome.booking.as_ref().map(Appointment::from);
     let message = match (outcome.duplicate, &outcome.booking_refused) {
         (true, _) => "Webhook already processed".to_string(),
         (false, Some(refused)) => format!(

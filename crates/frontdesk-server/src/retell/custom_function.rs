@@ -43,19 +43,19 @@
 use super::company::{CallParty, identify_caller, recorded_call};
 use super::{RetellError, acknowledge_test, admit, ok};
 use crate::auth::ClientIp;
-use crate::mcp::tools::TOOL_NAMES;
-use crate::mcp::tools::params::{Arg, ArgProblem, DateWord, Hint, TimeWord};
-use crate::mcp::tools::results::{BookOutput, BookingOutput};
-use crate::mcp::tools::run::{ToolAnswer, ToolOrigin, explain_error, is_tool, run_tool_from};
-use crate::mcp::tools::speech::Say;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use frontdesk_domain::{BookingSource, Language, parse_date, parse_time};
+use frontdesk_conversation::TOOL_NAMES;
+use frontdesk_conversation::args::{Arg, ArgProblem, DateWord, Hint, TimeWord};
+use frontdesk_conversation::results::{BookOutput, BookingOutput};
+use frontdesk_conversation::speech::Say;
+use frontdesk_conversation::{ToolAnswer, ToolOrigin, explain_error, is_tool, run_tool_from};
+use frontdesk_domain::{BookingSource, parse_time};
 use frontdesk_engine::appointments::{AppointmentRequest, Registration};
-use frontdesk_engine::{Caller, Engine, EngineResult};
+use frontdesk_engine::{Caller, Engine, EngineError, EngineResult};
 use frontdesk_store::{CallUpdate, Company};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -418,7 +418,7 @@ pub async fn run_function(ctx: &FunctionContext<'_>, name: &str, args: Value) ->
         "find_appointments" => ("get_bookings", args),
         // `check_availability` is also a legacy name of `get_availability`.
         other if is_tool(other) => (other, args),
-        other => return unknown_function(ctx.company.language, other),
+        other => return unknown_function(Say::new(&ctx.company.language), other),
     };
     let answer = run_tool_from(ctx.engine, &ctx.caller, tool, args, ctx.origin.clone()).await;
     if tool == "book_session"
@@ -474,13 +474,13 @@ struct CollectArgs {
 /// Books the appointment the agent collected for the calling number, registering the number
 /// as a customer when it is new, and queues its confirmation.
 async fn collect_appointment_information(ctx: &FunctionContext<'_>, args: Value) -> FunctionAnswer {
-    let say = Say(ctx.company.language);
+    let say = Say::new(&ctx.company.language);
     let Some(args) = as_object(args) else {
-        return invalid_arguments(ctx.company.language);
+        return invalid_arguments(say);
     };
     let args: CollectArgs = match serde_json::from_value(Value::Object(args)) {
         Ok(args) => args,
-        Err(e) => return unreadable_arguments(ctx.company.language, &e),
+        Err(e) => return unreadable_arguments(say, &e),
     };
     let read = |args: CollectArgs| -> Result<_, ArgProblem> {
         let name = args
@@ -510,15 +510,23 @@ async fn collect_appointment_information(ctx: &FunctionContext<'_>, args: Value)
         Ok(today) => today,
         Err(e) => return explain_error(ctx.engine, &ctx.caller, e).await.into(),
     };
-    let Ok(date) = parse_date(&date.0, today) else {
-        return argument_problem(say, problem("date", &date.0, Hint::Date));
+    let date = match say.locale().parse_date(&date.0, today) {
+        Ok(said) if said.is_past() => {
+            let passed = EngineError::DatePassed {
+                field: "date",
+                date: said.date(),
+            };
+            return explain_error(ctx.engine, &ctx.caller, passed).await.into();
+        }
+        Ok(said) => said.date(),
+        Err(_) => return argument_problem(say, problem("date", &date.0, Hint::Date)),
     };
     let Ok(time) = parse_time(&time.0) else {
         return argument_problem(say, problem("time", &time.0, Hint::Time));
     };
     // The calling number; the `phone` argument only when the call has none (a web call).
     let Some(phone) = ctx.caller.phone.clone().or(phone) else {
-        return unknown_number(ctx.company.language);
+        return unknown_number(say);
     };
 
     let mut req = AppointmentRequest::new(phone, date, time, ctx.origin.source);
@@ -618,57 +626,29 @@ fn argument_problem(say: Say, problem: ArgProblem) -> FunctionAnswer {
     FunctionAnswer::failure("INVALID_INPUT", message, data)
 }
 
-fn invalid_arguments(language: Language) -> FunctionAnswer {
-    let message = match language {
-        Language::PtBr => "Os argumentos precisam ser um objeto JSON.",
-        Language::DeDe => "Die Argumente müssen ein JSON-Objekt sein.",
-        Language::EnUs => "The arguments must be a JSON object.",
-    };
+fn invalid_arguments(say: Say) -> FunctionAnswer {
     let mut data = Map::new();
     data.insert("field".into(), json!("args"));
-    FunctionAnswer::failure("INVALID_INPUT", message.to_string(), data)
+    FunctionAnswer::failure("INVALID_INPUT", say.arguments_not_an_object(), data)
 }
 
-fn unreadable_arguments(language: Language, e: &serde_json::Error) -> FunctionAnswer {
-    let message = match language {
-        Language::PtBr => "Não foi possível ler os argumentos: envie um objeto JSON válido.",
-        Language::DeDe => "Die Argumente sind nicht lesbar: senden Sie ein gültiges JSON-Objekt.",
-        Language::EnUs => "The arguments cannot be read: send a valid JSON object.",
-    };
+fn unreadable_arguments(say: Say, e: &serde_json::Error) -> FunctionAnswer {
     // The parser's own words are English: they go with the data, not into what is spoken.
     let mut data = Map::new();
     data.insert("detail".into(), json!(e.to_string()));
-    FunctionAnswer::failure("INVALID_INPUT", message.to_string(), data)
+    FunctionAnswer::failure("INVALID_INPUT", say.arguments_unreadable(), data)
 }
 
-fn unknown_number(language: Language) -> FunctionAnswer {
-    let message = match language {
-        Language::PtBr => {
-            "O número de telefone de quem liga não é conhecido. Pergunte o número e envie-o em phone."
-        }
-        Language::DeDe => {
-            "Die Telefonnummer des Anrufers ist nicht bekannt. Fragen Sie danach und senden Sie sie als phone."
-        }
-        Language::EnUs => {
-            "The caller's phone number is not known. Ask for it and send it as phone."
-        }
-    };
+fn unknown_number(say: Say) -> FunctionAnswer {
     let mut data = Map::new();
     data.insert("field".into(), json!("phone"));
-    FunctionAnswer::failure("INVALID_INPUT", message.to_string(), data)
+    FunctionAnswer::failure("INVALID_INPUT", say.caller_number_unknown(), data)
 }
 
-fn unknown_function(language: Language, name: &str) -> FunctionAnswer {
+fn unknown_function(say: Say, name: &str) -> FunctionAnswer {
     let name: String = name.chars().take(60).collect();
     let names: Vec<&str> = FUNCTIONS.iter().chain(TOOL_NAMES.iter()).copied().collect();
-    let list = names.join(", ");
-    let message = match language {
-        Language::PtBr => format!("A função \"{name}\" não existe. As funções são: {list}."),
-        Language::DeDe => {
-            format!("Die Funktion \"{name}\" gibt es nicht. Die Funktionen sind: {list}.")
-        }
-        Language::EnUs => format!("There is no function \"{name}\". The functions are: {list}."),
-    };
+    let message = say.unknown_function(&name, &names.join(", "));
     let mut data = Map::new();
     data.insert("functions".into(), json!(names));
     FunctionAnswer::failure("UNKNOWN_FUNCTION", message, data)

@@ -8,7 +8,6 @@
 use crate::auth::{ClientIp, bearer};
 use crate::error::ApiError;
 use crate::gateway::rate_limit::{Bucket, RateStatus};
-use crate::mcp::tools::run::ToolOrigin;
 use crate::retell::company::{CallParty, identify_caller};
 use crate::retell::custom_function::{FunctionContext, run_function};
 use crate::state::AppState;
@@ -16,6 +15,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use frontdesk_conversation::ToolOrigin;
 use frontdesk_domain::BookingSource;
 use frontdesk_engine::EngineError;
 use frontdesk_store::Company;

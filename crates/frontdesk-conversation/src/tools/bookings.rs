@@ -1,14 +1,13 @@
 //! `book_session`, `cancel_booking`, `reschedule_booking`, `get_bookings` (also called as
 //! `list_bookings`).
 
-use super::availability::resolve;
 use super::members::bad;
-use super::params::{
+use crate::args::{
     Arg, ArgProblem, BookRequest, BookingKey, BookingsRequest, CancelRequest, Hint,
     RescheduleRequest, StatusFilter, TimeWord,
 };
-use super::results::{BookOutput, BookingOutput, BookingsOutput, CancelOutput, RescheduleOutput};
-use super::turn::{Problem, Reply, Turn};
+use crate::results::{BookOutput, BookingOutput, BookingsOutput, CancelOutput, RescheduleOutput};
+use crate::turn::{Problem, Reply, Turn};
 use frontdesk_domain::{normalize_voucher_code, parse_time};
 use frontdesk_engine::booking::{Register, RegistrationPolicy};
 use frontdesk_engine::{BookingRef, BookingScope, Caller, EngineError};
@@ -28,11 +27,13 @@ impl Turn {
         let idempotency_key = req.idempotency_key.optional("idempotency_key")?;
         let name = req.name.optional_as("name", Hint::Name)?;
         let notes = req.notes.optional("notes")?;
-        let date = resolve(Some(date), "date", self.today().await?)?.ok_or(ArgProblem {
-            field: "date",
-            got: None,
-            hint: Hint::Date,
-        })?;
+        let date = self
+            .resolve(Some(date), "date", self.today().await?)?
+            .ok_or(ArgProblem {
+                field: "date",
+                got: None,
+                hint: Hint::Date,
+            })?;
 
         if self.caller.customer_id.is_none() && name.is_none() {
             return Err(EngineError::UnknownCaller.into());
@@ -68,7 +69,7 @@ impl Turn {
         if let Some(side) = wave_side {
             request.attributes.insert("wave_side".into(), side);
         }
-        match crate::prometheus::booking(self.engine.book(&self.caller, request).await) {
+        match self.engine.book(&self.caller, request).await {
             Ok(result) => {
                 if result.registered {
                     self.caller = Caller::customer(
@@ -119,11 +120,13 @@ impl Turn {
         let date = req.date.required("date")?;
         let time = time_of(req.time)?;
         let service = req.service.optional("service")?;
-        let date = resolve(Some(date), "date", self.today().await?)?.ok_or(ArgProblem {
-            field: "date",
-            got: None,
-            hint: Hint::Date,
-        })?;
+        let date = self
+            .resolve(Some(date), "date", self.today().await?)?
+            .ok_or(ArgProblem {
+                field: "date",
+                got: None,
+                hint: Hint::Date,
+            })?;
         let result = self
             .engine
             .reschedule(

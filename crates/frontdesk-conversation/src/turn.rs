@@ -5,29 +5,28 @@
 //! show protocol errors to nobody, while a tool result with `isError: true` reaches the model,
 //! which can then fix its input or tell the caller.
 
-use super::params::ArgProblem;
-use super::results::{AlternativeOutput, BookingOutput, ErrorOutput};
-use super::run::ToolOrigin;
-use super::speech::Say;
-use frontdesk_domain::Language;
+use crate::args::ArgProblem;
+use crate::results::{AlternativeOutput, BookingOutput, ErrorOutput};
+use crate::run::{ToolAnswer, ToolOrigin};
+use crate::speech::Say;
 use frontdesk_engine::{BookingScope, Caller, Engine, EngineError};
 use frontdesk_store::{Company, Member};
 use jiff::civil::Date;
-use rmcp::model::{CallToolResult, ContentBlock};
 use serde::Serialize;
 use serde_json::Value;
 
-pub(crate) struct Turn {
+pub struct Turn {
     pub engine: Engine,
     pub caller: Caller,
     /// `None` when it could not be loaded; the first use reports the store fault.
     pub company: Option<Company>,
     /// Which surface the call came through (the source of bookings it makes) and its call id.
     pub origin: ToolOrigin,
+    say: Say,
 }
 
 /// A successful answer: the structured result and its spoken summary.
-pub(crate) struct Reply {
+pub struct Reply {
     structured: Value,
     text: String,
 }
@@ -41,7 +40,7 @@ impl Reply {
 }
 
 /// Why a call did not succeed.
-pub(crate) enum Problem {
+pub enum Problem {
     /// An argument was missing or unusable.
     Arg(ArgProblem),
     /// The engine refused, with the member concerned when known (to say whose quota is full).
@@ -87,23 +86,24 @@ impl Turn {
                 None
             }
         };
+        let say = Say::new(
+            &company
+                .as_ref()
+                .map(|c| c.language.clone())
+                .unwrap_or_default(),
+        );
         Turn {
             engine: engine.clone(),
             caller,
             company,
             origin: ToolOrigin::mcp(),
+            say,
         }
     }
 
-    pub fn language(&self) -> Language {
-        self.company
-            .as_ref()
-            .map(|c| c.language)
-            .unwrap_or_default()
-    }
-
+    /// The words of the business's language.
     pub fn say(&self) -> Say {
-        Say(self.language())
+        self.say
     }
 
     /// The business's local date, which date words are relative to.
@@ -111,20 +111,20 @@ impl Turn {
         Ok(self.engine.today(self.caller.company_id).await?)
     }
 
-    pub async fn finish(&self, outcome: Result<Reply, Problem>) -> CallToolResult {
+    pub async fn finish(&self, outcome: Result<Reply, Problem>) -> ToolAnswer {
         match outcome {
-            // Not `CallToolResult::structured`: it would also write the whole value out as
-            // JSON text for `content`, which carries the spoken text instead.
-            Ok(reply) => {
-                let mut result = CallToolResult::success(vec![ContentBlock::text(reply.text)]);
-                result.structured_content = Some(reply.structured);
-                result
-            }
+            Ok(reply) => ToolAnswer {
+                text: reply.text,
+                structured: reply.structured,
+                is_error: false,
+            },
             Err(problem) => {
                 let (text, out) = self.explain(problem).await;
-                let mut result = CallToolResult::error(vec![ContentBlock::text(text)]);
-                result.structured_content = Some(serde_json::to_value(&out).unwrap_or(Value::Null));
-                result
+                ToolAnswer {
+                    text,
+                    structured: serde_json::to_value(&out).unwrap_or(Value::Null),
+                    is_error: true,
+                }
             }
         }
     }
@@ -217,14 +217,17 @@ impl Turn {
                 out.rule = Some("full");
                 say.slot_full(service, date, time)
             }
-            EngineError::TooSoon { message, .. } => {
+            EngineError::TooSoon { .. } => {
                 out.rule = Some("notice");
-                // The engine words both cases; only "passed" tells them apart.
-                if message.contains("passed") {
-                    say.in_the_past()
-                } else {
-                    say.too_soon(policy.min_notice_minutes)
-                }
+                say.too_soon(policy.min_notice_minutes)
+            }
+            EngineError::InThePast { .. } => {
+                out.rule = Some("notice");
+                say.in_the_past()
+            }
+            EngineError::DatePassed { field, date } => {
+                out.field = Some(*field);
+                say.day_passed(*date)
             }
             EngineError::OutsideBookingWindow { .. } => {
                 out.rule = Some("window");
@@ -276,15 +279,6 @@ mod tests {
     use frontdesk_store_sqlite::SqliteStore;
     use std::sync::Arc;
 
-    fn text(result: &CallToolResult) -> &str {
-        result
-            .content
-            .first()
-            .and_then(|c| c.as_text())
-            .map(|t| t.text.as_str())
-            .unwrap_or("")
-    }
-
     /// Store faults never leak their detail: the agent hears "try again" and a stable code.
     #[tokio::test]
     async fn faults_become_a_generic_try_again() {
@@ -294,6 +288,7 @@ mod tests {
         let beyond = engine.load_demo().await.expect("demo")[0].company.clone();
         let turn = Turn {
             caller: Caller::anonymous(beyond.id, None),
+            say: Say::new(&beyond.language),
             company: Some(beyond),
             engine,
             origin: ToolOrigin::mcp(),
@@ -309,14 +304,14 @@ mod tests {
             ),
         ] {
             let result = turn.finish(Err(fault.into())).await;
-            assert_eq!(result.is_error, Some(true));
-            let data = result.structured_content.clone().expect("structured");
+            assert!(result.is_error);
+            let data = result.structured.clone();
             assert_eq!(data["code"], serde_json::json!(code));
             assert_eq!(
-                text(&result),
+                result.text,
                 "O sistema de reservas está temporariamente indisponível. Tente novamente em instantes."
             );
-            let all = format!("{data}{}", text(&result));
+            let all = format!("{data}{}", result.text);
             assert!(!all.contains("db-7") && !all.contains("bookings"), "{all}");
         }
     }

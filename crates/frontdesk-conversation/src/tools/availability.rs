@@ -1,11 +1,10 @@
 //! `get_availability` (also called as `check_availability`).
 
 use super::members::bad;
-use super::params::{AvailabilityRequest, DateWord, Hint};
-use super::results::{AvailabilityOutput, SlotOutput};
-use super::turn::{Problem, Reply, Turn};
-use frontdesk_domain::parse_date;
-use frontdesk_engine::AvailabilityQuery;
+use crate::args::{AvailabilityRequest, DateWord, Hint};
+use crate::results::{AvailabilityOutput, SlotOutput};
+use crate::turn::{Problem, Reply, Turn};
+use frontdesk_engine::{AvailabilityQuery, EngineError};
 use jiff::civil::Date;
 
 /// Most slots listed in one result; a month of a busy schedule would drown a voice agent.
@@ -22,14 +21,10 @@ impl Turn {
         let member_id = req.member_id.optional("member_id")?;
 
         let today = self.today().await?;
-        let date = resolve(date, "date", today)?;
-        let date_from = resolve(date_from, "date_from", today)?;
-        let date_to = resolve(date_to, "date_to", today)?;
-        let from = date_from.or(date).unwrap_or(today);
-        let to = date_to.unwrap_or(from);
-
-        let mut query = AvailabilityQuery::on(from);
-        query.to = to;
+        let date = self.resolve(date, "date", today)?;
+        let date_from = self.resolve(date_from, "date_from", today)?;
+        let date_to = self.resolve(date_to, "date_to", today)?;
+        let mut query = AvailabilityQuery::between(date, date_from, date_to, today);
         query.service = service;
         query.member_id = member_id;
         if let Some(level) = level {
@@ -68,11 +63,27 @@ impl Turn {
     }
 }
 
-pub(crate) fn resolve(
-    word: Option<DateWord>,
-    field: &'static str,
-    today: Date,
-) -> Result<Option<Date>, Problem> {
-    word.map(|w| parse_date(&w.0, today).map_err(|_| bad(field, &w.0, Hint::Date).into()))
-        .transpose()
+impl Turn {
+    /// The day a caller's date word means in the business's language (or English, or ISO),
+    /// relative to the business's `today`; a day already over is refused as passed.
+    pub(crate) fn resolve(
+        &self,
+        word: Option<DateWord>,
+        field: &'static str,
+        today: Date,
+    ) -> Result<Option<Date>, Problem> {
+        let Some(word) = word else {
+            return Ok(None);
+        };
+        let said = self
+            .say()
+            .locale()
+            .parse_date(&word.0, today)
+            .map_err(|_| Problem::from(bad(field, &word.0, Hint::Date)))?;
+        if said.is_past() {
+            let date = said.date();
+            return Err(EngineError::DatePassed { field, date }.into());
+        }
+        Ok(Some(said.date()))
+    }
 }

@@ -466,3 +466,48 @@ impl From<&Alternative> for AlternativeOutput {
 pub fn hh_mm(t: jiff::civil::Time) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
+
+/// An appointment as the gateway's appointment methods and the Retell webhook answer it (the
+/// seed documents' shape): one type, so the two surfaces cannot drift apart.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Appointment {
+    pub id: i64,
+    #[schema(format = Date)]
+    pub date: String,
+    /// `HH:MM`, local to the branch.
+    pub time: String,
+    pub service: String,
+    /// Minutes.
+    pub duration: i64,
+    pub branch: String,
+    #[schema(required = true)]
+    pub staff: Option<String>,
+    #[schema(schema_with = booking_status)]
+    pub status: String,
+    /// The booking code the caller is told.
+    pub confirmation_number: String,
+}
+
+impl From<&BookingView> for Appointment {
+    fn from(b: &BookingView) -> Self {
+        Appointment {
+            id: b.id,
+            date: b.date.to_string(),
+            time: b.time.clone(),
+            service: b.service.clone(),
+            duration: b.duration_minutes,
+            branch: b.branch.clone(),
+            staff: b.staff.clone(),
+            status: b.status.to_string(),
+            confirmation_number: b.voucher_code.clone(),
+        }
+    }
+}
+
+fn booking_status() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["confirmed", "cancelled", "completed", "no_show"]))
+        .build()
+}

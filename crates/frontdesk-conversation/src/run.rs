@@ -15,16 +15,15 @@
 //!   source and the platform's call id, and a retried request of the same call (same tool,
 //!   same slot, same member) books once even without an `idempotency_key`.
 
-use super::TOOL_NAMES;
-use super::handler::{ALIASES, FrontdeskMcp};
-use super::params::{
+use crate::args::{
     AvailabilityRequest, BookRequest, BookingsRequest, CancelRequest, MemberRequest,
     RescheduleRequest, SetPreferencesRequest,
 };
-use super::turn::{Problem, Reply, Turn};
-use frontdesk_domain::{BookingSource, Language};
+use crate::catalog::{TOOL_NAMES, canonical_name};
+use crate::speech::Say;
+use crate::turn::{Problem, Reply, Turn};
+use frontdesk_domain::BookingSource;
 use frontdesk_engine::{Caller, Engine, EngineError};
-use rmcp::model::CallToolResult;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
@@ -45,22 +44,7 @@ impl ToolAnswer {
             .flatten()
     }
 
-    fn from_result(result: CallToolResult) -> ToolAnswer {
-        let text = result
-            .content
-            .iter()
-            .filter_map(|c| c.as_text())
-            .map(|t| t.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        ToolAnswer {
-            text,
-            structured: result.structured_content.unwrap_or(Value::Null),
-            is_error: result.is_error.unwrap_or(false),
-        }
-    }
-
-    fn error(code: &str, text: String, extra: Map<String, Value>) -> ToolAnswer {
+    pub(crate) fn error(code: &str, text: String, extra: Map<String, Value>) -> ToolAnswer {
         let mut structured = Map::new();
         structured.insert("code".into(), json!(code));
         structured.insert("message".into(), json!(text));
@@ -114,7 +98,7 @@ impl ToolOrigin {
 }
 
 /// One call of a tool, with its arguments read.
-pub(crate) enum ToolCall {
+pub enum ToolCall {
     GetMembers,
     GetMemberPreferences(MemberRequest),
     SetMemberPreferences(SetPreferencesRequest),
@@ -147,7 +131,7 @@ impl ToolCall {
             object @ Value::Object(_) => object,
             _ => return Err(NotACall::ArgumentsNotAnObject),
         };
-        Ok(match FrontdeskMcp::canonical_name(name.trim()) {
+        Ok(match canonical_name(name.trim()) {
             "get_members" => ToolCall::GetMembers,
             "get_member_preferences" => ToolCall::GetMemberPreferences(read(args)?),
             "set_member_preferences" => ToolCall::SetMemberPreferences(read(args)?),
@@ -196,7 +180,10 @@ impl Turn {
             Err(Problem::Arg(_)) => "invalid",
             Err(Problem::Engine { .. }) => "refused",
         };
-        crate::prometheus::tool_call(tool, label, started.elapsed());
+        metrics::counter!("frontdesk_tool_calls_total", "tool" => tool, "outcome" => label)
+            .increment(1);
+        metrics::histogram!("frontdesk_tool_call_duration_seconds", "tool" => tool)
+            .record(started.elapsed().as_secs_f64());
         outcome
     }
 
@@ -213,12 +200,6 @@ impl Turn {
             ToolCall::GetBusinessInfo => self.get_business_info().await,
         }
     }
-}
-
-/// Whether `name` is a tool or a legacy alias of one.
-pub fn is_tool(name: &str) -> bool {
-    let name = name.trim();
-    TOOL_NAMES.contains(&name) || ALIASES.iter().any(|(alias, _)| *alias == name)
 }
 
 /// Runs the tool `name` for `caller` with `args`, as an MCP client would (bookings recorded
@@ -239,42 +220,22 @@ pub async fn run_tool_from(
     turn.origin = origin;
     let call = match ToolCall::parse(name, args) {
         Ok(call) => call,
-        Err(NotACall::UnknownTool) => return unknown_tool(turn.language(), name),
+        Err(NotACall::UnknownTool) => return unknown_tool(turn.say(), name),
         Err(NotACall::ArgumentsNotAnObject) => {
-            let text = match turn.language() {
-                Language::PtBr => {
-                    "Os argumentos precisam ser um objeto JSON, como {\"date\": \"2026-11-21\"}."
-                }
-                Language::DeDe => {
-                    "Die Argumente müssen ein JSON-Objekt sein, z. B. {\"date\": \"2026-11-21\"}."
-                }
-                Language::EnUs => {
-                    "The arguments must be a JSON object, such as {\"date\": \"2026-11-21\"}."
-                }
-            };
             let mut extra = Map::new();
             extra.insert("field".into(), json!("arguments"));
-            return ToolAnswer::error("INVALID_INPUT", text.to_string(), extra);
+            return ToolAnswer::error("INVALID_INPUT", turn.say().arguments_not_an_object(), extra);
         }
         Err(NotACall::Unreadable(why)) => {
-            let text = match turn.language() {
-                Language::PtBr => {
-                    "Não foi possível ler os argumentos: envie um objeto JSON válido."
-                }
-                Language::DeDe => {
-                    "Die Argumente sind nicht lesbar: senden Sie ein gültiges JSON-Objekt."
-                }
-                Language::EnUs => "The arguments cannot be read: send a valid JSON object.",
-            };
             // The parser's words are English: they go with the data, not into what is spoken.
             let mut extra = Map::new();
             extra.insert("field".into(), json!("arguments"));
-            extra.insert("detail".into(), json!(why.to_string()));
-            return ToolAnswer::error("INVALID_INPUT", text.to_string(), extra);
+            extra.insert("detail".into(), json!(why));
+            return ToolAnswer::error("INVALID_INPUT", turn.say().arguments_unreadable(), extra);
         }
     };
     let outcome = turn.run(call).await;
-    ToolAnswer::from_result(turn.finish(outcome).await)
+    turn.finish(outcome).await
 }
 
 /// The answer a tool gives when the engine refuses: the same spoken explanation and
@@ -282,21 +243,12 @@ pub async fn run_tool_from(
 /// themselves (Retell's `collect_appointment_information`).
 pub async fn explain_error(engine: &Engine, caller: &Caller, error: EngineError) -> ToolAnswer {
     let turn = Turn::start(engine, caller.clone()).await;
-    ToolAnswer::from_result(turn.finish(Err(error.into())).await)
+    turn.finish(Err(error.into())).await
 }
 
-fn unknown_tool(language: Language, name: &str) -> ToolAnswer {
+fn unknown_tool(say: Say, name: &str) -> ToolAnswer {
     let name: String = name.trim().chars().take(60).collect();
-    let tools = TOOL_NAMES.join(", ");
-    let text = match language {
-        Language::PtBr => {
-            format!("A ferramenta \"{name}\" não existe. As ferramentas são: {tools}.")
-        }
-        Language::DeDe => {
-            format!("Das Werkzeug \"{name}\" gibt es nicht. Die Werkzeuge sind: {tools}.")
-        }
-        Language::EnUs => format!("There is no tool \"{name}\". The tools are: {tools}."),
-    };
+    let text = say.unknown_tool(&name, &TOOL_NAMES.join(", "));
     let mut extra = Map::new();
     extra.insert("tools".into(), json!(TOOL_NAMES));
     ToolAnswer::error("UNKNOWN_TOOL", text, extra)
@@ -305,6 +257,7 @@ fn unknown_tool(language: Language, name: &str) -> ToolAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::{ALIASES, is_tool};
 
     #[test]
     fn every_listed_tool_and_alias_parses_and_nothing_else() {

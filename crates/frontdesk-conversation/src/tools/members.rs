@@ -1,8 +1,8 @@
 //! `get_members`, `get_member_preferences`, `set_member_preferences`.
 
-use super::params::{Arg, ArgProblem, Hint, MemberRequest, SetPreferencesRequest};
-use super::results::{MemberOutput, MembersOutput, PreferencesData, PreferencesOutput};
-use super::turn::{Problem, Reply, Turn};
+use crate::args::{Arg, ArgProblem, Hint, MemberRequest, SetPreferencesRequest};
+use crate::results::{MemberOutput, MembersOutput, PreferencesData, PreferencesOutput};
+use crate::turn::{Problem, Reply, Turn};
 use frontdesk_domain::dates::weekday_from_word;
 use frontdesk_domain::preferences::weekday_name;
 use frontdesk_domain::schedule::ClockTime;

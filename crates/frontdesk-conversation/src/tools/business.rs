@@ -1,7 +1,7 @@
 //! `get_business_info`.
 
-use super::results::BusinessOutput;
-use super::turn::{Problem, Reply, Turn};
+use crate::results::BusinessOutput;
+use crate::turn::{Problem, Reply, Turn};
 
 impl Turn {
     pub async fn get_business_info(&self) -> Result<Reply, Problem> {
