@@ -11,6 +11,7 @@ use frontdesk_domain::opening::{self, day_opening};
 use frontdesk_domain::preferences::weekday_name;
 use frontdesk_domain::schedule::DateException;
 use frontdesk_domain::{BranchId, CompanyId, Language, ServiceId};
+use frontdesk_locale::{DateWord, DateWordError};
 use frontdesk_store::{Branch, Company, Service};
 use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
@@ -133,6 +134,21 @@ impl Engine {
         let catalog = self.catalog(company_id).await?;
         let tz = main_zone(&catalog.branches, &catalog.company.time_zone)?;
         Ok(self.now().to_zoned(tz).date())
+    }
+
+    /// The day a date word means for the company's callers: in its language (or English, or
+    /// ISO), relative to its [`today`](Engine::today). A day that passed is returned as it is
+    /// (`Past`); whether that is refused is the use case's rule.
+    pub async fn read_date(
+        &self,
+        company_id: CompanyId,
+        text: &str,
+    ) -> EngineResult<Result<DateWord, DateWordError>> {
+        let catalog = self.catalog(company_id).await?;
+        let tz = main_zone(&catalog.branches, &catalog.company.time_zone)?;
+        let today = self.now().to_zoned(tz).date();
+        let locale = frontdesk_locale::resolve(catalog.company.language.tag()).locale;
+        Ok(locale.parse_date(text, today))
     }
 
     /// The company as last loaded with its catalogue (at most [`CATALOG_TTL`] old): for what

@@ -18,7 +18,7 @@ use crate::Engine;
 use crate::appointments::{AppointmentRequest, Registration};
 use crate::booking::BookingView;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
-use frontdesk_domain::{BookingSource, CompanyId, PhoneNumber, parse_date, parse_time};
+use frontdesk_domain::{BookingSource, CompanyId, PhoneNumber, parse_time};
 use frontdesk_store::{Call, CallUpdate, Company, OptionalExt, StoreError};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Map, Value};
@@ -274,9 +274,11 @@ impl Engine {
         let phone = phone.ok_or_else(|| {
             EngineError::invalid("from_number", "the call has no caller number to book for")
         })?;
-        let today = self.today(company_id).await?;
-        let date = parse_date(&wanted.date, today)
-            .map_err(|e| EngineError::invalid("appointment_date", e.to_string()))?;
+        let date = self
+            .read_date(company_id, &wanted.date)
+            .await?
+            .map_err(|e| EngineError::invalid("appointment_date", e.to_string()))?
+            .date();
         let time = parse_time(&wanted.time)
             .map_err(|e| EngineError::invalid("appointment_time", e.to_string()))?;
         let mut req = AppointmentRequest::new(phone, date, time, BookingSource::Retell);

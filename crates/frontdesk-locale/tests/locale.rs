@@ -762,13 +762,20 @@ fn every_locale_has_every_date_word_message_with_the_same_variables() {
 }
 
 #[test]
-fn every_ftl_file_of_every_domain_parses_and_uses_only_english_ids_and_variables() {
+fn every_ftl_file_of_every_domain_has_exactly_the_english_ids_and_only_their_variables() {
     let mut files = 0;
     for path in Localizations::iter().filter(|p| p.ends_with(".ftl")) {
         files += 1;
         let (tag, domain) = path.split_once('/').expect("tag/domain.ftl");
         let own = messages(&file(&path));
         let english = messages(&file(&format!("{FALLBACK_TAG}/{domain}")));
+        // Complete: a caller never hears English in the middle of their language.
+        for id in english.keys() {
+            assert!(
+                own.contains_key(id),
+                "{path}: {id} is missing (en-US has it)"
+            );
+        }
         for (id, vars) in own {
             let english_vars = english
                 .get(&id)

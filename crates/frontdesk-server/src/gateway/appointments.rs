@@ -73,8 +73,9 @@ async fn reschedule_appointment(
 ) -> Result<Value, GatewayError> {
     let appointment_id = params.required_i64("appointment_id")?;
     let phone = params.required_str("phone")?;
-    let today = state.engine.today(company.id).await?;
-    let new_date = params.required_date("new_date", today)?;
+    let new_date = params
+        .required_date("new_date", &state.engine, company.id)
+        .await?;
     let new_time = params.required_time("new_time")?;
     let moved = state
         .engine
@@ -132,8 +133,9 @@ async fn create_appointment(
     let name = params.required_str("name")?;
     let phone = params.required_str("phone")?;
     let service = params.required_str("service")?;
-    let today = state.engine.today(company.id).await?;
-    let date = params.required_date("date", today)?;
+    let date = params
+        .required_date("date", &state.engine, company.id)
+        .await?;
     let time = params.required_time("time")?;
     let staff = match params.get("staff") {
         None => None,
@@ -169,9 +171,9 @@ async fn check_availability(
     params: &Params,
 ) -> Result<Value, GatewayError> {
     let today = state.engine.today(company.id).await?;
-    let date = params.date("date", today)?;
-    let date_from = params.date("date_from", today)?;
-    let date_to = params.date("date_to", today)?;
+    let date = params.date("date", &state.engine, company.id).await?;
+    let date_from = params.date("date_from", &state.engine, company.id).await?;
+    let date_to = params.date("date_to", &state.engine, company.id).await?;
     if date.is_none() && date_from.is_none() {
         return Err(super::params::missing("date"));
     }

@@ -4,7 +4,8 @@
 //! integer").
 
 use super::error::GatewayError;
-use frontdesk_domain::{parse_date, parse_time};
+use frontdesk_domain::{CompanyId, parse_time};
+use frontdesk_engine::Engine;
 use jiff::civil::{Date, Time};
 use serde_json::{Map, Value};
 
@@ -75,19 +76,34 @@ impl Params {
         }
     }
 
-    /// A date as `YYYY-MM-DD` or a date word (`today`, `tomorrow`, `monday`, `morgen`),
-    /// relative to `today` at the business.
-    pub fn date(&self, name: &str, today: Date) -> Result<Option<Date>, GatewayError> {
+    /// A date as `YYYY-MM-DD` or a date word in the business's language or English
+    /// (`today`, `tomorrow`, `monday`, `morgen`, `21 de novembro`), relative to today at the
+    /// business (`Engine::read_date`).
+    pub async fn date(
+        &self,
+        name: &str,
+        engine: &Engine,
+        company_id: CompanyId,
+    ) -> Result<Option<Date>, GatewayError> {
         match self.str(name)? {
             None => Ok(None),
-            Some(text) => parse_date(&text, today)
-                .map(Some)
+            Some(text) => engine
+                .read_date(company_id, &text)
+                .await?
+                .map(|said| Some(said.date()))
                 .map_err(|e| GatewayError::InvalidParams(format!("Invalid parameter {name}: {e}"))),
         }
     }
 
-    pub fn required_date(&self, name: &str, today: Date) -> Result<Date, GatewayError> {
-        self.date(name, today)?.ok_or_else(|| missing(name))
+    pub async fn required_date(
+        &self,
+        name: &str,
+        engine: &Engine,
+        company_id: CompanyId,
+    ) -> Result<Date, GatewayError> {
+        self.date(name, engine, company_id)
+            .await?
+            .ok_or_else(|| missing(name))
     }
 
     /// A time as `HH:MM` (24-hour).
@@ -140,22 +156,37 @@ mod tests {
         }
     }
 
-    #[test]
-    fn dates_accept_iso_dates_and_date_words() {
-        let today = jiff::civil::date(2026, 11, 20);
+    /// Date words are read in the business's language (AskProAI speaks German) or English.
+    #[tokio::test]
+    async fn dates_accept_iso_dates_and_date_words_in_the_business_language() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("fd.db").display());
+        let store = frontdesk_store_sqlite::SqliteStore::connect(&url)
+            .await
+            .expect("store");
+        let engine = Engine::new(std::sync::Arc::new(store));
+        let demo = engine.load_demo().await.expect("demo");
+        let askpro = demo
+            .iter()
+            .find(|d| d.company.slug == "askproai-demo")
+            .expect("askproai")
+            .company
+            .id;
+        let today = engine.today(askpro).await.expect("today");
+        let tomorrow = today.tomorrow().expect("tomorrow");
         let p = params(
-            json!({ "a": "2026-11-23", "b": "tomorrow", "c": "soon", "t": "9:30", "u": "25:00" }),
+            json!({ "a": "2026-11-23", "b": "tomorrow", "m": "Morgen", "c": "soon",
+                               "t": "9:30", "u": "25:00" }),
         );
+        let read = |name: &'static str| p.date(name, &engine, askpro);
         assert_eq!(
-            p.date("a", today).expect("a"),
+            read("a").await.expect("a"),
             Some(jiff::civil::date(2026, 11, 23))
         );
-        assert_eq!(
-            p.date("b", today).expect("b"),
-            Some(jiff::civil::date(2026, 11, 21))
-        );
+        assert_eq!(read("b").await.expect("b"), Some(tomorrow));
+        assert_eq!(read("m").await.expect("m"), Some(tomorrow));
         assert!(
-            matches!(p.date("c", today), Err(GatewayError::InvalidParams(d)) if d.starts_with("Invalid parameter c:"))
+            matches!(read("c").await, Err(GatewayError::InvalidParams(d)) if d.starts_with("Invalid parameter c:"))
         );
         assert_eq!(
             p.required_time("t").expect("t"),
