@@ -490,3 +490,34 @@ async fn a_regional_tag_falls_back_by_language() {
         assert_eq!(a.text, b.text, "{tag} → {expected}");
     }
 }
+
+/// Weekdays a caller names in the business's language are understood and kept.
+#[tokio::test]
+async fn preferred_weekdays_in_the_business_language() {
+    for (tag, days, spoken) in [
+        ("fr-FR", ["samedi", "Dimanche"], "jours samedi ou dimanche"),
+        ("es-ES", ["sábado", "domingo"], "días sábado o domingo"),
+        (
+            "de-DE",
+            ["Samstag", "so"],
+            "Wochentage Samstag oder Sonntag",
+        ),
+    ] {
+        let beyond = business(BEYOND, "toml", tag).await;
+        let t = Transcript::new(&beyond, "+5511999999999").await;
+        let answer = run_tool(
+            &beyond.engine,
+            &t.caller,
+            "set_member_preferences",
+            json!({"member_id": 12346, "target_weekdays": days}),
+        )
+        .await;
+        assert!(!answer.is_error, "{tag}: {}", answer.text);
+        assert_eq!(
+            answer.structured["preferences"]["target_weekdays"],
+            json!(["saturday", "sunday"]),
+            "{tag}"
+        );
+        assert!(answer.text.contains(spoken), "{tag}: {}", answer.text);
+    }
+}

@@ -182,6 +182,37 @@ pub struct ImportSummary {
     pub appointments_created: usize,
     /// What the import retired because the file no longer lists it (names, service codes).
     pub retired: Retired,
+    /// The shipped language callers are answered in.
+    pub spoken: SpokenLanguage,
+}
+
+/// The language a company names and the shipped one its callers hear (the nearest by
+/// language, else en-US): `es-MX` is answered in `es-ES`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SpokenLanguage {
+    pub language: String,
+    pub answered_in: String,
+    /// The company's language is shipped as it is (`exact`) or fell back.
+    pub exact: bool,
+}
+
+impl SpokenLanguage {
+    pub fn of(language: &Language) -> SpokenLanguage {
+        let resolved = frontdesk_locale::resolve(language.tag());
+        SpokenLanguage {
+            language: language.tag().to_string(),
+            answered_in: resolved.locale.tag().to_string(),
+            exact: resolved.exact,
+        }
+    }
+
+    /// Every shipped language, as the notice lists them.
+    pub fn shipped() -> Vec<String> {
+        frontdesk_locale::shipped()
+            .iter()
+            .map(|l| l.tag().to_string())
+            .collect()
+    }
 }
 
 /// Branch names, staff names and service codes.
@@ -617,6 +648,7 @@ impl Engine {
             members,
             appointments_created,
             retired,
+            spoken: SpokenLanguage::of(&file.company.language),
         })
     }
 
@@ -717,6 +749,8 @@ impl Engine {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ImportPlan {
     pub slug: String,
+    /// The shipped language callers would be answered in.
+    pub spoken: SpokenLanguage,
     /// The company does not exist yet: everything in the file would be created.
     pub new_company: bool,
     /// Company fields the file changes (`name`, `time_zone`, `policy`, …).
@@ -935,6 +969,7 @@ impl Engine {
         let after = file.normalized()?;
         let mut plan = ImportPlan {
             slug: after.company.slug.clone(),
+            spoken: SpokenLanguage::of(&after.company.language),
             ..ImportPlan::default()
         };
         let c = &after.company;

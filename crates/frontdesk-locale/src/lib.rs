@@ -168,6 +168,21 @@ impl Locale {
     pub fn month_first(&self) -> bool {
         self.words.numeric_order == NumericOrder::MonthDay
     }
+
+    /// The weekday a name means, in this locale's language or in English, full or short, case
+    /// and accents aside: "samedi", "Sábado", "sa", "Saturday" → Saturday.
+    pub fn weekday_named(&self, name: &str) -> Option<Weekday> {
+        let wanted: Vec<String> = words::tokenize(name)
+            .into_iter()
+            .map(words::tok_text)
+            .collect();
+        [&self.words, &fallback().words].into_iter().find_map(|w| {
+            w.weekdays
+                .iter()
+                .find(|(toks, _)| *toks == wanted)
+                .map(|(_, day)| *day)
+        })
+    }
 }
 
 impl std::fmt::Debug for Locale {

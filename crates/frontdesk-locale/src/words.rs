@@ -353,7 +353,7 @@ fn plain_words(alt: &[Piece], problems: &mut Vec<String>, id: &str) -> Vec<Strin
     words
 }
 
-fn tok_text(t: Tok) -> String {
+pub(crate) fn tok_text(t: Tok) -> String {
     match t {
         Tok::Word(s) | Tok::Num(s) | Tok::Digits(s) => s,
     }

@@ -885,3 +885,23 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn weekday_names_in_each_language_and_english() {
+    for (tag, name) in [
+        ("fr-FR", "samedi"),
+        ("fr-FR", "Saturday"),
+        ("es-ES", "Sábado"),
+        ("pt-BR", "sábado"),
+        ("de-DE", "Samstag"),
+        ("en-US", "sat"),
+    ] {
+        assert_eq!(
+            locale(tag).weekday_named(name),
+            Some(Weekday::Saturday),
+            "{tag} {name}"
+        );
+    }
+    assert_eq!(locale("fr-FR").weekday_named("demain"), None);
+    assert_eq!(locale("de-DE").weekday_named("samedi"), None);
+}

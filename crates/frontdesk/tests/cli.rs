@@ -212,6 +212,58 @@ fn import_creates_then_updates_and_company_list_shows_it() {
     assert_eq!(listing.matches("beyond-the-club").count(), 1, "{listing}");
 }
 
+/// A business in Mexico City imports as es-MX and is told its callers hear es-ES; a language
+/// frontdesk ships exactly says nothing; a tag that is no language is refused.
+#[test]
+fn import_says_which_shipped_language_callers_hear() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("lang.db").display());
+    let example = include_str!("../../../examples/beyond-the-club.toml");
+    let write = |name: &str, language: &str| {
+        let path = dir.path().join(name);
+        let text = example.replace(
+            "language = \"pt-BR\"",
+            &format!("language = \"{language}\""),
+        );
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+
+    let mexico = write("mx.toml", "es-MX");
+    let check = frontdesk(&db, &["import", "--check", mexico.to_str().expect("path")]);
+    let imported = frontdesk(&db, &["import", mexico.to_str().expect("path")]);
+    for out in [&check, &imported] {
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("language es-MX: callers are answered in es-ES"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("fr-FR") && stdout.contains("pt-BR"),
+            "{stdout}"
+        );
+    }
+
+    let spain = write("es.toml", "es-ES");
+    let exact = frontdesk(&db, &["import", spain.to_str().expect("path")]);
+    assert!(exact.status.success());
+    assert!(!String::from_utf8_lossy(&exact.stdout).contains("callers are answered"));
+
+    let nonsense = write("bad.toml", "español");
+    let refused = frontdesk(&db, &["import", nonsense.to_str().expect("path")]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("not a language tag"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}
+
 #[test]
 fn a_bad_business_file_is_refused_with_the_reason_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");

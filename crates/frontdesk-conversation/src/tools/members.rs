@@ -3,7 +3,6 @@
 use crate::args::{Arg, ArgProblem, Hint, MemberRequest, SetPreferencesRequest};
 use crate::results::{MemberOutput, MembersOutput, PreferencesData, PreferencesOutput};
 use crate::turn::{Problem, Reply, Turn};
-use frontdesk_domain::dates::weekday_from_word;
 use frontdesk_domain::preferences::weekday_name;
 use frontdesk_domain::schedule::ClockTime;
 use frontdesk_domain::{MemberPreferences, parse_date, parse_time};
@@ -65,7 +64,10 @@ impl Turn {
             .map(|days| {
                 days.iter()
                     .map(|d| {
-                        weekday_from_word(d)
+                        // In the business's language or English; stored as the English name.
+                        self.say()
+                            .locale()
+                            .weekday_named(d)
                             .map(|w| weekday_name(w).to_string())
                             .ok_or_else(|| bad("target_weekdays", d, Hint::Weekdays))
                     })

@@ -4,7 +4,7 @@
 use crate::cli::{CompanyCommand, ExportFormat, KeyCommand, KeyKind};
 use frontdesk_domain::ApiKeyKind;
 use frontdesk_engine::Engine;
-use frontdesk_engine::import::{BusinessFile, ImportPlan};
+use frontdesk_engine::import::{BusinessFile, ImportPlan, SpokenLanguage};
 use std::path::Path;
 
 /// How times are shown.
@@ -15,6 +15,7 @@ pub async fn import(engine: &Engine, path: &Path, check: bool) -> anyhow::Result
     if check {
         let plan = engine.plan_import(&file).await?;
         print!("{}", describe_plan(&plan));
+        print!("{}", describe_language(&plan.spoken));
         return Ok(());
     }
     let s = engine.import_business(&file).await?;
@@ -30,6 +31,7 @@ pub async fn import(engine: &Engine, path: &Path, check: bool) -> anyhow::Result
         s.members,
         s.appointments_created
     );
+    print!("{}", describe_language(&s.spoken));
     for (what, names) in [
         ("branches", &s.retired.branches),
         ("staff", &s.retired.staff),
@@ -43,6 +45,19 @@ pub async fn import(engine: &Engine, path: &Path, check: bool) -> anyhow::Result
         }
     }
     Ok(())
+}
+
+/// A line when callers will hear another language than the file names (`es-MX` → `es-ES`).
+fn describe_language(spoken: &SpokenLanguage) -> String {
+    if spoken.exact {
+        return String::new();
+    }
+    format!(
+        "language {}: callers are answered in {}, the nearest language frontdesk ships ({})\n",
+        spoken.language,
+        spoken.answered_in,
+        SpokenLanguage::shipped().join(", ")
+    )
 }
 
 /// `import --check`: one line per kind of change, then the bookings left outside the schedule.
