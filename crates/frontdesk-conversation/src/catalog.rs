@@ -147,6 +147,17 @@ pub fn canonical_name(name: &str) -> &str {
         .map_or(name, |(_, real)| real)
 }
 
+/// The tool `name` means (a tool's name or a legacy alias), as the catalogue writes it.
+pub fn tool_named(name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    TOOL_NAMES.iter().copied().find(|t| *t == name).or_else(|| {
+        ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == name)
+            .map(|(_, tool)| *tool)
+    })
+}
+
 /// Whether `name` is a tool or a legacy alias of one.
 pub fn is_tool(name: &str) -> bool {
     let name = name.trim();

@@ -12,6 +12,7 @@
 //! - [`args`]: what each tool accepts, read leniently.
 //! - [`results`]: what each tool returns, with its schema.
 //! - [`speech`]: the spoken texts.
+//! - [`functions`]: the appointment functions of the AskProAI document (Retell, Vapi).
 //! - [`run`]: a tool by name ([`run_tool`]), the one dispatch of every surface.
 //! - `turn`: one call's caller and company, and how failures are explained.
 //! - `tools`: the tools themselves, each a call of the engine.
@@ -20,6 +21,7 @@
 
 pub mod args;
 pub mod catalog;
+pub mod functions;
 pub mod results;
 pub mod run;
 pub mod speech;

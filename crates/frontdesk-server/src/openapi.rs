@@ -14,10 +14,10 @@
 //! is Prometheus text for scrapers.
 
 use crate::gateway::dispatch::{MAX_BATCH, methods as gateway_methods};
-use crate::retell::custom_function::FUNCTIONS as RETELL_FUNCTIONS;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use frontdesk_conversation::TOOL_NAMES;
+use frontdesk_conversation::functions::function_names;
 use frontdesk_conversation::results::Appointment;
 use frontdesk_engine::calls::RETELL_EVENTS;
 use serde_json::Value;
@@ -296,7 +296,11 @@ fn tool_name() -> Object {
     strings(TOOL_NAMES)
 }
 fn function_name() -> Object {
-    let mut schema = strings(RETELL_FUNCTIONS.iter().chain(TOOL_NAMES.iter()).copied());
+    let mut schema = strings(
+        function_names()
+            .into_iter()
+            .chain(TOOL_NAMES.iter().copied()),
+    );
     schema.description = Some(
         "The AskProAI document's functions and every MCP tool by its name; any other name is \
          answered with `success: false`, `code: UNKNOWN_FUNCTION`"

@@ -728,7 +728,7 @@ async fn every_function_deploy_custom_functions_offers_is_answered() {
             .collect();
     for name in &deployed {
         assert!(
-            frontdesk_server::retell::custom_function::FUNCTIONS.contains(&name.as_str()),
+            frontdesk_conversation::functions::function_names().contains(&name.as_str()),
             "{name} is deployed to Retell but not answered"
         );
     }

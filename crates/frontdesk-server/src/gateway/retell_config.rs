@@ -41,6 +41,7 @@
 use super::error::GatewayError;
 use super::params::{Params, invalid};
 use crate::settings::ServerSettings;
+use frontdesk_conversation::functions::FUNCTIONS;
 use frontdesk_engine::{Engine, EngineError};
 use frontdesk_retell::{
     Agent, AgentUpdate, CustomTool, ProbeResult, RetellClient, RetellConfig, RetellError,
@@ -456,79 +457,16 @@ async fn get_agent_prompt_template(
 /// `collect_appointment_information` and the availability, lookup, reschedule and cancel
 /// functions. The caller's number comes from the call, so no function asks for it.
 pub fn default_functions(url: &str) -> Vec<CustomTool> {
-    let tool = |name: &str, description: &str, execution: &str, parameters: Value| {
-        let mut t = CustomTool::new(name, description, url);
-        t.parameters = Some(parameters);
-        t.execution_message_description = Some(execution.to_string());
-        t.timeout_ms = Some(10_000);
-        t
-    };
-    let date = json!({"type": "string", "description": "The date: YYYY-MM-DD, or words such as today, tomorrow, Monday"});
-    let time = json!({"type": "string", "description": "The time, HH:MM (24-hour clock)"});
-    vec![
-        tool(
-            "collect_appointment_information",
-            "Book an appointment for the caller once you know their name, the date, the time and ideally the service. Repeat the details to the caller before calling this.",
-            "Tell the caller you are booking the appointment now.",
-            json!({
-                "type": "object",
-                "properties": {
-                    "name": {"type": "string", "description": "The caller's full name"},
-                    "date": date,
-                    "time": time,
-                    "service": {"type": "string", "description": "The service to book"},
-                },
-                "required": ["name", "date", "time"],
-            }),
-        ),
-        tool(
-            "check_availability",
-            "Find free appointment times on a date, optionally for one service or around a time. Call this before offering or promising a time.",
-            "Tell the caller you are checking the calendar.",
-            json!({
-                "type": "object",
-                "properties": {
-                    "date": date,
-                    "service": {"type": "string", "description": "The service, if the caller named one"},
-                    "time": {"type": "string", "description": "A preferred time, HH:MM"},
-                },
-                "required": ["date"],
-            }),
-        ),
-        tool(
-            "find_appointments",
-            "Look up the caller's upcoming appointments (found by the number they are calling from). Use it before rescheduling or cancelling.",
-            "Tell the caller you are looking up their appointments.",
-            json!({"type": "object", "properties": {}}),
-        ),
-        tool(
-            "reschedule_appointment",
-            "Move one of the caller's appointments to a new date and time.",
-            "Tell the caller you are moving the appointment.",
-            json!({
-                "type": "object",
-                "properties": {
-                    "appointment_id": {"type": "integer", "description": "The appointment's id from find_appointments"},
-                    "new_date": date,
-                    "new_time": time,
-                },
-                "required": ["appointment_id", "new_date", "new_time"],
-            }),
-        ),
-        tool(
-            "cancel_appointment",
-            "Cancel one of the caller's appointments.",
-            "Tell the caller you are cancelling the appointment.",
-            json!({
-                "type": "object",
-                "properties": {
-                    "appointment_id": {"type": "integer", "description": "The appointment's id from find_appointments"},
-                    "reason": {"type": "string", "description": "Why the caller cancels, if they said"},
-                },
-                "required": ["appointment_id"],
-            }),
-        ),
-    ]
+    FUNCTIONS
+        .iter()
+        .map(|f| {
+            let mut t = CustomTool::new(f.name, f.description, url);
+            t.parameters = Some((f.parameters)());
+            t.execution_message_description = Some(f.execution_message.to_string());
+            t.timeout_ms = Some(10_000);
+            t
+        })
+        .collect()
 }
 
 /// `functions` as the document sends it (`{name: {description, parameters}}`), or a list of

@@ -48,27 +48,15 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use frontdesk_conversation::TOOL_NAMES;
-use frontdesk_conversation::args::{Arg, ArgProblem, DateWord, Hint, TimeWord};
-use frontdesk_conversation::results::{BookOutput, BookingOutput};
+use frontdesk_conversation::catalog::BOOK_SESSION;
+use frontdesk_conversation::functions::{self, FunctionOutcome, as_object};
 use frontdesk_conversation::speech::Say;
-use frontdesk_conversation::{ToolAnswer, ToolOrigin, explain_error, is_tool, run_tool_from};
-use frontdesk_domain::{BookingSource, parse_time};
-use frontdesk_engine::appointments::{AppointmentRequest, Registration};
-use frontdesk_engine::{Caller, Engine, EngineError, EngineResult};
+use frontdesk_conversation::{ToolAnswer, ToolOrigin};
+use frontdesk_domain::BookingSource;
+use frontdesk_engine::{Caller, Engine, EngineResult};
 use frontdesk_store::{CallUpdate, Company};
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::collections::HashMap;
-
-/// The AskProAI document's functions, served besides the MCP tools.
-pub const FUNCTIONS: [&str; 5] = [
-    "collect_appointment_information",
-    "check_availability",
-    "find_appointments",
-    "reschedule_appointment",
-    "cancel_appointment",
-];
 
 /// Query parameters and headers that name the function of an args-at-root body.
 const NAME_PARAMS: [&str; 3] = ["name", "function", "function_name"];
@@ -97,17 +85,6 @@ impl FunctionAnswer {
             body["code"] = json!(code);
         }
         body
-    }
-
-    fn failure(code: &str, message: String, mut data: Map<String, Value>) -> Self {
-        data.insert("code".into(), json!(code));
-        data.insert("message".into(), json!(message));
-        FunctionAnswer {
-            success: false,
-            message,
-            code: Some(code.to_string()),
-            data: Value::Object(data),
-        }
     }
 }
 
@@ -390,196 +367,46 @@ fn phone_argument(args: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The arguments as an object: an object, a JSON text holding one, or nothing (`{}`).
-fn as_object(args: Value) -> Option<Map<String, Value>> {
-    match args {
-        Value::Null => Some(Map::new()),
-        Value::Object(map) => Some(map),
-        Value::String(text) if text.trim().is_empty() => Some(Map::new()),
-        Value::String(text) => match serde_json::from_str(&text) {
-            Ok(Value::Object(map)) => Some(map),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// Runs the function `name` (one of [`FUNCTIONS`] or an MCP tool) for the context's caller.
+/// Runs the function `name` (one of the conversation's `FUNCTIONS` or a tool) for the
+/// context's caller, and links a booking it made to the call.
 pub async fn run_function(ctx: &FunctionContext<'_>, name: &str, args: Value) -> FunctionAnswer {
-    let name = name.trim();
-    let (tool, args) = match name {
-        "collect_appointment_information" => {
-            return collect_appointment_information(ctx, args).await;
-        }
-        "reschedule_appointment" => ("reschedule_booking", appointment_args(args)),
-        "cancel_appointment" => ("cancel_booking", appointment_args(args)),
-        // The caller's upcoming appointments: what `deployCustomFunctions` offers as
-        // `find_appointments`, answered by the same tool as `get_bookings`.
-        "find_appointments" => ("get_bookings", args),
-        // `check_availability` is also a legacy name of `get_availability`.
-        other if is_tool(other) => (other, args),
-        other => return unknown_function(Say::new(&ctx.company.language), other),
-    };
-    let answer = run_tool_from(ctx.engine, &ctx.caller, tool, args, ctx.origin.clone()).await;
-    if tool == "book_session"
-        && !answer.is_error
-        && let Some(booking_id) = answer.structured["booking"]["booking_id"].as_i64()
-    {
-        link_booking(ctx, booking_id, None).await;
-    }
-    answer.into()
-}
-
-/// The document's appointment arguments in the tools' words: `appointment_id` is the
-/// booking id and `confirmation_number` the voucher code (`new_date`, `new_time` and
-/// `reason` the tools read as they are).
-fn appointment_args(args: Value) -> Value {
-    let Some(mut map) = as_object(args.clone()) else {
-        return args;
-    };
-    for (from, to) in [
-        ("appointment_id", "booking_id"),
-        ("confirmation_number", "voucher_code"),
-    ] {
-        if !map.contains_key(to)
-            && let Some(value) = map.remove(from)
-        {
-            map.insert(to.to_string(), value);
-        }
-    }
-    Value::Object(map)
-}
-
-/// `collect_appointment_information`'s arguments.
-#[derive(Debug, Default, Deserialize)]
-struct CollectArgs {
-    #[serde(default, alias = "customer_name", alias = "full_name")]
-    name: Arg<String>,
-    #[serde(default, alias = "appointment_date")]
-    date: Arg<DateWord>,
-    #[serde(default, alias = "appointment_time")]
-    time: Arg<TimeWord>,
-    #[serde(default)]
-    service: Arg<String>,
-    #[serde(default, alias = "phone_number", alias = "caller_phone")]
-    phone: Arg<String>,
-    #[serde(default)]
-    email: Arg<String>,
-    #[serde(default)]
-    notes: Arg<String>,
-    #[serde(default)]
-    idempotency_key: Arg<String>,
-}
-
-/// Books the appointment the agent collected for the calling number, registering the number
-/// as a customer when it is new, and queues its confirmation.
-async fn collect_appointment_information(ctx: &FunctionContext<'_>, args: Value) -> FunctionAnswer {
     let say = Say::new(&ctx.company.language);
-    let Some(args) = as_object(args) else {
-        return invalid_arguments(say);
-    };
-    let args: CollectArgs = match serde_json::from_value(Value::Object(args)) {
-        Ok(args) => args,
-        Err(e) => return unreadable_arguments(say, &e),
-    };
-    let read = |args: CollectArgs| -> Result<_, ArgProblem> {
-        let name = args
-            .name
-            .optional_as("name", Hint::Name)?
-            .ok_or(ArgProblem {
-                field: "name",
-                got: None,
-                hint: Hint::Name,
-            })?;
-        Ok((
-            name,
-            args.date.required("date")?,
-            args.time.required("time")?,
-            args.service.optional("service")?,
-            args.phone.optional("phone")?,
-            args.email.optional("email")?,
-            args.notes.optional("notes")?,
-            args.idempotency_key.optional("idempotency_key")?,
-        ))
-    };
-    let (name, date, time, service, phone, email, notes, key) = match read(args) {
-        Ok(values) => values,
-        Err(problem) => return argument_problem(say, problem),
-    };
-    let today = match ctx.engine.today(ctx.company.id).await {
-        Ok(today) => today,
-        Err(e) => return explain_error(ctx.engine, &ctx.caller, e).await.into(),
-    };
-    let date = match say.locale().parse_date(&date.0, today) {
-        Ok(said) if said.is_past() => {
-            let passed = EngineError::DatePassed {
-                field: "date",
-                date: said.date(),
-            };
-            return explain_error(ctx.engine, &ctx.caller, passed).await.into();
+    let outcome =
+        functions::run_function(ctx.engine, &ctx.caller, say, name, args, &ctx.origin).await;
+    match outcome {
+        FunctionOutcome::Tool { tool, answer } => {
+            if tool == BOOK_SESSION.name
+                && !answer.is_error
+                && let Some(booking_id) = answer.structured["booking"]["booking_id"].as_i64()
+            {
+                link_booking(ctx, booking_id, None).await;
+            }
+            answer.into()
         }
-        Ok(said) => said.date(),
-        Err(_) => return argument_problem(say, problem("date", &date.0, Hint::Date)),
-    };
-    let Ok(time) = parse_time(&time.0) else {
-        return argument_problem(say, problem("time", &time.0, Hint::Time));
-    };
-    // The calling number; the `phone` argument only when the call has none (a web call).
-    let Some(phone) = ctx.caller.phone.clone().or(phone) else {
-        return unknown_number(say);
-    };
-
-    let mut req = AppointmentRequest::new(phone, date, time, ctx.origin.source);
-    req.name = Some(name.clone());
-    req.service = service.clone();
-    req.notes = match (notes, email) {
-        (Some(notes), Some(email)) => Some(format!("{notes} (E-Mail: {email})")),
-        (None, Some(email)) => Some(format!("E-Mail: {email}")),
-        (notes, None) => notes,
-    };
-    req.call_id = ctx.origin.call_id.clone();
-    req.idempotency_key = key.or_else(|| {
-        ctx.origin.retry_key(&[
-            "collect_appointment_information",
-            &date.to_string(),
-            &time.to_string(),
-            &name,
-            service.as_deref().unwrap_or_default(),
-        ])
-    });
-    // The business's own agent took these details down: a new number is registered
-    // whatever the unknown-caller policy says.
-    req.registration = Registration::Always;
-    let booked = match ctx.engine.create_appointment(ctx.company.id, req).await {
-        Ok(booked) => booked,
-        Err(e) => return explain_error(ctx.engine, &ctx.caller, e).await.into(),
-    };
-    link_booking(ctx, booked.booking.id, Some(booked.booking.customer_id)).await;
-    let out = BookOutput {
-        booking: BookingOutput::from(&booked.booking),
-        replayed: booked.replayed,
-        registered: booked.registered,
-        confirmation_sent: booked.confirmation_sent,
-    };
-    let b = &booked.booking;
-    FunctionAnswer {
-        success: true,
-        message: say.booked(&out, None),
-        code: None,
-        data: json!({
-            "confirmation_number": b.voucher_code,
-            "appointment_id": b.id,
-            "date": b.date.to_string(),
-            "time": b.time,
-            "service": b.service,
-            "duration": b.duration_minutes,
-            "branch": b.branch,
-            "staff": b.staff,
-            "customer_name": booked.customer_name,
-            "registered": booked.registered,
-            "replayed": booked.replayed,
-            "confirmation_sent": booked.confirmation_sent,
-        }),
+        FunctionOutcome::Refused(answer) => answer.into(),
+        FunctionOutcome::Collected { booked, text } => {
+            link_booking(ctx, booked.booking.id, Some(booked.booking.customer_id)).await;
+            let b = &booked.booking;
+            FunctionAnswer {
+                success: true,
+                message: text,
+                code: None,
+                data: json!({
+                    "confirmation_number": b.voucher_code,
+                    "appointment_id": b.id,
+                    "date": b.date.to_string(),
+                    "time": b.time,
+                    "service": b.service,
+                    "duration": b.duration_minutes,
+                    "branch": b.branch,
+                    "staff": b.staff,
+                    "customer_name": booked.customer_name,
+                    "registered": booked.registered,
+                    "replayed": booked.replayed,
+                    "confirmation_sent": booked.confirmation_sent,
+                }),
+            }
+        }
     }
 }
 
@@ -606,52 +433,6 @@ async fn link_booking(ctx: &FunctionContext<'_>, booking_id: i64, customer_id: O
     if let Err(e) = ctx.engine.record_call(update).await {
         tracing::warn!(company_id = ctx.company.id, call_id = %call_id, error = ?e, "cannot link the booking to its call");
     }
-}
-
-fn problem(field: &'static str, got: &str, hint: Hint) -> ArgProblem {
-    ArgProblem {
-        field,
-        got: Some(got.chars().take(40).collect()),
-        hint,
-    }
-}
-
-fn argument_problem(say: Say, problem: ArgProblem) -> FunctionAnswer {
-    let message = match &problem.got {
-        None => say.missing(problem.field, problem.hint),
-        Some(got) => say.invalid(problem.field, got, problem.hint),
-    };
-    let mut data = Map::new();
-    data.insert("field".into(), json!(problem.field));
-    FunctionAnswer::failure("INVALID_INPUT", message, data)
-}
-
-fn invalid_arguments(say: Say) -> FunctionAnswer {
-    let mut data = Map::new();
-    data.insert("field".into(), json!("args"));
-    FunctionAnswer::failure("INVALID_INPUT", say.arguments_not_an_object(), data)
-}
-
-fn unreadable_arguments(say: Say, e: &serde_json::Error) -> FunctionAnswer {
-    // The parser's own words are English: they go with the data, not into what is spoken.
-    let mut data = Map::new();
-    data.insert("detail".into(), json!(e.to_string()));
-    FunctionAnswer::failure("INVALID_INPUT", say.arguments_unreadable(), data)
-}
-
-fn unknown_number(say: Say) -> FunctionAnswer {
-    let mut data = Map::new();
-    data.insert("field".into(), json!("phone"));
-    FunctionAnswer::failure("INVALID_INPUT", say.caller_number_unknown(), data)
-}
-
-fn unknown_function(say: Say, name: &str) -> FunctionAnswer {
-    let name: String = name.chars().take(60).collect();
-    let names: Vec<&str> = FUNCTIONS.iter().chain(TOOL_NAMES.iter()).copied().collect();
-    let message = say.unknown_function(&name, &names.join(", "));
-    let mut data = Map::new();
-    data.insert("functions".into(), json!(names));
-    FunctionAnswer::failure("UNKNOWN_FUNCTION", message, data)
 }
 
 #[cfg(test)]
@@ -713,15 +494,7 @@ mod tests {
     }
 
     #[test]
-    fn appointment_ids_and_confirmation_numbers_become_the_tools_fields() {
-        assert_eq!(
-            appointment_args(json!({"appointment_id": 7, "new_date": "tomorrow"})),
-            json!({"booking_id": 7, "new_date": "tomorrow"})
-        );
-        assert_eq!(
-            appointment_args(json!({"confirmation_number": "KRM-482"})),
-            json!({"voucher_code": "KRM-482"})
-        );
+    fn a_phone_argument_is_read_from_an_object_or_a_json_text() {
         assert_eq!(
             phone_argument(&json!("{\"phone\": \" +49 1 \"}")).as_deref(),
             Some("+49 1")
