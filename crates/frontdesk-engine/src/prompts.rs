@@ -145,9 +145,8 @@ pub fn render(template: &str, variables: &PromptVariables) -> EngineResult<Strin
 impl Engine {
     /// The agent prompt of a branch (the company's first branch when `branch_id` is `None`)
     /// in `language` (a code of [`prompt_locale`]: `de`, `en`, `pt`, `es`, `fr`): the
-    /// company's template if it set one, else the
-    /// built-in one, rendered from the branch's real data. A branch of another company is
-    /// "branch not found".
+    /// company's template if it set one, else the locale's built-in one, rendered from the
+    /// branch's real data. A branch of another company is "branch not found".
     pub async fn agent_prompt(
         &self,
         company_id: CompanyId,
