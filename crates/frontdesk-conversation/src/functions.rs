@@ -125,7 +125,7 @@ pub enum FunctionOutcome {
     },
     /// `collect_appointment_information` booked (or replayed) the appointment.
     Collected {
-        booked: AppointmentBooked,
+        booked: Box<AppointmentBooked>,
         text: String,
     },
     /// Nothing ran: an unknown function, unusable arguments, or the engine refused.
@@ -334,7 +334,10 @@ async fn collect_appointment(
         confirmation_sent: booked.confirmation_sent,
     };
     let text = say.booked(&out, None);
-    FunctionOutcome::Collected { booked, text }
+    FunctionOutcome::Collected {
+        booked: Box::new(booked),
+        text,
+    }
 }
 
 fn problem(field: &'static str, got: &str, hint: Hint) -> ArgProblem {

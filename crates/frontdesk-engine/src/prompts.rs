@@ -2,98 +2,102 @@
 //! from the company's real data (its name, the branch, the branch's services, and the working
 //! hours written out from the services' schedules in that language).
 //!
-//! Built-in templates for `de`, `en` and `pt` live in `templates/`; a company can override
-//! them for all its branches or for one branch, per language (the store returns the most
-//! specific one). Variables available to a template: `company_name`, `branch_name`,
-//! `services` (a list of names), `working_hours` ("Mo-Fr 9:00-18:00"), `address`,
-//! `phone_number`, `time_zone` and `language`.
+//! A prompt language is a language code (`de`, `en`, `pt`, `es`, `fr`, also written `de-DE`,
+//! `pt_BR`) naming a shipped locale's language: every folder `locales/<tag>/` is one, with its
+//! built-in template `agent-prompt.j2` and the words of the working hours
+//! (`frontdesk-engine.ftl`; weekday abbreviations and "and" come from ICU4X). No language is
+//! listed in Rust. A company can override the built-in template for all its branches or for
+//! one branch, per language code (the store returns the most specific one). Variables
+//! available to a template: `company_name`, `branch_name`, `services` (a list of names),
+//! `working_hours` ("Mo-Fr 9:00-18:00"), `address`, `phone_number`, `time_zone` and
+//! `language` (the code).
 
 use crate::Engine;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
 use frontdesk_domain::opening::{Span, day_opening};
 use frontdesk_domain::{BranchId, CompanyId};
+use frontdesk_locale::unic_langid::LanguageIdentifier;
+use frontdesk_locale::{Loaders, Locale, resolve, shipped};
 use frontdesk_store::{Branch, NewPromptTemplate, Service, StoreError};
+use i18n_embed::fluent::fluent_language_loader;
+use i18n_embed_fl::fl;
 use jiff::civil::Weekday;
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
 const MAX_TEMPLATE_LEN: usize = 20_000;
 
-/// A language prompts exist in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PromptLanguage {
-    De,
-    En,
-    Pt,
+/// The built-in template's file name in each `locales/<tag>/` folder.
+pub const BUILTIN_TEMPLATE_FILE: &str = "agent-prompt.j2";
+
+/// The words of `locales/<tag>/frontdesk-engine.ftl`, per locale; ids checked at compile time.
+static TEXTS: LazyLock<Loaders> = LazyLock::new(|| Loaders::new(|| fluent_language_loader!()));
+
+/// The language code of `locale` as prompts are stored: its language subtag (`pt` for pt-BR).
+pub fn prompt_language_code(locale: &'static Locale) -> &'static str {
+    locale.langid().language.as_str()
 }
 
-impl PromptLanguage {
-    /// `de`, `en`, `pt`, also written with a region (`de-DE`, `pt_BR`) or in capitals.
-    pub fn parse(text: &str) -> EngineResult<Self> {
-        let lower = text.trim().to_ascii_lowercase();
-        let primary = lower.split(['-', '_']).next().unwrap_or_default();
-        match primary {
-            "de" => Ok(PromptLanguage::De),
-            "en" => Ok(PromptLanguage::En),
-            "pt" => Ok(PromptLanguage::Pt),
-            _ => Err(EngineError::invalid(
-                "language",
-                format!(
-                    "{:?} is not supported: use de, en or pt",
-                    text.chars().take(20).collect::<String>()
-                ),
-            )),
-        }
-    }
+/// The prompt language code of a business's `language` (any BCP-47 tag), resolved as every
+/// other surface resolves it: `es-MX` → `es`, `ja` → `en` (the fallback locale's).
+pub fn business_prompt_language(tag: &str) -> &'static str {
+    prompt_language_code(resolve(tag).locale)
+}
 
-    pub fn code(self) -> &'static str {
-        match self {
-            PromptLanguage::De => "de",
-            PromptLanguage::En => "en",
-            PromptLanguage::Pt => "pt",
-        }
-    }
+/// The prompt language codes, one per language of the shipped locales, sorted: `de`, `en`,
+/// `es`, `fr`, `pt`.
+pub fn prompt_language_codes() -> Vec<&'static str> {
+    let mut codes: Vec<&'static str> = shipped().iter().map(|l| prompt_language_code(l)).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
 
-    /// The template shipped with frontdesk.
-    pub fn builtin_template(self) -> &'static str {
-        match self {
-            PromptLanguage::De => include_str!("../templates/agent_prompt.de.j2"),
-            PromptLanguage::En => include_str!("../templates/agent_prompt.en.j2"),
-            PromptLanguage::Pt => include_str!("../templates/agent_prompt.pt.j2"),
-        }
+/// The codes for an error message: "de, en, es, fr or pt".
+pub fn prompt_languages_expected() -> String {
+    match prompt_language_codes().as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
+}
 
-    fn day_names(self) -> [&'static str; 7] {
-        match self {
-            PromptLanguage::De => ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"],
-            PromptLanguage::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-            PromptLanguage::Pt => ["Seg", "Ter", "Qua", "Qui", "Sex", "Sáb", "Dom"],
-        }
+/// The locale of a prompt language code: a language subtag (`de`, `EN`), possibly with a
+/// region or script (`de-DE`, `pt_BR`, `es-MX`), whose language a shipped locale speaks
+/// (resolved as a business language is: `pt` and `pt-PT` are pt-BR). Anything else is
+/// `InvalidInput` on `language`, listing the codes.
+pub fn prompt_locale(text: &str) -> EngineResult<&'static Locale> {
+    let wanted = text.trim().replace('_', "-");
+    let language = wanted
+        .parse::<LanguageIdentifier>()
+        .ok()
+        .map(|id| id.language)
+        .filter(|language| !language.is_empty());
+    let locale = resolve(&wanted).locale;
+    match language {
+        Some(language) if locale.langid().language == language => Ok(locale),
+        _ => Err(EngineError::invalid(
+            "language",
+            format!(
+                "{:?} is not supported: use {}",
+                text.chars().take(20).collect::<String>(),
+                prompt_languages_expected()
+            ),
+        )),
     }
+}
 
-    fn every_day(self) -> &'static str {
-        match self {
-            PromptLanguage::De => "täglich",
-            PromptLanguage::En => "daily",
-            PromptLanguage::Pt => "todos os dias",
-        }
-    }
-
-    fn and(self) -> &'static str {
-        match self {
-            PromptLanguage::De => "und",
-            PromptLanguage::En => "and",
-            PromptLanguage::Pt => "e",
-        }
-    }
-
-    fn no_hours(self) -> &'static str {
-        match self {
-            PromptLanguage::De => "keine festen Öffnungszeiten",
-            PromptLanguage::En => "no regular opening hours",
-            PromptLanguage::Pt => "sem horário fixo",
-        }
-    }
+/// The template shipped with frontdesk for `locale`: `locales/<tag>/agent-prompt.j2`, else
+/// en-US's.
+pub fn builtin_template(locale: &Locale) -> EngineResult<Cow<'static, str>> {
+    locale.file(BUILTIN_TEMPLATE_FILE).ok_or_else(|| {
+        EngineError::Internal(format!(
+            "locales/{}/{BUILTIN_TEMPLATE_FILE} is missing",
+            frontdesk_locale::FALLBACK_TAG
+        ))
+    })
 }
 
 /// What a template can use.
@@ -110,7 +114,7 @@ pub struct PromptVariables {
     /// The branch's first inbound number (E.164).
     pub phone_number: Option<String>,
     pub time_zone: String,
-    /// `de`, `en` or `pt`.
+    /// The prompt language code: `de`, `en`, `pt`, `es`, `fr` (a language subtag).
     pub language: String,
 }
 
@@ -140,16 +144,17 @@ pub fn render(template: &str, variables: &PromptVariables) -> EngineResult<Strin
 
 impl Engine {
     /// The agent prompt of a branch (the company's first branch when `branch_id` is `None`)
-    /// in `language` (`de`, `en`, `pt`): the company's template if it set one, else the
-    /// built-in one, rendered from the branch's real data. A branch of another company is
-    /// "branch not found".
+    /// in `language` (a code of [`prompt_locale`]: `de`, `en`, `pt`, `es`, `fr`): the
+    /// company's template if it set one, else the locale's built-in one, rendered from the
+    /// branch's real data. A branch of another company is "branch not found".
     pub async fn agent_prompt(
         &self,
         company_id: CompanyId,
         branch_id: Option<BranchId>,
         language: &str,
     ) -> EngineResult<AgentPrompt> {
-        let lang = PromptLanguage::parse(language)?;
+        let locale = prompt_locale(language)?;
+        let code = prompt_language_code(locale);
         let company = self.company(company_id).await?;
         let branch = self.prompt_branch(company_id, branch_id).await?;
         let services: Vec<Service> = self
@@ -161,25 +166,25 @@ impl Engine {
             .collect();
         let template = match self
             .store
-            .get_prompt_template(company_id, Some(branch.id), lang.code())
+            .get_prompt_template(company_id, Some(branch.id), code)
             .await
         {
             Ok(custom) => custom,
-            Err(StoreError::NotFound) => lang.builtin_template().to_string(),
+            Err(StoreError::NotFound) => builtin_template(locale)?.into_owned(),
             Err(e) => return Err(e.into()),
         };
         let variables = PromptVariables {
             company_name: company.name.clone(),
             branch_name: branch.name.clone(),
             services: services.iter().map(|s| s.name.clone()).collect(),
-            working_hours: working_hours(&services, lang),
+            working_hours: working_hours(&services, locale),
             address: branch.address.clone().or(company.address.clone()),
             phone_number: branch.phone_numbers.first().cloned(),
             time_zone: branch
                 .time_zone
                 .clone()
                 .unwrap_or(company.time_zone.clone()),
-            language: lang.code().to_string(),
+            language: code.to_string(),
         };
         let rendered = render(&template, &variables)?;
         Ok(AgentPrompt {
@@ -189,8 +194,8 @@ impl Engine {
         })
     }
 
-    /// Stores the company's own template for one branch (or all, with `None`) and language,
-    /// after checking that it parses.
+    /// Stores the company's own template for one branch (or all, with `None`) and language
+    /// (stored as the code's language subtag: `de-DE` is `de`), after checking that it parses.
     pub async fn set_agent_prompt_template(
         &self,
         company_id: CompanyId,
@@ -198,7 +203,7 @@ impl Engine {
         language: &str,
         template: &str,
     ) -> EngineResult<()> {
-        let lang = PromptLanguage::parse(language)?;
+        let code = prompt_language_code(prompt_locale(language)?);
         if template.trim().is_empty() {
             return Err(EngineError::invalid("template", "must not be empty"));
         }
@@ -220,7 +225,7 @@ impl Engine {
             .set_prompt_template(NewPromptTemplate {
                 company_id,
                 branch_id,
-                language: lang.code().to_string(),
+                language: code.to_string(),
                 template: template.to_string(),
                 now: self.now(),
             })
@@ -284,14 +289,15 @@ fn clock(minutes: u32) -> String {
     format!("{}:{:02}", minutes / 60, minutes % 60)
 }
 
-/// "Mo-Fr 9:00-18:00; Sa 10:00-14:00" in `lang`: weekdays with equal hours grouped, runs of
-/// consecutive days written as ranges.
-pub fn working_hours(services: &[Service], lang: PromptLanguage) -> String {
-    format_week(&weekly_hours(services), lang)
+/// "Mo-Fr 9:00-18:00; Sa 10:00-14:00" in `locale`'s words: weekdays with equal hours grouped,
+/// runs of consecutive days written as ranges of ICU's abbreviated names, a day's hours as an
+/// "and"-list; "daily" and "no regular opening hours" from `frontdesk-engine.ftl`.
+pub fn working_hours(services: &[Service], locale: &Locale) -> String {
+    format_week(&weekly_hours(services), locale)
 }
 
-fn format_week(week: &[Vec<Span>; 7], lang: PromptLanguage) -> String {
-    let names = lang.day_names();
+fn format_week(week: &[Vec<Span>; 7], locale: &Locale) -> String {
+    let texts = TEXTS.get(locale);
     // Groups of days with the same hours, in the order of their first day.
     let mut groups: Vec<(&Vec<Span>, Vec<usize>)> = Vec::new();
     for (day, spans) in week.iter().enumerate() {
@@ -304,21 +310,22 @@ fn format_week(week: &[Vec<Span>; 7], lang: PromptLanguage) -> String {
         }
     }
     if groups.is_empty() {
-        return lang.no_hours().to_string();
+        return fl!(texts, "hours-none");
     }
+    let name = |day: usize| locale.weekday_short(WEEK[day]);
     let parts: Vec<String> = groups
         .iter()
         .map(|(spans, days)| {
             let days_text = if days.len() == 7 {
-                lang.every_day().to_string()
+                fl!(texts, "hours-every-day")
             } else {
                 runs(days)
                     .into_iter()
                     .map(|(a, b)| {
                         if a == b {
-                            names[a].to_string()
+                            name(a)
                         } else {
-                            format!("{}-{}", names[a], names[b])
+                            format!("{}-{}", name(a), name(b))
                         }
                     })
                     .collect::<Vec<_>>()
@@ -328,12 +335,7 @@ fn format_week(week: &[Vec<Span>; 7], lang: PromptLanguage) -> String {
                 .iter()
                 .map(|(s, e)| format!("{}-{}", clock(*s), clock(*e)))
                 .collect();
-            let hours_text = match ranges.as_slice() {
-                [] => String::new(),
-                [one] => one.clone(),
-                [init @ .., last] => format!("{} {} {last}", init.join(", "), lang.and()),
-            };
-            format!("{days_text} {hours_text}")
+            format!("{days_text} {}", locale.and_list(&ranges))
         })
         .collect();
     parts.join("; ")
@@ -396,6 +398,10 @@ mod tests {
         }
     }
 
+    fn lang(code: &str) -> &'static Locale {
+        prompt_locale(code).expect("prompt language")
+    }
+
     #[test]
     fn weekdays_with_equal_hours_are_grouped_in_each_language() {
         let s = service(
@@ -404,18 +410,20 @@ mod tests {
             ),
             60,
         );
-        assert_eq!(
-            working_hours(std::slice::from_ref(&s), PromptLanguage::De),
-            "Mo-Fr 9:00-18:00"
-        );
-        assert_eq!(
-            working_hours(std::slice::from_ref(&s), PromptLanguage::En),
-            "Mon-Fri 9:00-18:00"
-        );
-        assert_eq!(
-            working_hours(&[s], PromptLanguage::Pt),
-            "Seg-Sex 9:00-18:00"
-        );
+        // ICU's stand-alone abbreviations (CLDR): pt-BR writes "seg.", not "Seg".
+        for (code, hours) in [
+            ("de", "Mo-Fr 9:00-18:00"),
+            ("en", "Mon-Fri 9:00-18:00"),
+            ("pt", "seg.-sex. 9:00-18:00"),
+            ("es", "lun-vie 9:00-18:00"),
+            ("fr", "lun.-ven. 9:00-18:00"),
+        ] {
+            assert_eq!(
+                working_hours(std::slice::from_ref(&s), lang(code)),
+                hours,
+                "{code}"
+            );
+        }
     }
 
     #[test]
@@ -426,9 +434,18 @@ mod tests {
                 "interval_minutes": 15, "breaks": ["12:00-13:00"]})),
             30,
         );
+        let s = std::slice::from_ref(&s);
         assert_eq!(
-            working_hours(&[s], PromptLanguage::De),
+            working_hours(s, lang("de")),
             "Mo-Mi, Fr 8:30-12:00 und 13:00-17:00; Sa 10:00-12:00"
+        );
+        assert_eq!(
+            working_hours(s, lang("es")),
+            "lun-mié, vie 8:30-12:00 y 13:00-17:00; sáb 10:00-12:00"
+        );
+        assert_eq!(
+            working_hours(s, lang("fr")),
+            "lun.-mer., ven. 8:30-12:00 et 13:00-17:00; sam. 10:00-12:00"
         );
     }
 
@@ -445,33 +462,108 @@ mod tests {
             90,
         );
         assert_eq!(
-            working_hours(&[a, b], PromptLanguage::En),
+            working_hours(&[a, b], lang("en")),
             "Mon-Fri 8:00-13:00; Sat-Sun 8:00-13:00 and 18:00-19:30"
         );
-        assert_eq!(working_hours(&[], PromptLanguage::Pt), "sem horário fixo");
+        for (code, none) in [
+            ("de", "keine festen Öffnungszeiten"),
+            ("en", "no regular opening hours"),
+            ("pt", "sem horário fixo"),
+            ("es", "sin horario fijo"),
+            ("fr", "pas d'horaires fixes"),
+        ] {
+            assert_eq!(working_hours(&[], lang(code)), none, "{code}");
+        }
+    }
+
+    #[test]
+    fn three_ranges_are_a_list_in_the_locales_words() {
+        let s = service(
+            open(
+                serde_json::json!({"kind": "open_hours", "hours": {"daily": ["08:00-17:00"]},
+                "interval_minutes": 60, "breaks": ["09:00-12:00", "13:00-16:00"]}),
+            ),
+            60,
+        );
+        let s = std::slice::from_ref(&s);
+        assert_eq!(
+            working_hours(s, lang("de")),
+            "täglich 8:00-9:00, 12:00-13:00 und 16:00-17:00"
+        );
+        assert_eq!(
+            working_hours(s, lang("en")),
+            "daily 8:00-9:00, 12:00-13:00, and 16:00-17:00"
+        );
+        assert_eq!(
+            working_hours(s, lang("es")),
+            "todos los días 8:00-9:00, 12:00-13:00 y 16:00-17:00"
+        );
+        assert_eq!(
+            working_hours(s, lang("fr")),
+            "tous les jours 8:00-9:00, 12:00-13:00 et 16:00-17:00"
+        );
     }
 
     #[test]
     fn languages_parse_with_or_without_region() {
-        for (text, lang) in [
-            ("de", PromptLanguage::De),
-            ("de-DE", PromptLanguage::De),
-            ("EN", PromptLanguage::En),
-            ("pt_BR", PromptLanguage::Pt),
+        for (text, tag) in [
+            ("de", "de-DE"),
+            ("de-DE", "de-DE"),
+            ("de-AT", "de-DE"),
+            ("EN", "en-US"),
+            ("en_GB", "en-US"),
+            ("pt_BR", "pt-BR"),
+            ("pt-PT", "pt-BR"),
+            (" es ", "es-ES"),
+            ("es-MX", "es-ES"),
+            ("fr", "fr-FR"),
+            ("fr-CA", "fr-FR"),
         ] {
-            assert_eq!(PromptLanguage::parse(text).ok(), Some(lang), "{text}");
-        }
-        for bad in ["", "fr", "deutsch", "x-de"] {
-            assert!(
-                matches!(
-                    PromptLanguage::parse(bad),
-                    Err(EngineError::InvalidInput {
-                        field: "language",
-                        ..
-                    })
-                ),
-                "{bad}"
+            assert_eq!(
+                prompt_locale(text).map(|l| l.tag()).ok(),
+                Some(tag),
+                "{text}"
             );
+        }
+        for l in shipped() {
+            let code = prompt_language_code(l);
+            assert_eq!(code.len(), 2, "{l}");
+            assert_eq!(prompt_locale(code).ok(), Some(*l), "{l}");
+            assert_eq!(prompt_locale(l.tag()).ok(), Some(*l), "{l}");
+        }
+        assert_eq!(prompt_language_codes(), ["de", "en", "es", "fr", "pt"]);
+        assert_eq!(business_prompt_language("es-MX"), "es");
+        assert_eq!(business_prompt_language("pt-BR"), "pt");
+        assert_eq!(business_prompt_language("ja"), "en");
+        for bad in ["", "ja", "zh-TW", "deutsch", "x-de", "und", "en-", "--"] {
+            match prompt_locale(bad) {
+                Err(EngineError::InvalidInput {
+                    field: "language",
+                    message,
+                }) => assert!(
+                    message.ends_with("is not supported: use de, en, es, fr or pt"),
+                    "{bad}: {message}"
+                ),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_locale_has_its_own_built_in_template_and_hours_words() {
+        for l in shipped() {
+            for file in [BUILTIN_TEMPLATE_FILE, "frontdesk-engine.ftl"] {
+                let path = format!("{}/{file}", l.tag());
+                assert!(
+                    frontdesk_locale::Localizations::get(&path).is_some(),
+                    "locales/{path} is missing"
+                );
+            }
+            let template = builtin_template(l).expect("template");
+            environment()
+                .template_from_str(&template)
+                .unwrap_or_else(|e| panic!("{l}: {e}"));
+            crate::text::plain_lines("template", &template).unwrap_or_else(|e| panic!("{l}: {e}"));
         }
     }
 
@@ -549,11 +641,124 @@ mod tests {
             .agent_prompt(company.id, None, "pt-BR")
             .await
             .expect("prompt");
-        assert_eq!(pt.variables.working_hours, "Seg-Sex 9:00-18:00");
+        assert_eq!(pt.variables.working_hours, "seg.-sex. 9:00-18:00");
         assert!(
             pt.rendered
                 .starts_with("Você é o assistente de IA de AskProAI Demo")
         );
+    }
+
+    #[tokio::test]
+    async fn every_locale_renders_the_built_in_prompt_in_its_own_words() {
+        let (engine, _dir) = demo_engine().await;
+        let company = engine
+            .company_by_slug("askproai-demo")
+            .await
+            .expect("company");
+        let english = engine
+            .agent_prompt(company.id, None, "en")
+            .await
+            .expect("prompt");
+        for l in shipped() {
+            let code = prompt_language_code(l);
+            let prompt = engine
+                .agent_prompt(company.id, None, code)
+                .await
+                .unwrap_or_else(|e| panic!("{l}: {e}"));
+            assert_eq!(prompt.variables.language, code);
+            assert_eq!(prompt.template, builtin_template(l).expect("built-in"));
+            assert!(
+                prompt
+                    .variables
+                    .working_hours
+                    .starts_with(&l.weekday_short(Weekday::Monday)),
+                "{l}: {}",
+                prompt.variables.working_hours
+            );
+            assert!(prompt.rendered.contains(&prompt.variables.working_hours));
+            assert!(
+                prompt
+                    .rendered
+                    .contains("AskProAI Demo, Berlin Hauptfiliale")
+            );
+            assert!(prompt.rendered.contains("Beratung, Support, Training"));
+            assert!(
+                prompt
+                    .rendered
+                    .contains("Friedrichstraße 100, 10117 Berlin")
+            );
+            assert!(!prompt.rendered.contains("{{") && !prompt.rendered.contains("{%"));
+            crate::text::plain_lines("prompt", &prompt.rendered)
+                .unwrap_or_else(|e| panic!("{l}: {e}"));
+            if code == "en" {
+                continue;
+            }
+            // Not one English line or word of the prompt's own text.
+            for line in english.rendered.lines().filter(|l| !l.trim().is_empty()) {
+                assert!(!prompt.rendered.contains(line), "{l}: {line}");
+            }
+            let words = |text: &str| -> Vec<String> {
+                text.split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| w.len() > 2)
+                    .map(str::to_lowercase)
+                    .collect()
+            };
+            let data = words(
+                "AskProAI Demo Berlin Hauptfiliale Beratung Support Training Friedrichstraße",
+            );
+            let own = words(&prompt.rendered);
+            let shared: std::collections::BTreeSet<String> = words(&english.rendered)
+                .into_iter()
+                .filter(|w| !data.contains(w) && own.contains(w))
+                .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+                .collect();
+            // Only words both languages spell alike.
+            let cognates = ["system", "error", "assistant", "date", "questions"];
+            assert!(
+                shared.iter().all(|w| cognates.contains(&w.as_str())),
+                "{l}: {shared:?}"
+            );
+        }
+
+        let expected = [
+            (
+                "de",
+                "Sie sind der KI-Assistent für AskProAI Demo, Berlin Hauptfiliale.",
+                "Öffnungszeiten: Mo-Fr 9:00-18:00.",
+            ),
+            (
+                "en",
+                "You are the AI assistant for AskProAI Demo, Berlin Hauptfiliale.",
+                "Opening hours: Mon-Fri 9:00-18:00.",
+            ),
+            (
+                "pt",
+                "Você é o assistente de IA de AskProAI Demo, Berlin Hauptfiliale.",
+                "Horário de funcionamento: seg.-sex. 9:00-18:00.",
+            ),
+            (
+                "es",
+                "Eres el asistente de IA de AskProAI Demo, Berlin Hauptfiliale.",
+                "Horario de atención: lun-vie 9:00-18:00.",
+            ),
+            (
+                "fr",
+                "Vous êtes l'assistant IA qui répond au téléphone pour AskProAI Demo, Berlin Hauptfiliale.",
+                "Horaires d'ouverture : lun.-ven. 9:00-18:00.",
+            ),
+        ];
+        for (code, opening, hours) in expected {
+            let prompt = engine
+                .agent_prompt(company.id, None, code)
+                .await
+                .expect("prompt");
+            assert!(prompt.rendered.starts_with(opening), "{}", prompt.rendered);
+            assert!(
+                prompt.rendered.lines().any(|line| line == hours),
+                "{}",
+                prompt.rendered
+            );
+        }
     }
 
     #[tokio::test]
@@ -612,16 +817,30 @@ mod tests {
             matches!(unknown, Some(EngineError::NotFound { what: "branch" })),
             "{unknown:?}"
         );
-        let language = engine.agent_prompt(askpro.id, None, "fr").await.err();
+        let language = engine.agent_prompt(askpro.id, None, "ja").await.err();
         assert!(
             matches!(
-                language,
+                &language,
+                Some(EngineError::InvalidInput {
+                    field: "language",
+                    message,
+                }) if message == "\"ja\" is not supported: use de, en, es, fr or pt"
+            ),
+            "{language:?}"
+        );
+        let stored = engine
+            .set_agent_prompt_template(askpro.id, None, "ja", "Hi")
+            .await
+            .err();
+        assert!(
+            matches!(
+                stored,
                 Some(EngineError::InvalidInput {
                     field: "language",
                     ..
                 })
             ),
-            "{language:?}"
+            "{stored:?}"
         );
         let company = engine.agent_prompt(999_999, None, "de").await.err();
         assert!(
@@ -677,7 +896,23 @@ mod tests {
             .agent_prompt(company.id, Some(branch), "en")
             .await
             .expect("prompt");
-        assert_eq!(en.template, PromptLanguage::En.builtin_template());
+        assert_eq!(en.template, builtin_template(lang("en")).expect("built-in"));
+        // Stored under the language subtag: es-ES and es are one template, fr keeps its own.
+        engine
+            .set_agent_prompt_template(company.id, None, "es-ES", "Hola de {{company_name}}")
+            .await
+            .expect("es");
+        let es = engine
+            .agent_prompt(company.id, Some(branch), "es")
+            .await
+            .expect("prompt");
+        assert_eq!(es.rendered, "Hola de AskProAI Demo");
+        assert_eq!(es.variables.language, "es");
+        let fr = engine
+            .agent_prompt(company.id, Some(branch), "fr_FR")
+            .await
+            .expect("prompt");
+        assert_eq!(fr.template, builtin_template(lang("fr")).expect("built-in"));
 
         let broken = engine
             .set_agent_prompt_template(company.id, None, "de", "{% if %}")

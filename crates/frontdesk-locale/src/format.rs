@@ -23,6 +23,8 @@ pub(crate) struct Formats {
     or: ListFormatter,
     /// Stand-alone wide names, Monday first.
     weekdays: [String; 7],
+    /// Stand-alone abbreviated names, Monday first.
+    weekdays_short: [String; 7],
 }
 
 /// ICU's names for weekdays and months in one locale, cleaned (not yet folded for matching).
@@ -64,6 +66,10 @@ impl Formats {
         for (name, day) in standalone {
             weekdays[usize::try_from(day.to_monday_zero_offset()).unwrap_or(0)] = name;
         }
+        let mut weekdays_short: [String; 7] = Default::default();
+        for (name, day) in names_for(locale, "ccc")? {
+            weekdays_short[usize::try_from(day.to_monday_zero_offset()).unwrap_or(0)] = name;
+        }
         Ok(Formats {
             date,
             date_with_year,
@@ -71,6 +77,7 @@ impl Formats {
             and,
             or,
             weekdays,
+            weekdays_short,
         })
     }
 
@@ -100,6 +107,11 @@ impl Formats {
     pub(crate) fn weekday(&self, w: Weekday) -> &str {
         let i = usize::try_from(w.to_monday_zero_offset()).unwrap_or(0);
         &self.weekdays[i]
+    }
+
+    pub(crate) fn weekday_short(&self, w: Weekday) -> &str {
+        let i = usize::try_from(w.to_monday_zero_offset()).unwrap_or(0);
+        &self.weekdays_short[i]
     }
 
     pub(crate) fn and_list(&self, items: &[String]) -> String {

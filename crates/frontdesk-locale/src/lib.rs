@@ -26,6 +26,7 @@ pub use unic_langid;
 use format::{Formats, IcuNames};
 use icu_locale::LocaleExpander;
 use jiff::civil::{Date, Time, Weekday};
+use std::borrow::Cow;
 use std::sync::LazyLock;
 use unic_langid::LanguageIdentifier;
 use words::{DOMAIN, NumericOrder, Words};
@@ -125,6 +126,26 @@ impl Locale {
     /// The weekday's stand-alone name: "Saturday", "sábado", "Samstag".
     pub fn weekday(&self, w: Weekday) -> String {
         self.formats.weekday(w).to_string()
+    }
+
+    /// The weekday's stand-alone abbreviated name (ICU), for written schedules: "Mon", "Mo",
+    /// "seg.", "lun", "lun.". Plain spaces only, no control or bidi characters.
+    pub fn weekday_short(&self, w: Weekday) -> String {
+        self.formats.weekday_short(w).to_string()
+    }
+
+    /// A file of this locale's folder that is not a Fluent domain, e.g. `"agent-prompt.j2"`:
+    /// `locales/<tag>/<name>`, else en-US's (the fallback), else `None`. Text files only (a
+    /// file that is not UTF-8 counts as missing).
+    pub fn file(&self, name: &str) -> Option<Cow<'static, str>> {
+        let text = |tag: &str| {
+            let data = Localizations::get(&format!("{tag}/{name}"))?.data;
+            match data {
+                Cow::Borrowed(bytes) => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+                Cow::Owned(bytes) => String::from_utf8(bytes).ok().map(Cow::Owned),
+            }
+        };
+        text(&self.tag).or_else(|| text(FALLBACK_TAG))
     }
 
     /// "A, B and C" in the locale's words ("A, B e C", "A, B und C"); empty for no items.
@@ -338,5 +359,63 @@ pub fn resolve(tag: &str) -> Resolved {
             exact: locale.maximized == want,
         },
         None => not_found,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locale(tag: &str) -> &'static Locale {
+        let resolved = resolve(tag);
+        assert!(resolved.exact, "{tag}");
+        resolved.locale
+    }
+
+    #[test]
+    fn short_weekday_names_are_icus_stand_alone_abbreviations() {
+        for (tag, monday, friday, saturday) in [
+            ("en-US", "Mon", "Fri", "Sat"),
+            ("de-DE", "Mo", "Fr", "Sa"),
+            ("pt-BR", "seg.", "sex.", "sáb."),
+            ("es-ES", "lun", "vie", "sáb"),
+            ("fr-FR", "lun.", "ven.", "sam."),
+        ] {
+            let l = locale(tag);
+            assert_eq!(l.weekday_short(Weekday::Monday), monday, "{tag}");
+            assert_eq!(l.weekday_short(Weekday::Friday), friday, "{tag}");
+            assert_eq!(l.weekday_short(Weekday::Saturday), saturday, "{tag}");
+        }
+        for l in shipped() {
+            for day in 0..7 {
+                let name = l.weekday_short(Weekday::from_monday_zero_offset(day).expect("day"));
+                assert!(!name.is_empty(), "{l}");
+                assert!(
+                    name.chars()
+                        .all(|c| !format::is_invisible(c) && (c == ' ' || !c.is_whitespace())),
+                    "{l}: {name:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_comes_from_the_locales_own_folder_and_a_missing_one_is_none() {
+        let english = fallback();
+        // Every locale has its own Fluent files: the locale's wins over English.
+        for l in shipped() {
+            let own = l.file("frontdesk_locale.ftl").expect("own file");
+            assert_eq!(
+                own.as_ref().as_bytes(),
+                Localizations::get(&format!("{}/frontdesk_locale.ftl", l.tag()))
+                    .expect("file")
+                    .data
+                    .as_ref(),
+                "{l}"
+            );
+        }
+        assert!(english.file("no-such-file.txt").is_none());
+        assert!(locale("de-DE").file("no-such-file.txt").is_none());
+        assert!(english.file("../README.md").is_none());
     }
 }

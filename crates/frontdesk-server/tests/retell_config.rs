@@ -482,7 +482,7 @@ async fn invalid_params_name_the_field_and_send_nothing() {
         ),
         (
             "getAgentPromptTemplate",
-            json!({"language": "fr"}),
+            json!({"language": "ja"}),
             "language",
         ),
     ] {

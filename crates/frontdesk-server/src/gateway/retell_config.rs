@@ -42,7 +42,7 @@ use super::error::GatewayError;
 use super::params::{Params, invalid};
 use crate::settings::ServerSettings;
 use frontdesk_conversation::functions::FUNCTIONS;
-use frontdesk_engine::{Engine, EngineError};
+use frontdesk_engine::{Engine, EngineError, prompts};
 use frontdesk_retell::{
     Agent, AgentUpdate, CustomTool, ProbeResult, RetellClient, RetellConfig, RetellError,
     WEBHOOK_EVENTS, WebhookTestError, WebhookTestOptions, is_demo_key, parse_http_url,
@@ -424,11 +424,15 @@ async fn get_agent_prompt_template(
     params: &Params,
 ) -> Result<Value, GatewayError> {
     let branch_id = params.i64("branch_id")?;
+    // The company's language (its nearest shipped locale's) when none is given.
+    let business = || prompts::business_prompt_language(company.language.tag()).to_string();
     let language = match params.get("language") {
-        None => company.language.short().to_string(),
-        Some(Value::String(s)) if s.trim().is_empty() => company.language.short().to_string(),
+        None => business(),
+        Some(Value::String(s)) if s.trim().is_empty() => business(),
         Some(Value::String(s)) => s.clone(),
-        Some(_) => return Err(invalid("language", "de, en or pt")),
+        Some(_) => {
+            return Err(invalid("language", &prompts::prompt_languages_expected()));
+        }
     };
     let prompt = ctx
         .engine
@@ -437,7 +441,7 @@ async fn get_agent_prompt_template(
         .map_err(|e| match e {
             EngineError::InvalidInput {
                 field: "language", ..
-            } => invalid("language", "de, en or pt"),
+            } => invalid("language", &prompts::prompt_languages_expected()),
             EngineError::NotFound { what: "branch" } => GatewayError::server(
                 "NOT_FOUND",
                 format!("branch {} not found", branch_id.unwrap_or_default()),
