@@ -12,6 +12,7 @@
 //! - [`args`]: what each tool accepts, read leniently.
 //! - [`results`]: what each tool returns, with its schema.
 //! - [`speech`]: the spoken texts.
+//! - [`calls`]: a voice platform's call: its party, the caller, function answers.
 //! - [`functions`]: the appointment functions of the AskProAI document (Retell, Vapi).
 //! - [`run`]: a tool by name ([`run_tool`]), the one dispatch of every surface.
 //! - `turn`: one call's caller and company, and how failures are explained.
@@ -20,6 +21,7 @@
 //! An adapter only carries this over its wire format; it never answers a tool itself.
 
 pub mod args;
+pub mod calls;
 pub mod catalog;
 pub mod functions;
 pub mod results;

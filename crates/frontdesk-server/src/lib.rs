@@ -17,6 +17,7 @@ mod limits;
 pub mod mcp;
 pub mod openapi;
 pub mod prometheus;
+pub mod rate_limit;
 pub mod retell;
 mod router;
 mod settings;

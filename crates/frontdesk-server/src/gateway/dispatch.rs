@@ -20,15 +20,15 @@
 //!   ("company_id 7 does not belong to this token"): the parameter is well-formed, the caller
 //!   is not allowed, which is an application refusal rather than bad params. Omitted, it is the
 //!   token's company.
-//! - **Rate limits** ([`super::rate_limit`]) are counted before anything runs, per company and
+//! - **Rate limits** ([`crate::rate_limit`]) are counted before anything runs, per company and
 //!   bucket, a batch as its number of calls; their headers are on every answer of this route,
 //!   errors included, and going over is HTTP 429 with `Retry-After` and a JSON-RPC error body.
 
 use super::error::GatewayError;
 use super::params::Params;
-use super::rate_limit::{Bucket, RateLimited, RateStatus};
 use super::{appointments, webhook};
 use crate::auth::{ClientIp, bearer};
+use crate::rate_limit::{Bucket, RateLimited, RateStatus};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::State;

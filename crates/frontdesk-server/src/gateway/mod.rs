@@ -5,7 +5,7 @@
 //! notifications, error codes, the company check, rate-limit headers) and routes each call to
 //! its server: [`appointments`] (`appointment_mgmt.*`), [`webhook`] (`webhook.*`) and
 //! [`retell_config`] (`retell_config.*`, Retell agent configuration). [`params`] reads
-//! parameters, [`rate_limit`]
+//! parameters, [`crate::rate_limit`]
 //! holds the per-company limits, [`health`] probes what every server depends on, [`error`]
 //! maps everything to JSON-RPC error objects. The servers are thin adapters over the engine.
 
@@ -14,10 +14,10 @@ pub mod dispatch;
 pub mod error;
 pub mod health;
 pub mod params;
-pub mod rate_limit;
 pub mod retell_config;
 pub mod webhook;
 
+use crate::rate_limit::GatewayLimits;
 use crate::settings::ServerSettings;
 use crate::state::AppState;
 use error::GatewayError;
@@ -25,7 +25,6 @@ use frontdesk_engine::Engine;
 use frontdesk_store::Company;
 use health::Probe;
 use params::Params;
-use rate_limit::GatewayLimits;
 use retell_config::RetellContext;
 use serde_json::Value;
 

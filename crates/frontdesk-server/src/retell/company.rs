@@ -12,20 +12,10 @@
 //! used, the signature must verify with that company's key, so naming a company gives no
 //! access to it.
 
-use frontdesk_engine::{Caller, Engine, EngineError, EngineResult};
+use frontdesk_conversation::calls::CallParty;
+use frontdesk_engine::{Engine, EngineError, EngineResult};
 use frontdesk_store::{Call, Company};
 use serde_json::Value;
-
-/// What a request says about its call.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CallParty {
-    pub call_id: Option<String>,
-    pub agent_id: Option<String>,
-    pub from_number: Option<String>,
-    pub to_number: Option<String>,
-    /// `inbound` (the default) or `outbound`.
-    pub direction: Option<String>,
-}
 
 /// How the company was found (logged).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,54 +29,14 @@ pub enum FoundBy {
     Signature,
 }
 
-impl CallParty {
-    /// Reads Retell's call object; fields that are absent or not strings are `None`.
-    pub fn from_call(call: &Value) -> Self {
-        CallParty {
-            call_id: text(call, "call_id"),
-            agent_id: text(call, "agent_id"),
-            from_number: text(call, "from_number"),
-            to_number: text(call, "to_number"),
-            direction: text(call, "direction"),
-        }
-    }
-
-    /// The numbers and agent of a call recorded earlier (by a webhook event), where this
-    /// request said nothing.
-    pub fn fill_from(&mut self, call: &Call) {
-        let fill = |field: &mut Option<String>, value: &Option<String>| {
-            if field.is_none() {
-                field.clone_from(value);
-            }
-        };
-        fill(&mut self.agent_id, &call.agent_id);
-        fill(&mut self.from_number, &call.from_number);
-        fill(&mut self.to_number, &call.to_number);
-        fill(&mut self.direction, &call.direction);
-    }
-
-    fn outbound(&self) -> bool {
-        self.direction
-            .as_deref()
-            .is_some_and(|d| d.eq_ignore_ascii_case("outbound"))
-    }
-
-    /// The business's number: called on an inbound call, calling on an outbound one.
-    pub fn business_number(&self) -> Option<&str> {
-        if self.outbound() {
-            self.from_number.as_deref()
-        } else {
-            self.to_number.as_deref()
-        }
-    }
-
-    /// The customer's number: the other one.
-    pub fn customer_number(&self) -> Option<&str> {
-        if self.outbound() {
-            self.to_number.as_deref()
-        } else {
-            self.from_number.as_deref()
-        }
+/// Reads Retell's call object; fields that are absent or not strings are `None`.
+pub fn party_from_call(call: &Value) -> CallParty {
+    CallParty {
+        call_id: text(call, "call_id"),
+        agent_id: text(call, "agent_id"),
+        from_number: text(call, "from_number"),
+        to_number: text(call, "to_number"),
+        direction: text(call, "direction"),
     }
 }
 
@@ -147,31 +97,6 @@ fn e164(raw: &str) -> Option<String> {
         .then_some(kept)
 }
 
-/// The caller with this number at the company: a known customer, or an unknown caller with
-/// the number (so booking tools can register them). A number that is not a phone number
-/// (`anonymous`, a web call) gives a caller without a number.
-pub async fn identify_caller(
-    engine: &Engine,
-    company: &Company,
-    phone: Option<&str>,
-) -> EngineResult<Caller> {
-    let Some(phone) = phone.map(str::trim).filter(|p| !p.is_empty()) else {
-        return Ok(Caller::anonymous(company.id, None));
-    };
-    match engine.identify(company.id, phone).await {
-        Ok(found) => Ok(found.caller),
-        Err(EngineError::InvalidPhone(why)) => {
-            tracing::info!(
-                company_id = company.id,
-                why,
-                "the caller's number is not a phone number"
-            );
-            Ok(Caller::anonymous(company.id, None))
-        }
-        Err(e) => Err(e),
-    }
-}
-
 /// The call recorded under Retell's `call_id` for the company, if any.
 pub async fn recorded_call(
     engine: &Engine,
@@ -188,7 +113,7 @@ mod tests {
 
     #[test]
     fn the_business_and_the_customer_swap_on_an_outbound_call() {
-        let inbound = CallParty::from_call(
+        let inbound = party_from_call(
             &json!({"call_id": "c", "from_number": "+491234567890", "to_number": "+493083793369"}),
         );
         assert_eq!(inbound.business_number(), Some("+493083793369"));
@@ -211,8 +136,7 @@ mod tests {
 
     #[test]
     fn blank_and_non_string_fields_are_absent() {
-        let party =
-            CallParty::from_call(&json!({"call_id": " ", "agent_id": 7, "to_number": "+1"}));
+        let party = party_from_call(&json!({"call_id": " ", "agent_id": 7, "to_number": "+1"}));
         assert_eq!(party.call_id, None);
         assert_eq!(party.agent_id, None);
         assert_eq!(party.to_number.as_deref(), Some("+1"));

@@ -40,7 +40,7 @@
 //! say so at once rather than wait for Retell's retries); 4xx/5xx are for what comes before
 //! the function (see the module docs of [`super`]).
 
-use super::company::{CallParty, identify_caller, recorded_call};
+use super::company::{party_from_call, recorded_call};
 use super::{RetellError, acknowledge_test, admit, ok};
 use crate::auth::ClientIp;
 use crate::state::AppState;
@@ -48,67 +48,18 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use frontdesk_conversation::catalog::BOOK_SESSION;
-use frontdesk_conversation::functions::{self, FunctionOutcome, as_object};
-use frontdesk_conversation::speech::Say;
-use frontdesk_conversation::{ToolAnswer, ToolOrigin};
+use frontdesk_conversation::ToolOrigin;
+use frontdesk_conversation::calls::{CallParty, FunctionContext, answer_function, identify_caller};
+use frontdesk_conversation::functions::as_object;
 use frontdesk_domain::BookingSource;
-use frontdesk_engine::{Caller, Engine, EngineResult};
-use frontdesk_store::{CallUpdate, Company};
-use serde_json::{Value, json};
+use frontdesk_engine::{Caller, EngineResult};
+use frontdesk_store::Company;
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// Query parameters and headers that name the function of an args-at-root body.
 const NAME_PARAMS: [&str; 3] = ["name", "function", "function_name"];
 const NAME_HEADERS: [&str; 2] = ["x-retell-function-name", "x-function-name"];
-
-/// What a function answered.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FunctionAnswer {
-    pub success: bool,
-    /// One short sentence (or a few) in the company's language, to be spoken.
-    pub message: String,
-    /// Stable, when it failed: `SLOT_FULL`, `NOT_FOUND`, `INVALID_INPUT`, `UNKNOWN_FUNCTION`, …
-    pub code: Option<String>,
-    pub data: Value,
-}
-
-impl FunctionAnswer {
-    /// `{"success", "message", "data"}`, plus `code` when it failed.
-    pub fn to_json(&self) -> Value {
-        let mut body = json!({
-            "success": self.success,
-            "message": self.message,
-            "data": self.data,
-        });
-        if let Some(code) = &self.code {
-            body["code"] = json!(code);
-        }
-        body
-    }
-}
-
-impl From<ToolAnswer> for FunctionAnswer {
-    fn from(answer: ToolAnswer) -> Self {
-        FunctionAnswer {
-            success: !answer.is_error,
-            code: answer.code().map(str::to_string),
-            message: answer.text,
-            data: answer.structured,
-        }
-    }
-}
-
-/// Who a function runs for: the company, the caller, the call it is part of.
-pub struct FunctionContext<'a> {
-    pub engine: &'a Engine,
-    pub company: &'a Company,
-    pub caller: Caller,
-    /// The surface (Retell, Vapi) and the call id, recorded on bookings.
-    pub origin: ToolOrigin,
-    /// The call's numbers and agent, recorded on the call when a booking is linked to it.
-    pub party: CallParty,
-}
 
 /// The body forms (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,7 +117,7 @@ impl FunctionRequest {
                 form: Form::Retell,
                 name: string("name").or_else(named_outside),
                 args: body.get("args").cloned().unwrap_or(Value::Null),
-                party: CallParty::from_call(call),
+                party: party_from_call(call),
             };
         }
         let from_query = |key: &str| {
@@ -314,7 +265,7 @@ pub async fn post(
         origin: ToolOrigin::call(BookingSource::Retell, party.call_id.clone()),
         party,
     };
-    let answer = run_function(&ctx, &name, request.args).await;
+    let answer = answer_function(&ctx, &name, request.args).await;
     tracing::info!(
         success = answer.success,
         code = answer.code.as_deref().unwrap_or(""),
@@ -367,77 +318,10 @@ fn phone_argument(args: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Runs the function `name` (one of the conversation's `FUNCTIONS` or a tool) for the
-/// context's caller, and links a booking it made to the call.
-pub async fn run_function(ctx: &FunctionContext<'_>, name: &str, args: Value) -> FunctionAnswer {
-    let say = Say::new(&ctx.company.language);
-    let outcome =
-        functions::run_function(ctx.engine, &ctx.caller, say, name, args, &ctx.origin).await;
-    match outcome {
-        FunctionOutcome::Tool { tool, answer } => {
-            if tool == BOOK_SESSION.name
-                && !answer.is_error
-                && let Some(booking_id) = answer.structured["booking"]["booking_id"].as_i64()
-            {
-                link_booking(ctx, booking_id, None).await;
-            }
-            answer.into()
-        }
-        FunctionOutcome::Refused(answer) => answer.into(),
-        FunctionOutcome::Collected { booked, text } => {
-            link_booking(ctx, booked.booking.id, Some(booked.booking.customer_id)).await;
-            let b = &booked.booking;
-            FunctionAnswer {
-                success: true,
-                message: text,
-                code: None,
-                data: json!({
-                    "confirmation_number": b.voucher_code,
-                    "appointment_id": b.id,
-                    "date": b.date.to_string(),
-                    "time": b.time,
-                    "service": b.service,
-                    "duration": b.duration_minutes,
-                    "branch": b.branch,
-                    "staff": b.staff,
-                    "customer_name": booked.customer_name,
-                    "registered": booked.registered,
-                    "replayed": booked.replayed,
-                    "confirmation_sent": booked.confirmation_sent,
-                }),
-            }
-        }
-    }
-}
-
-/// Links a booking made during a call to the call's record, so the call shows what it
-/// produced and a `call_ended` carrying the same appointment does not book it again. A
-/// failure is logged: the booking stands either way.
-async fn link_booking(ctx: &FunctionContext<'_>, booking_id: i64, customer_id: Option<i64>) {
-    let Some(call_id) = &ctx.origin.call_id else {
-        return;
-    };
-    let update = CallUpdate {
-        company_id: ctx.company.id,
-        provider: ctx.origin.source.as_str().to_string(),
-        external_id: call_id.clone(),
-        agent_id: ctx.party.agent_id.clone(),
-        from_number: ctx.party.from_number.clone(),
-        to_number: ctx.party.to_number.clone(),
-        direction: ctx.party.direction.clone(),
-        customer_id: customer_id.or(ctx.caller.customer_id),
-        booking_id: Some(booking_id),
-        now: ctx.engine.now(),
-        ..CallUpdate::default()
-    };
-    if let Err(e) = ctx.engine.record_call(update).await {
-        tracing::warn!(company_id = ctx.company.id, call_id = %call_id, error = ?e, "cannot link the booking to its call");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn read(body: Value, query: &[(&str, &str)]) -> FunctionRequest {
         let query = query

@@ -37,11 +37,12 @@ pub mod company;
 pub mod custom_function;
 pub mod webhook;
 
-use crate::gateway::rate_limit::{Bucket, RateLimited, RateStatus};
+use crate::rate_limit::{Bucket, RateLimited, RateStatus};
 use crate::state::AppState;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use company::{CallParty, FoundBy, find_company};
+use company::{FoundBy, find_company};
+use frontdesk_conversation::calls::CallParty;
 use frontdesk_engine::EngineError;
 use frontdesk_retell::{SIGNATURE_HEADER, SignatureError, is_test_body, signature};
 use frontdesk_store::Company;

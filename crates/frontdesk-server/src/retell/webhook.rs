@@ -13,7 +13,7 @@
 //! event), `UNKNOWN_EVENT`, `INVALID_CALL` (no usable `call`). Faults are 5xx so that Retell
 //! retries. A `retell_config.testWebhook` delivery is acknowledged and not recorded.
 
-use super::company::CallParty;
+use super::company::party_from_call;
 use super::{RetellError, acknowledge_test, admit, ok};
 use crate::auth::ClientIp;
 use crate::state::AppState;
@@ -88,7 +88,7 @@ pub async fn post(
         .as_ref()
         .ok()
         .and_then(|v| v.get("call"))
-        .map(CallParty::from_call)
+        .map(party_from_call)
         .unwrap_or_default();
     let query_company = query.get("company").map(String::as_str);
     let (company, rate) = match admit(&state, ip, &party, query_company, &headers, &body).await {

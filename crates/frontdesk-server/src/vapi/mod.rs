@@ -14,7 +14,7 @@
 //!   (`status-update`, `end-of-call-report`, `transcript`, …) is acknowledged with 200 `{}` and
 //!   ignored. A body that is not such a message is 400 JSON.
 //! - **Tools**: the same functions as Retell's custom functions
-//!   ([`crate::retell::custom_function::run_function`]): every MCP tool by name and the
+//!   ([`frontdesk_conversation::calls::answer_function`]): every MCP tool by name and the
 //!   AskProAI document's functions, for the caller `message.call.customer.number` (or
 //!   `message.customer.number`), with bookings recorded from `vapi` under the call's id.
 

@@ -7,15 +7,14 @@
 
 use crate::auth::{ClientIp, bearer};
 use crate::error::ApiError;
-use crate::gateway::rate_limit::{Bucket, RateStatus};
-use crate::retell::company::{CallParty, identify_caller};
-use crate::retell::custom_function::{FunctionContext, run_function};
+use crate::rate_limit::{Bucket, RateStatus};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use frontdesk_conversation::ToolOrigin;
+use frontdesk_conversation::calls::{CallParty, FunctionContext, answer_function, identify_caller};
 use frontdesk_domain::BookingSource;
 use frontdesk_engine::EngineError;
 use frontdesk_store::Company;
@@ -224,7 +223,7 @@ async fn answer(state: &AppState, company: &Company, body: &[u8]) -> Result<Valu
                 "error": "The tool call has no function name.",
             }),
             Some(name) => {
-                let answer = run_function(&ctx, name, call.arguments).await;
+                let answer = answer_function(&ctx, name, call.arguments).await;
                 tracing::info!(function = %name, success = answer.success, code = answer.code.as_deref().unwrap_or(""), "vapi tool call");
                 let text = single_line(&answer.message);
                 if answer.success {

@@ -1,4 +1,5 @@
-//! Per-company rate limits of the gateway, as the AskProAI document sets them: 100 calls per
+//! Per-company rate limits of the gateway, the Retell endpoints and Vapi (shared by those
+//! adapters), as the AskProAI document sets them: 100 calls per
 //! minute by default, 1000 for `webhook.*` methods, 10 for test methods
 //! (`retell_config.testWebhook`), each configurable in [`ServerSettings`].
 //!
