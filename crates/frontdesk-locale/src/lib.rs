@@ -27,7 +27,8 @@ use format::{Formats, IcuNames};
 use icu_locale::LocaleExpander;
 use jiff::civil::{Date, Time, Weekday};
 use std::borrow::Cow;
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, RwLock};
 use unic_langid::LanguageIdentifier;
 use words::{DOMAIN, NumericOrder, Words};
 
@@ -52,7 +53,13 @@ pub struct Locale {
     maximized: icu_locale::LanguageIdentifier,
     formats: Formats,
     words: Words,
+    /// Dates as [`Locale::date`] says them, kept: a voice agent's answers name the same few
+    /// days over and over, and a read of this map is a fraction of an ICU format.
+    spoken_dates: RwLock<HashMap<Date, Arc<str>>>,
 }
+
+/// How many spoken dates a locale keeps before it starts over.
+const SPOKEN_DATES_KEPT: usize = 4096;
 
 impl Locale {
     fn build(index: usize, tag: &str, langid: LanguageIdentifier) -> Result<Locale, String> {
@@ -71,6 +78,7 @@ impl Locale {
             maximized: maximized(&icu.id),
             formats,
             words,
+            spoken_dates: RwLock::new(HashMap::new()),
         })
     }
 
@@ -87,7 +95,21 @@ impl Locale {
     /// Weekday, day and month, without the year (ICU long format): "Saturday, November 21",
     /// "sábado, 21 de novembro", "Samstag, 21. November", "samedi 21 novembre".
     pub fn date(&self, d: Date) -> String {
-        self.first_of_month(d, self.formats.date(d))
+        if let Some(said) = self
+            .spoken_dates
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&d)
+        {
+            return said.to_string();
+        }
+        let said = self.first_of_month(d, self.formats.date(d));
+        let mut kept = self.spoken_dates.write().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= SPOKEN_DATES_KEPT {
+            kept.clear();
+        }
+        kept.insert(d, Arc::from(said.as_str()));
+        said
     }
 
     /// [`Locale::date`] with the year: "Saturday, November 21, 2026".
