@@ -56,7 +56,15 @@ pub struct Locale {
     /// Dates as [`Locale::date`] says them, kept: a voice agent's answers name the same few
     /// days over and over, and a read of this map is a fraction of an ICU format.
     spoken_dates: RwLock<HashMap<Date, Arc<str>>>,
+    /// Date words read, by (word, today): callers say "tomorrow" and "friday" over and over.
+    read_dates: RwLock<ReadDates>,
 }
+
+/// Date words read, by (word, today).
+type ReadDates = HashMap<(Box<str>, Date), Result<DateWord, DateWordError>>;
+
+/// Longest date word kept once read (longer ones are read each time and never kept).
+const READ_DATE_KEPT_LEN: usize = 64;
 
 /// How many spoken dates a locale keeps before it starts over.
 const SPOKEN_DATES_KEPT: usize = 4096;
@@ -79,6 +87,7 @@ impl Locale {
             formats,
             words,
             spoken_dates: RwLock::new(HashMap::new()),
+            read_dates: RwLock::new(HashMap::new()),
         })
     }
 
@@ -188,6 +197,28 @@ impl Locale {
     /// after a weekday that matches it ("Saturday, November 21"). Case, accents and punctuation
     /// do not matter. See [`DateWord`] for past days.
     pub fn parse_date(&self, input: &str, today: Date) -> Result<DateWord, DateWordError> {
+        if input.len() > READ_DATE_KEPT_LEN {
+            return self.read_date(input, today);
+        }
+        let key = (Box::<str>::from(input), today);
+        if let Some(read) = self
+            .read_dates
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return read.clone();
+        }
+        let read = self.read_date(input, today);
+        let mut kept = self.read_dates.write().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= SPOKEN_DATES_KEPT {
+            kept.clear();
+        }
+        kept.insert(key, read.clone());
+        read
+    }
+
+    fn read_date(&self, input: &str, today: Date) -> Result<DateWord, DateWordError> {
         let english = fallback();
         let mut langs = vec![&self.words];
         if english.index != self.index {
