@@ -231,28 +231,28 @@ fn literal_bool(value: bool) -> Object {
         .build()
 }
 
-fn lit_true() -> Object {
+pub(crate) fn lit_true() -> Object {
     literal_bool(true)
 }
-fn lit_false() -> Object {
+pub(crate) fn lit_false() -> Object {
     literal_bool(false)
 }
-fn lit_ok() -> Object {
+pub(crate) fn lit_ok() -> Object {
     strings(["ok"])
 }
-fn lit_ready() -> Object {
+pub(crate) fn lit_ready() -> Object {
     strings(["ready"])
 }
-fn lit_healthy() -> Object {
+pub(crate) fn lit_healthy() -> Object {
     strings(["healthy"])
 }
-fn lit_unhealthy() -> Object {
+pub(crate) fn lit_unhealthy() -> Object {
     strings(["unhealthy"])
 }
-fn lit_mcp_server() -> Object {
+pub(crate) fn lit_mcp_server() -> Object {
     strings(["mcp-server"])
 }
-fn lit_unavailable() -> Object {
+pub(crate) fn lit_unavailable() -> Object {
     strings(["TEMPORARILY_UNAVAILABLE"])
 }
 fn lit_jsonrpc() -> Object {
@@ -261,7 +261,7 @@ fn lit_jsonrpc() -> Object {
 fn lit_webhook_processed() -> Object {
     strings(["Webhook processed"])
 }
-fn session_codes() -> Object {
+pub(crate) fn session_codes() -> Object {
     strings(["MISSING_TOKEN", "INVALID_SESSION"])
 }
 fn health_states() -> Object {
@@ -372,22 +372,6 @@ pub struct ErrorBody {
     pub code: String,
 }
 
-/// `GET /healthz`: the process answers.
-#[derive(ToSchema)]
-pub struct Healthz {
-    #[schema(schema_with = lit_ok)]
-    pub status: String,
-}
-
-/// `GET /readyz`: the database answers too.
-#[derive(ToSchema)]
-pub struct Readyz {
-    #[schema(schema_with = lit_ready)]
-    pub status: String,
-    #[schema(schema_with = lit_ok)]
-    pub database: String,
-}
-
 // ---------------------------------------------------------------------------------------------
 // Caller sessions
 // ---------------------------------------------------------------------------------------------
@@ -407,82 +391,6 @@ pub enum CallerId {
 pub struct SessionRequest {
     /// Normalised to E.164 in the company's phone region.
     pub caller_id: CallerId,
-}
-
-/// The caller as the integration guide shows them.
-#[derive(ToSchema)]
-pub struct SessionUser {
-    /// E.164.
-    pub phone: String,
-    /// Null for a caller the company does not know.
-    #[schema(required = true)]
-    pub name: Option<String>,
-    /// A known customer with a linked account.
-    pub has_beyond_token: bool,
-    pub member_ids: Vec<i64>,
-}
-
-/// A new caller session.
-#[derive(ToSchema)]
-pub struct SessionCreated {
-    /// `sess_` and 48 random alphanumerics; shown once.
-    #[schema(pattern = "^sess_[A-Za-z0-9]+$")]
-    pub session_token: String,
-    /// Seconds the token is valid.
-    pub expires_in: u64,
-    pub user: SessionUser,
-}
-
-/// `GET /mcp/auth/validate` of a live session: the user read fresh.
-#[derive(ToSchema)]
-pub struct SessionValid {
-    #[schema(schema_with = lit_true)]
-    pub valid: bool,
-    pub user: SessionUser,
-}
-
-/// `GET /mcp/auth/validate` without a live session.
-#[derive(ToSchema)]
-pub struct SessionInvalid {
-    #[schema(schema_with = lit_false)]
-    pub valid: bool,
-    pub error: String,
-    #[schema(schema_with = session_codes)]
-    pub code: String,
-}
-
-/// `POST /mcp/auth/logout`.
-#[derive(ToSchema)]
-pub struct LogoutResult {
-    #[schema(schema_with = lit_true)]
-    pub success: bool,
-}
-
-/// `GET /mcp/health`.
-#[derive(ToSchema)]
-pub struct McpHealth {
-    #[schema(schema_with = lit_healthy)]
-    pub status: String,
-    #[schema(schema_with = lit_mcp_server)]
-    pub service: String,
-    /// Sessions neither expired nor logged out, on every instance (they are in the database).
-    pub active_sessions: u64,
-    /// The instance that answered (`FRONTDESK_INSTANCE_ID`).
-    pub instance_id: String,
-}
-
-/// `GET /mcp/health` when the database cannot be reached.
-#[derive(ToSchema)]
-pub struct McpUnhealthy {
-    #[schema(schema_with = lit_unhealthy)]
-    pub status: String,
-    #[schema(schema_with = lit_mcp_server)]
-    pub service: String,
-    pub error: String,
-    #[schema(schema_with = lit_unavailable)]
-    pub code: String,
-    /// The instance that answered (`FRONTDESK_INSTANCE_ID`).
-    pub instance_id: String,
 }
 
 // ---------------------------------------------------------------------------------------------

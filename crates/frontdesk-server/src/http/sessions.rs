@@ -6,6 +6,9 @@ use crate::auth::{
     verified_mcp_key,
 };
 use crate::error::ApiError;
+use crate::openapi::{
+    lit_false, lit_healthy, lit_mcp_server, lit_true, lit_unavailable, lit_unhealthy, session_codes,
+};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
@@ -13,7 +16,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use frontdesk_engine::EngineError;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 /// `POST /mcp/auth/session` with `X-API-Key` and `{"caller_id": "+5511999999999"}`.
 #[utoipa::path(
@@ -28,7 +33,7 @@ use serde_json::{Value, json};
     request_body(content = crate::openapi::SessionRequest, content_type = "application/json"),
     security(("mcp_api_key" = [])),
     responses(
-        (status = 200, description = "The session", body = crate::openapi::SessionCreated),
+        (status = 200, description = "The session", body = SessionCreated),
         (status = 400, description = "`MISSING_CALLER_ID`, `INVALID_CALLER_ID` or `INVALID_JSON`", body = crate::openapi::ErrorBody),
         (status = 401, description = "`INVALID_API_KEY`: `X-API-Key` missing, unknown, revoked or not an MCP key", body = crate::openapi::ErrorBody),
         (status = 413, description = "`PAYLOAD_TOO_LARGE`: body over the configured limit", body = crate::openapi::ErrorBody),
@@ -43,7 +48,7 @@ pub async fn create(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SessionCreated>, ApiError> {
     let key = verified_mcp_key(&state, &headers, ip).await?;
     state.limits.check_session_creation(ip).await?;
     let caller_id = caller_id_from(&headers, &body)?;
@@ -65,11 +70,11 @@ pub async fn create(
         known = opened.caller.customer_id.is_some(),
         "caller session opened"
     );
-    Ok(Json(json!({
-        "session_token": opened.token,
-        "expires_in": state.settings.session_ttl.as_secs(),
-        "user": opened.user,
-    })))
+    Ok(Json(SessionCreated {
+        session_token: opened.token,
+        expires_in: state.settings.session_ttl.as_secs(),
+        user: opened.user.into(),
+    }))
 }
 
 /// The `caller_id` of a JSON body: a string, or a number as some platforms send it.
@@ -140,8 +145,8 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
     description = "The user is read fresh: a caller who registered during the call now has their name and members.",
     security(("session_token" = [])),
     responses(
-        (status = 200, description = "A live session", body = crate::openapi::SessionValid),
-        (status = 401, description = "`MISSING_TOKEN` or `INVALID_SESSION`", body = crate::openapi::SessionInvalid),
+        (status = 200, description = "A live session", body = SessionValid),
+        (status = 401, description = "`MISSING_TOKEN` or `INVALID_SESSION`", body = SessionInvalid),
         (status = 500, description = "`INTERNAL_ERROR`: a fault", body = crate::openapi::ErrorBody),
         (status = 503, description = "`TEMPORARILY_UNAVAILABLE`: the database cannot be reached", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
     ),
@@ -150,7 +155,11 @@ pub async fn validate(State(state): State<AppState>, headers: HeaderMap) -> Resp
     let invalid = |e: ApiError| {
         (
             e.status,
-            Json(json!({ "valid": false, "error": e.message, "code": e.code })),
+            Json(SessionInvalid {
+                valid: false,
+                error: e.message,
+                code: e.code.to_string(),
+            }),
         )
             .into_response()
     };
@@ -163,7 +172,11 @@ pub async fn validate(State(state): State<AppState>, headers: HeaderMap) -> Resp
         Err(e) => return e.into_response(),
     };
     match state.engine.session_user(&active).await {
-        Ok(user) => Json(json!({ "valid": true, "user": user })).into_response(),
+        Ok(user) => Json(SessionValid {
+            valid: true,
+            user: user.into(),
+        })
+        .into_response(),
         Err(e) => ApiError::from(e).into_response(),
     }
 }
@@ -178,7 +191,7 @@ pub async fn validate(State(state): State<AppState>, headers: HeaderMap) -> Resp
     description = "The token is refused from then on, everywhere, and an open SSE stream of the session ends at once.",
     security(("session_token" = [])),
     responses(
-        (status = 200, description = "Logged out", body = crate::openapi::LogoutResult),
+        (status = 200, description = "Logged out", body = LogoutResult),
         (status = 401, description = "`MISSING_TOKEN` or `INVALID_SESSION` (a second logout too)", body = crate::openapi::ErrorBody),
         (status = 500, description = "`INTERNAL_ERROR`: a fault", body = crate::openapi::ErrorBody),
         (status = 503, description = "`TEMPORARILY_UNAVAILABLE`: the database cannot be reached", body = crate::openapi::ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
@@ -187,7 +200,7 @@ pub async fn validate(State(state): State<AppState>, headers: HeaderMap) -> Resp
 pub async fn logout(
     State(state): State<AppState>,
     SessionAuth(active): SessionAuth,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<LogoutResult>, ApiError> {
     state
         .engine
         .close_session(&active)
@@ -213,7 +226,7 @@ pub async fn logout(
         shared.redis().warn_fallback("SSE stream end on logout", &e);
     }
     tracing::info!(session_id = active.session.id, "caller session closed");
-    Ok(Json(json!({ "success": true })))
+    Ok(Json(LogoutResult { success: true }))
 }
 
 /// `GET /mcp/health`: no authentication; the number of live sessions.
@@ -224,23 +237,121 @@ pub async fn logout(
     tag = "sessions",
     summary = "The MCP server's health",
     responses(
-        (status = 200, description = "Healthy", body = crate::openapi::McpHealth),
-        (status = 503, description = "The database cannot be reached", body = crate::openapi::McpUnhealthy),
+        (status = 200, description = "Healthy", body = McpHealth),
+        (status = 503, description = "The database cannot be reached", body = McpUnhealthy),
     ),
 )]
 pub async fn health(State(state): State<AppState>) -> Response {
     match state.engine.active_session_count().await {
-        Ok(n) => {
-            Json(json!({ "status": "healthy", "service": "mcp-server", "active_sessions": n, "instance_id": state.cluster.instance_id }))
-                .into_response()
-        }
+        Ok(n) => Json(McpHealth {
+            status: "healthy".into(),
+            service: "mcp-server".into(),
+            active_sessions: u64::try_from(n).unwrap_or(0),
+            instance_id: state.cluster.instance_id.to_string(),
+        })
+        .into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "mcp health: database unavailable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unhealthy", "service": "mcp-server", "error": "database unavailable", "code": "TEMPORARILY_UNAVAILABLE", "instance_id": state.cluster.instance_id })),
+                Json(McpUnhealthy {
+                    status: "unhealthy".into(),
+                    service: "mcp-server".into(),
+                    error: "database unavailable".into(),
+                    code: "TEMPORARILY_UNAVAILABLE".into(),
+                    instance_id: state.cluster.instance_id.to_string(),
+                }),
             )
                 .into_response()
         }
     }
+}
+
+// ---- what these endpoints answer (their OpenAPI schemas) -----------------------------
+
+/// The caller as the integration guide shows them.
+#[derive(Serialize, ToSchema)]
+pub struct SessionUser {
+    /// E.164.
+    pub phone: String,
+    /// Null for a caller the company does not know.
+    #[schema(required = true)]
+    pub name: Option<String>,
+    /// A known customer with a linked account.
+    pub has_beyond_token: bool,
+    pub member_ids: Vec<i64>,
+}
+
+impl From<frontdesk_engine::sessions::SessionUser> for SessionUser {
+    fn from(u: frontdesk_engine::sessions::SessionUser) -> Self {
+        SessionUser {
+            phone: u.phone,
+            name: u.name,
+            has_beyond_token: u.has_beyond_token,
+            member_ids: u.member_ids,
+        }
+    }
+}
+
+/// A new caller session.
+#[derive(Serialize, ToSchema)]
+pub struct SessionCreated {
+    /// `sess_` and 48 random alphanumerics; shown once.
+    #[schema(pattern = "^sess_[A-Za-z0-9]+$")]
+    pub session_token: String,
+    /// Seconds the token is valid.
+    pub expires_in: u64,
+    pub user: SessionUser,
+}
+
+/// `GET /mcp/auth/validate` of a live session: the user read fresh.
+#[derive(Serialize, ToSchema)]
+pub struct SessionValid {
+    #[schema(schema_with = lit_true)]
+    pub valid: bool,
+    pub user: SessionUser,
+}
+
+/// `GET /mcp/auth/validate` without a live session.
+#[derive(Serialize, ToSchema)]
+pub struct SessionInvalid {
+    #[schema(schema_with = lit_false)]
+    pub valid: bool,
+    pub error: String,
+    #[schema(schema_with = session_codes)]
+    pub code: String,
+}
+
+/// `POST /mcp/auth/logout`.
+#[derive(Serialize, ToSchema)]
+pub struct LogoutResult {
+    #[schema(schema_with = lit_true)]
+    pub success: bool,
+}
+
+/// `GET /mcp/health`.
+#[derive(Serialize, ToSchema)]
+pub struct McpHealth {
+    #[schema(schema_with = lit_healthy)]
+    pub status: String,
+    #[schema(schema_with = lit_mcp_server)]
+    pub service: String,
+    /// Sessions neither expired nor logged out, on every instance (they are in the database).
+    pub active_sessions: u64,
+    /// The instance that answered (`FRONTDESK_INSTANCE_ID`).
+    pub instance_id: String,
+}
+
+/// `GET /mcp/health` when the database cannot be reached.
+#[derive(Serialize, ToSchema)]
+pub struct McpUnhealthy {
+    #[schema(schema_with = lit_unhealthy)]
+    pub status: String,
+    #[schema(schema_with = lit_mcp_server)]
+    pub service: String,
+    pub error: String,
+    #[schema(schema_with = lit_unavailable)]
+    pub code: String,
+    /// The instance that answered (`FRONTDESK_INSTANCE_ID`).
+    pub instance_id: String,
 }
