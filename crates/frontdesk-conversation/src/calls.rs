@@ -86,30 +86,20 @@ pub async fn identify_caller(
     }
 }
 
-/// What a function answered.
-#[derive(Debug, Clone, PartialEq)]
+/// What a function answered: HTTP 200 for every outcome of the function, refusals included
+/// (`{"success", "message", "data"}`, plus `code` when it failed).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = RetellFunctionAnswer)]
 pub struct FunctionAnswer {
     pub success: bool,
     /// One short sentence (or a few) in the company's language, to be spoken.
     pub message: String,
-    /// Stable, when it failed: `SLOT_FULL`, `NOT_FOUND`, `INVALID_INPUT`, `UNKNOWN_FUNCTION`, …
-    pub code: Option<String>,
+    /// The function's result, or the refusal's details.
     pub data: Value,
-}
-
-impl FunctionAnswer {
-    /// `{"success", "message", "data"}`, plus `code` when it failed.
-    pub fn to_json(&self) -> Value {
-        let mut body = json!({
-            "success": self.success,
-            "message": self.message,
-            "data": self.data,
-        });
-        if let Some(code) = &self.code {
-            body["code"] = json!(code);
-        }
-        body
-    }
+    /// When it failed: `SLOT_FULL`, `NOT_FOUND`, `INVALID_INPUT`, `UNKNOWN_FUNCTION`, …
+    #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 impl From<ToolAnswer> for FunctionAnswer {

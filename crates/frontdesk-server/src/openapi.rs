@@ -17,9 +17,11 @@ use crate::gateway::dispatch::{MAX_BATCH, methods as gateway_methods};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use frontdesk_conversation::TOOL_NAMES;
+use frontdesk_conversation::calls::FunctionAnswer;
 use frontdesk_conversation::functions::function_names;
 use frontdesk_conversation::results::Appointment;
 use frontdesk_engine::calls::RETELL_EVENTS;
+use serde::Serialize;
 use serde_json::Value;
 use std::sync::OnceLock;
 use utoipa::openapi::schema::{ArrayBuilder, Object, ObjectBuilder, Schema, Type};
@@ -361,8 +363,9 @@ macro_rules! batch {
 // Errors and operations
 // ---------------------------------------------------------------------------------------------
 
-/// Every REST error: a message written to be read to a caller, and a stable code.
-#[derive(ToSchema)]
+/// Every REST error: a message written to be read to a caller, and a stable code
+/// (`ApiError` answers with it).
+#[derive(Serialize, ToSchema)]
 #[schema(example = json!({"error": "API key invalid or missing", "code": "INVALID_API_KEY"}))]
 pub struct ErrorBody {
     /// What went wrong, in words.
@@ -584,18 +587,19 @@ batch!(
 );
 
 /// `data` of a gateway error.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct GatewayErrorData {
     /// What is wrong, in words.
     pub details: String,
     /// For -32000: `NOT_FOUND`, `SLOT_FULL`, `FORBIDDEN`, `UNAUTHORIZED`, `RATE_LIMITED`,
     /// `RETELL_NOT_CONFIGURED`, …
     #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
 /// A JSON-RPC error object of the gateway.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct GatewayErrorObject {
     #[schema(schema_with = gateway_error_code)]
     pub code: i64,
@@ -605,25 +609,27 @@ pub struct GatewayErrorObject {
 }
 
 /// A method's result.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct GatewayResult {
     #[schema(schema_with = lit_jsonrpc)]
     pub jsonrpc: String,
     /// The method's result (see docs/API.md for each method's).
     pub result: Value,
-    #[schema(required = true)]
-    pub id: Option<RpcId>,
+    /// The request's id, as it came.
+    #[schema(required = true, value_type = Option<RpcId>)]
+    pub id: Value,
 }
 
 /// The JSON-RPC error envelope: `{"jsonrpc": "2.0", "error": {code, message, data}, "id"}`.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 #[schema(example = json!({"jsonrpc": "2.0", "error": {"code": -32000, "message": "Server error", "data": {"details": "missing or invalid gateway token", "code": "UNAUTHORIZED"}}, "id": null}))]
 pub struct GatewayError {
     #[schema(schema_with = lit_jsonrpc)]
     pub jsonrpc: String,
     pub error: GatewayErrorObject,
-    #[schema(required = true)]
-    pub id: Option<RpcId>,
+    /// The request's id, as it came (null when it could not be read).
+    #[schema(required = true, value_type = Option<RpcId>)]
+    pub id: Value,
 }
 
 /// One answer.
@@ -645,21 +651,23 @@ pub enum GatewayReply {
 
 /// One internal server's health, from a real probe. `not_configured` (only `retell_config`,
 /// while no company has a real Retell API key) is not probed and counts as healthy.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct ServerProbe {
     #[schema(schema_with = health_states)]
     pub status: String,
     pub response_time_ms: u64,
     /// Why it is unhealthy, naming the address tried.
     #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Why it is `not_configured`, and how to configure it.
     #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
 /// The gateway's servers.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct GatewayServers {
     pub retell_config: ServerProbe,
     pub retell_custom: ServerProbe,
@@ -669,7 +677,7 @@ pub struct GatewayServers {
 }
 
 /// `GET /api/mcp/health`.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct GatewayHealth {
     /// `degraded` (and HTTP 503) when any server is unhealthy.
     #[schema(schema_with = gateway_states)]
@@ -682,6 +690,7 @@ pub struct GatewayHealth {
     pub instance_id: String,
     /// The Redis the instances share (a `PING` round trip), when configured. Unhealthy does
     /// not make the answer 503: every instance still serves on its own state.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redis: Option<ServerProbe>,
 }
 
@@ -719,22 +728,9 @@ pub struct RetellFunctionRequest {
     pub parameters: Option<Value>,
 }
 
-/// What the agent speaks: HTTP 200 for every outcome of the function, refusals included.
-#[derive(ToSchema)]
-pub struct RetellFunctionAnswer {
-    pub success: bool,
-    /// One short sentence (or a few) in the company's language.
-    pub message: String,
-    /// The function's result, or the refusal's details.
-    pub data: Value,
-    /// When it failed: `SLOT_FULL`, `NOT_FOUND`, `INVALID_INPUT`, `UNKNOWN_FUNCTION`, …
-    #[schema(nullable = false)]
-    pub code: Option<String>,
-}
-
 /// A `retell_config.testWebhook` delivery (a body with `frontdesk_test` at its top level)
 /// whose signature held: acknowledged, nothing recorded or run.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct RetellTestAcknowledged {
     #[schema(schema_with = lit_true)]
     pub success: bool,
@@ -747,7 +743,7 @@ pub struct RetellTestAcknowledged {
 #[derive(ToSchema)]
 #[serde(untagged)]
 pub enum RetellFunctionReply {
-    Function(RetellFunctionAnswer),
+    Function(FunctionAnswer),
     Test(RetellTestAcknowledged),
 }
 
@@ -760,7 +756,7 @@ pub enum RetellWebhookReply {
 }
 
 /// A Retell request refused before its function or event ran.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct RetellErrorBody {
     #[schema(schema_with = lit_false)]
     pub success: bool,
@@ -771,11 +767,14 @@ pub struct RetellErrorBody {
     pub code: String,
     /// `INVALID_SIGNATURE`: `MISSING`, `MALFORMED`, `STALE`, `MISMATCH`, `NO_RETELL_API_KEY`, …
     #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// `UNKNOWN_EVENT`: the events accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<String>>,
     /// `INVALID_CALL`: the field that was wrong.
     #[schema(nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
 
@@ -789,14 +788,14 @@ pub struct RetellWebhookEvent {
 }
 
 /// Why the appointment the call's variables asked for was not booked.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct AppointmentRefusal {
     pub code: String,
     pub message: String,
 }
 
 /// An event processed (a repeated one too: `duplicate: true`).
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct RetellWebhookProcessed {
     #[schema(schema_with = lit_true)]
     pub success: bool,
@@ -879,25 +878,25 @@ pub struct VapiRequest {
 }
 
 /// A tool call's answer.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct VapiToolResult {
-    #[schema(rename = "toolCallId")]
+    #[serde(rename = "toolCallId")]
     pub tool_call_id: String,
     /// One line the assistant speaks.
     pub result: String,
 }
 
 /// A refused tool call.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct VapiToolError {
-    #[schema(rename = "toolCallId")]
+    #[serde(rename = "toolCallId")]
     pub tool_call_id: String,
     /// One line saying what went wrong.
     pub error: String,
 }
 
 /// One entry of `results`.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum VapiToolOutcome {
     Result(VapiToolResult),
@@ -905,18 +904,18 @@ pub enum VapiToolOutcome {
 }
 
 /// The answers to a `tool-calls` message, in order.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct VapiResults {
     pub results: Vec<VapiToolOutcome>,
 }
 
 /// Any other message type: acknowledged, nothing done.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 #[schema(max_properties = 0)]
 pub struct VapiAck {}
 
 /// `{"results": […]}` or `{}`.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum VapiReply {
     Results(VapiResults),

@@ -28,6 +28,7 @@ use super::error::GatewayError;
 use super::params::Params;
 use super::{appointments, webhook};
 use crate::auth::{ClientIp, bearer};
+use crate::openapi::{GatewayError as GatewayErrorResponse, GatewayResult};
 use crate::rate_limit::{Bucket, RateLimited, RateStatus};
 use crate::state::AppState;
 use axum::body::Body;
@@ -37,7 +38,7 @@ use axum::response::{IntoResponse, Response};
 use frontdesk_domain::ApiKeyKind;
 use frontdesk_engine::EngineError;
 use frontdesk_store::Company;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -357,7 +358,11 @@ async fn handle(state: &AppState, company: &Company, item: Value) -> Option<Valu
     }
     let id = call.id?;
     Some(match result {
-        Ok(result) => json!({ "jsonrpc": "2.0", "result": result, "id": id }),
+        Ok(result) => to_value(GatewayResult {
+            jsonrpc: "2.0".into(),
+            result,
+            id,
+        }),
         Err(error) => error_response(&error, id),
     })
 }
@@ -494,7 +499,16 @@ fn check_company(company: &Company, params: &Params) -> Result<(), GatewayError>
 }
 
 fn error_response(error: &GatewayError, id: Value) -> Value {
-    json!({ "jsonrpc": "2.0", "error": error.to_json(), "id": id })
+    to_value(GatewayErrorResponse {
+        jsonrpc: "2.0".into(),
+        error: error.object(),
+        id,
+    })
+}
+
+/// A response envelope as JSON (for batches, which hold results and errors side by side).
+fn to_value(envelope: impl serde::Serialize) -> Value {
+    serde_json::to_value(envelope).unwrap_or(Value::Null)
 }
 
 fn too_many(limited: RateLimited, id: Value) -> Response {
@@ -524,6 +538,7 @@ fn reply(status: StatusCode, rate: &RateStatus, body: Option<Value>) -> Response
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn read(v: Value) -> Result<Call, (GatewayError, Value)> {
         Call::read(v)

@@ -3,8 +3,8 @@
 //! -32603 internal error, -32000 server (application) error. Every error carries
 //! `data.details` saying what is wrong; internal causes go to the log, not to the client.
 
+use crate::openapi::{GatewayErrorData, GatewayErrorObject};
 use frontdesk_engine::EngineError;
-use serde_json::{Value, json};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum GatewayError {
@@ -45,19 +45,33 @@ impl GatewayError {
     }
 
     /// The JSON-RPC `error` object.
-    pub fn to_json(&self) -> Value {
+    /// The JSON-RPC error object (`{code, message, data: {details, code?}}`).
+    pub fn object(&self) -> GatewayErrorObject {
         let data = match self {
             GatewayError::Internal(cause) => {
                 tracing::error!(%cause, "gateway internal error");
-                json!({ "details": "internal server error" })
+                GatewayErrorData {
+                    details: "internal server error".into(),
+                    code: None,
+                }
             }
-            GatewayError::Server { code, details } => json!({ "details": details, "code": code }),
+            GatewayError::Server { code, details } => GatewayErrorData {
+                details: details.clone(),
+                code: Some(code.to_string()),
+            },
             GatewayError::Parse(d)
             | GatewayError::InvalidRequest(d)
             | GatewayError::MethodNotFound(d)
-            | GatewayError::InvalidParams(d) => json!({ "details": d }),
+            | GatewayError::InvalidParams(d) => GatewayErrorData {
+                details: d.clone(),
+                code: None,
+            },
         };
-        json!({ "code": self.code(), "message": self.message(), "data": data })
+        GatewayErrorObject {
+            code: self.code(),
+            message: self.message().into(),
+            data,
+        }
     }
 
     pub fn server(code: &'static str, details: impl Into<String>) -> Self {

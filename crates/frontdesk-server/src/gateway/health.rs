@@ -20,13 +20,13 @@
 //! The answer also names the instance (`instance_id`) and, when several instances share a
 //! Redis, its health (`redis`, a `PING` round trip) — which never makes the answer 503.
 
+use crate::openapi::{GatewayHealth, GatewayServers, ServerProbe};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use frontdesk_engine::EngineError;
-use serde_json::{Map, Value, json};
 use std::future::Future;
 use std::time::{Duration, Instant};
 
@@ -54,23 +54,18 @@ impl Probe {
         }
     }
 
-    fn to_json(&self) -> Value {
+    fn answer(&self) -> ServerProbe {
         let status = match (&self.not_configured, self.healthy) {
             (Some(_), _) => "not_configured",
             (None, true) => "healthy",
             (None, false) => "unhealthy",
         };
-        let mut out = json!({
-            "status": status,
-            "response_time_ms": self.response_time_ms,
-        });
-        if let Some(why) = &self.not_configured {
-            out["detail"] = json!(why);
+        ServerProbe {
+            status: status.into(),
+            response_time_ms: self.response_time_ms,
+            error: self.error.clone(),
+            detail: self.not_configured.clone(),
         }
-        if let Some(error) = &self.error {
-            out["error"] = json!(error);
-        }
-        out
     }
 }
 
@@ -100,11 +95,11 @@ pub async fn get(State(state): State<AppState>) -> Response {
         super::retell_api_probe(&state),
     );
     let servers = [
-        ("retell_config", retell_config),
-        ("retell_custom", retell_custom),
-        ("webhook", webhook),
-        ("appointment_mgmt", appointment_mgmt),
-        ("database", database),
+        ("retell_config", &retell_config),
+        ("retell_custom", &retell_custom),
+        ("webhook", &webhook),
+        ("appointment_mgmt", &appointment_mgmt),
+        ("database", &database),
     ];
     let healthy = servers.iter().all(|(_, p)| p.healthy);
     for (name, probe) in servers.iter().filter(|(_, p)| !p.healthy) {
@@ -114,17 +109,27 @@ pub async fn get(State(state): State<AppState>) -> Response {
             "gateway health: server unhealthy"
         );
     }
-    let mut body = json!({
-        "gateway": if healthy { "healthy" } else { "degraded" },
-        "servers": servers.iter().map(|(name, p)| (name.to_string(), p.to_json())).collect::<Map<_, _>>(),
-        "timestamp": jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        "instance_id": state.cluster.instance_id,
-    });
     // Redis is reported but does not make the answer 503: without it every instance still
     // serves (each on its own state), so a load balancer must not take them all out.
-    if let Some(redis) = &state.cluster.redis {
-        body["redis"] = redis_probe(redis).await.to_json();
-    }
+    let redis = match &state.cluster.redis {
+        Some(redis) => Some(redis_probe(redis).await.answer()),
+        None => None,
+    };
+    let body = GatewayHealth {
+        gateway: if healthy { "healthy" } else { "degraded" }.into(),
+        servers: GatewayServers {
+            retell_config: retell_config.answer(),
+            retell_custom: retell_custom.answer(),
+            webhook: webhook.answer(),
+            appointment_mgmt: appointment_mgmt.answer(),
+            database: database.answer(),
+        },
+        timestamp: jiff::Timestamp::now()
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
+        instance_id: state.cluster.instance_id.to_string(),
+        redis,
+    };
     let status = if healthy {
         StatusCode::OK
     } else {

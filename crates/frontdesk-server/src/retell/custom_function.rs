@@ -272,7 +272,7 @@ pub async fn post(
         form = ?request.form,
         "retell custom function"
     );
-    ok(&rate, answer.to_json())
+    ok(&rate, answer)
 }
 
 /// The call (its numbers completed from the call recorded under its id, for the forms that

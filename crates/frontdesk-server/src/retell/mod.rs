@@ -37,6 +37,7 @@ pub mod company;
 pub mod custom_function;
 pub mod webhook;
 
+use crate::openapi::{RetellErrorBody, RetellTestAcknowledged};
 use crate::rate_limit::{Bucket, RateLimited, RateStatus};
 use crate::state::AppState;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -46,17 +47,23 @@ use frontdesk_conversation::calls::CallParty;
 use frontdesk_engine::EngineError;
 use frontdesk_retell::{SIGNATURE_HEADER, SignatureError, is_test_body, signature};
 use frontdesk_store::Company;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use std::net::IpAddr;
 
 /// An answer that is not the function's: authentication, company, malformed requests, faults.
-/// The body is `{"success": false, "message", "code"}` plus any `extra` fields.
+/// The body is [`RetellErrorBody`]: `{"success": false, "message", "code"}` plus `reason`,
+/// `events` or `field` where they apply.
 #[derive(Debug)]
 pub struct RetellError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
-    pub extra: Map<String, Value>,
+    /// `INVALID_SIGNATURE`'s reason (`MISSING`, `MISMATCH`, …).
+    pub reason: Option<&'static str>,
+    /// `UNKNOWN_EVENT`: the events accepted.
+    pub events: Option<Vec<String>>,
+    /// `INVALID_CALL`: the field that was wrong.
+    pub field: Option<String>,
     pub rate: Option<RateStatus>,
     pub retry_after: Option<u64>,
 }
@@ -67,14 +74,26 @@ impl RetellError {
             status,
             code,
             message: message.into(),
-            extra: Map::new(),
+            reason: None,
+            events: None,
+            field: None,
             rate: None,
             retry_after: None,
         }
     }
 
-    pub fn with(mut self, key: &str, value: Value) -> Self {
-        self.extra.insert(key.to_string(), value);
+    pub fn with_reason(mut self, reason: &'static str) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    pub fn with_events(mut self, events: &[&str]) -> Self {
+        self.events = Some(events.iter().map(|e| e.to_string()).collect());
+        self
+    }
+
+    pub fn with_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_string());
         self
     }
 
@@ -140,12 +159,15 @@ impl RetellError {
 
 impl IntoResponse for RetellError {
     fn into_response(self) -> Response {
-        let mut body = Map::new();
-        body.insert("success".into(), json!(false));
-        body.insert("message".into(), json!(self.message));
-        body.insert("code".into(), json!(self.code));
-        body.extend(self.extra);
-        let mut response = (self.status, axum::Json(Value::Object(body))).into_response();
+        let body = RetellErrorBody {
+            success: false,
+            message: self.message,
+            code: self.code.to_string(),
+            reason: self.reason.map(str::to_string),
+            events: self.events,
+            field: self.field,
+        };
+        let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(rate) = self.rate {
             rate.apply(response.headers_mut());
         }
@@ -166,8 +188,7 @@ pub async fn verify_signature(
     body: &[u8],
 ) -> Result<(), RetellError> {
     let refused = |reason: &'static str, message: String| {
-        RetellError::new(StatusCode::UNAUTHORIZED, "INVALID_SIGNATURE", message)
-            .with("reason", json!(reason))
+        RetellError::new(StatusCode::UNAUTHORIZED, "INVALID_SIGNATURE", message).with_reason(reason)
     };
     let key = state
         .engine
@@ -303,11 +324,13 @@ pub fn acknowledge_test(body: &Value, rate: &RateStatus) -> Option<Response> {
         tracing::info!("retell test delivery acknowledged; nothing recorded");
         ok(
             rate,
-            json!({
-                "success": true,
-                "message": "Test webhook received: the signature is valid; nothing was recorded or run",
-                "test": true,
-            }),
+            RetellTestAcknowledged {
+                success: true,
+                message:
+                    "Test webhook received: the signature is valid; nothing was recorded or run"
+                        .into(),
+                test: true,
+            },
         )
     })
 }
@@ -322,7 +345,7 @@ async fn refuse_unauthenticated(state: &AppState, ip: IpAddr, error: RetellError
 }
 
 /// A 200 answer with the rate-limit headers.
-pub fn ok(rate: &RateStatus, body: Value) -> Response {
+pub fn ok(rate: &RateStatus, body: impl serde::Serialize) -> Response {
     let mut response = (StatusCode::OK, axum::Json(body)).into_response();
     rate.apply(response.headers_mut());
     response

@@ -16,14 +16,16 @@
 use super::company::party_from_call;
 use super::{RetellError, acknowledge_test, admit, ok};
 use crate::auth::ClientIp;
+use crate::openapi::{AppointmentRefusal, RetellWebhookProcessed};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use frontdesk_conversation::results::Appointment;
 use frontdesk_engine::EngineError;
 use frontdesk_engine::calls::RETELL_EVENTS;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// The handler of `POST /api/mcp/retell/webhook`.
@@ -124,7 +126,7 @@ pub async fn post(
                     RETELL_EVENTS.join(", ")
                 ),
             )
-            .with("events", json!(RETELL_EVENTS)),
+            .with_events(&RETELL_EVENTS),
         );
     }
     let Some(call) = body.get("call").filter(|c| c.is_object()) else {
@@ -150,39 +152,26 @@ pub async fn post(
                 "INVALID_CALL"
             };
             return refuse(
-                RetellError::unprocessable(code, format!("{field}: {message}"))
-                    .with("field", json!(field)),
+                RetellError::unprocessable(code, format!("{field}: {message}")).with_field(field),
             );
         }
         Err(e) => return refuse(RetellError::fault(e)),
     };
-    let appointment = outcome.booking.as_ref().map(|b| {
-        json!({
-            "id": b.id,
-            "confirmation_number": b.voucher_code,
-            "date": b.date.to_string(),
-            "time": b.time,
-            "service": b.service,
-            "duration": b.duration_minutes,
-            "branch": b.branch,
-            "staff": b.staff,
-            "status": b.status,
-        })
-    });
     ok(
         &rate,
-        json!({
-            "success": true,
-            "message": "Webhook processed",
-            "event": event,
-            "call_id": outcome.call_id,
-            "duplicate": outcome.duplicate,
-            "appointment": appointment,
-            "appointment_created": outcome.booking_created,
-            "confirmation_sent": outcome.confirmation_sent,
-            "appointment_error": outcome
-                .booking_refused
-                .map(|r| json!({ "code": r.code, "message": r.message })),
-        }),
+        RetellWebhookProcessed {
+            success: true,
+            message: "Webhook processed".into(),
+            event: event.to_string(),
+            call_id: outcome.call_id,
+            duplicate: outcome.duplicate,
+            appointment: outcome.booking.as_ref().map(Appointment::from),
+            appointment_created: outcome.booking_created,
+            confirmation_sent: outcome.confirmation_sent,
+            appointment_error: outcome.booking_refused.map(|r| AppointmentRefusal {
+                code: r.code.to_string(),
+                message: r.message,
+            }),
+        },
     )
 }

@@ -7,6 +7,9 @@
 
 use crate::auth::{ClientIp, bearer};
 use crate::error::ApiError;
+use crate::openapi::{
+    VapiAck, VapiReply, VapiResults, VapiToolError, VapiToolOutcome, VapiToolResult,
+};
 use crate::rate_limit::{Bucket, RateStatus};
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -18,7 +21,7 @@ use frontdesk_conversation::calls::{CallParty, FunctionContext, answer_function,
 use frontdesk_domain::BookingSource;
 use frontdesk_engine::EngineError;
 use frontdesk_store::Company;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The header Vapi sends a server URL's secret in.
 pub const SECRET_HEADER: &str = "x-vapi-secret";
@@ -167,7 +170,7 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Company, 
 }
 
 /// The answer to one server message.
-async fn answer(state: &AppState, company: &Company, body: &[u8]) -> Result<Value, ApiError> {
+async fn answer(state: &AppState, company: &Company, body: &[u8]) -> Result<VapiReply, ApiError> {
     let bad =
         |code: &'static str, message: String| ApiError::new(StatusCode::BAD_REQUEST, code, message);
     let body: Value = serde_json::from_slice(body)
@@ -184,7 +187,7 @@ async fn answer(state: &AppState, company: &Company, body: &[u8]) -> Result<Valu
     if kind != "tool-calls" {
         // status-update, end-of-call-report, transcript, …: acknowledged, nothing to do.
         tracing::debug!(kind, "vapi message ignored");
-        return Ok(json!({}));
+        return Ok(VapiReply::Ack(VapiAck {}));
     }
     let Some(list) = message.get("toolCallList").and_then(Value::as_array) else {
         return Err(bad(
@@ -218,24 +221,30 @@ async fn answer(state: &AppState, company: &Company, body: &[u8]) -> Result<Valu
     let mut results = Vec::with_capacity(calls.len());
     for call in calls {
         let entry = match &call.name {
-            None => json!({
-                "toolCallId": call.id,
-                "error": "The tool call has no function name.",
+            None => VapiToolOutcome::Error(VapiToolError {
+                tool_call_id: call.id,
+                error: "The tool call has no function name.".into(),
             }),
             Some(name) => {
                 let answer = answer_function(&ctx, name, call.arguments).await;
                 tracing::info!(function = %name, success = answer.success, code = answer.code.as_deref().unwrap_or(""), "vapi tool call");
                 let text = single_line(&answer.message);
                 if answer.success {
-                    json!({ "toolCallId": call.id, "result": text })
+                    VapiToolOutcome::Result(VapiToolResult {
+                        tool_call_id: call.id,
+                        result: text,
+                    })
                 } else {
-                    json!({ "toolCallId": call.id, "error": text })
+                    VapiToolOutcome::Error(VapiToolError {
+                        tool_call_id: call.id,
+                        error: text,
+                    })
                 }
             }
         };
         results.push(entry);
     }
-    Ok(json!({ "results": results }))
+    Ok(VapiReply::Results(VapiResults { results }))
 }
 
 /// The call as the message describes it: its id and the customer's number (the called
@@ -287,6 +296,7 @@ fn rate_limited(status: RateStatus, retry_after: u64, details: String) -> Respon
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn both_entry_forms_and_both_argument_kinds_are_read() {
