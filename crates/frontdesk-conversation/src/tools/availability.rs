@@ -72,9 +72,17 @@ impl Turn {
         field: &'static str,
         today: Date,
     ) -> Result<Option<Date>, Problem> {
-        let Some(word) = word else {
-            return Ok(None);
-        };
+        word.map(|w| self.resolve_word(&w, field, today))
+            .transpose()
+    }
+
+    /// [`Turn::resolve`] for a word that was given.
+    pub(crate) fn resolve_word(
+        &self,
+        word: &DateWord,
+        field: &'static str,
+        today: Date,
+    ) -> Result<Date, Problem> {
         let said = self
             .say()
             .locale()
@@ -84,6 +92,6 @@ impl Turn {
             let date = said.date();
             return Err(EngineError::DatePassed { field, date }.into());
         }
-        Ok(Some(said.date()))
+        Ok(said.date())
     }
 }

@@ -27,13 +27,7 @@ impl Turn {
         let idempotency_key = req.idempotency_key.optional("idempotency_key")?;
         let name = req.name.optional_as("name", Hint::Name)?;
         let notes = req.notes.optional("notes")?;
-        let date = self
-            .resolve(Some(date), "date", self.today().await?)?
-            .ok_or(ArgProblem {
-                field: "date",
-                got: None,
-                hint: Hint::Date,
-            })?;
+        let date = self.resolve_word(&date, "date", self.today().await?)?;
 
         if self.caller.customer_id.is_none() && name.is_none() {
             return Err(EngineError::UnknownCaller.into());
@@ -120,13 +114,7 @@ impl Turn {
         let date = req.date.required("date")?;
         let time = time_of(req.time)?;
         let service = req.service.optional("service")?;
-        let date = self
-            .resolve(Some(date), "date", self.today().await?)?
-            .ok_or(ArgProblem {
-                field: "date",
-                got: None,
-                hint: Hint::Date,
-            })?;
+        let date = self.resolve_word(&date, "date", self.today().await?)?;
         let result = self
             .engine
             .reschedule(
