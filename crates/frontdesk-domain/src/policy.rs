@@ -17,6 +17,8 @@ pub struct BookingPolicy {
     pub free_cancellation_hours: i64,
     /// Whether a caller the company does not know may book by giving their name.
     pub allow_unknown_callers: bool,
+    /// How long before each booking a reminder goes out (`["24h", "2h"]`); empty: none.
+    pub reminders: Vec<ReminderOffset>,
 }
 
 impl Default for BookingPolicy {
@@ -27,7 +29,88 @@ impl Default for BookingPolicy {
             max_active_bookings_per_member: None,
             free_cancellation_hours: 24,
             allow_unknown_callers: false,
+            reminders: vec![ReminderOffset::hours(24)],
         }
+    }
+}
+
+/// How long before a booking's start a reminder is due: `"24h"`, `"90m"`, `"2d"`, between a
+/// minute and 30 days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReminderOffset {
+    minutes: i64,
+}
+
+impl ReminderOffset {
+    pub const MAX_MINUTES: i64 = 30 * 24 * 60;
+
+    pub fn hours(hours: i64) -> Self {
+        ReminderOffset {
+            minutes: hours * 60,
+        }
+    }
+
+    pub fn minutes(self) -> i64 {
+        self.minutes
+    }
+
+    pub fn duration(self) -> SignedDuration {
+        SignedDuration::from_secs(self.minutes * 60)
+    }
+
+    /// When the reminder of a booking starting at `start` is due.
+    pub fn due(self, start: Timestamp) -> Timestamp {
+        start.saturating_sub(self.duration()).unwrap_or(start)
+    }
+}
+
+impl std::str::FromStr for ReminderOffset {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let text = s.trim().to_ascii_lowercase();
+        let bad = || {
+            format!(
+                "reminder {s:?} is not a duration such as \"24h\", \"90m\" or \"2d\" \
+                 (between 1m and 30d)"
+            )
+        };
+        let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+        let (number, unit) = text.split_at(split);
+        let number: i64 = number.parse().map_err(|_| bad())?;
+        let unit_minutes = match unit.trim() {
+            "m" | "min" => 1,
+            "h" => 60,
+            "d" => 24 * 60,
+            _ => return Err(bad()),
+        };
+        let minutes = number.checked_mul(unit_minutes).ok_or_else(bad)?;
+        if !(1..=Self::MAX_MINUTES).contains(&minutes) {
+            return Err(bad());
+        }
+        Ok(ReminderOffset { minutes })
+    }
+}
+
+impl std::fmt::Display for ReminderOffset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.minutes {
+            m if m % (24 * 60) == 0 => write!(f, "{}d", m / (24 * 60)),
+            m if m % 60 == 0 => write!(f, "{}h", m / 60),
+            m => write!(f, "{m}m"),
+        }
+    }
+}
+
+impl Serialize for ReminderOffset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReminderOffset {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -105,6 +188,20 @@ mod tests {
 
     fn at(s: &str) -> Timestamp {
         s.parse().expect("timestamp")
+    }
+
+    #[test]
+    fn reminder_offsets_read_and_write_as_short_durations() {
+        let read = |s: &str| s.parse::<ReminderOffset>();
+        assert_eq!(read("24h").map(|r| r.minutes()), Ok(24 * 60));
+        assert_eq!(read(" 90m ").map(|r| r.to_string()), Ok("90m".into()));
+        assert_eq!(read("2d").map(|r| r.to_string()), Ok("2d".into()));
+        assert_eq!(read("120m").map(|r| r.to_string()), Ok("2h".into()));
+        for bad in ["", "h", "24", "0h", "-1h", "31d", "24 hours", "99999999999999999d"] {
+            assert!(read(bad).is_err(), "{bad:?} was read");
+        }
+        let due = read("2h").expect("2h").due(at("2026-11-21T10:00:00Z"));
+        assert_eq!(due, at("2026-11-21T08:00:00Z"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::availability::{AvailabilityQuery, Slot, filter_services, staff_window
 use crate::caller::Caller;
 use crate::catalog::Catalog;
 use crate::error::{Alternative, EngineError, EngineResult, NotFoundAs};
-use crate::notifications::{NotificationKind, Recipient};
+use crate::notifications::{Announcer, NotificationKind, Recipient};
 use crate::text::{plain, plain_lines, same};
 use crate::usage::BookingsChanging;
 use frontdesk_domain::schedule::zoned_starts;
@@ -277,7 +277,7 @@ impl Engine {
             },
             call_id: req.call_id.clone(),
             notes: req.notes.clone(),
-            notification: None,
+            notifications: Vec::new(),
             registration: registration.clone(),
         };
         let limits = BookingLimits {
@@ -290,24 +290,30 @@ impl Engine {
         // attempt gets its own.
         let recipient = match (req.notify_customer, &registration) {
             (false, _) => None,
-            (true, Some(new)) => Some(Recipient::new(new.phone.clone(), Some(new.name.clone()))),
+            (true, Some(new)) => Some(Recipient::new(
+                new.phone.clone(),
+                Some(new.name.clone()),
+                None,
+            )),
             (true, None) => self.recipient(caller.company_id, customer_id).await,
         };
         let member_name = match &registration {
             Some(new) => Some(new.name.clone()),
             None => member.as_ref().map(|m| m.name.clone()),
         };
-        let announce = |new: &NewBooking| {
-            recipient.as_ref().map(|to| {
+        let company = announcer(&catalog, now);
+        let announce = |new: &NewBooking| match &recipient {
+            Some(to) => {
                 let booking = present(&catalog, prospective(new, now), member_name.clone());
-                to.draft(NotificationKind::BookingConfirmed, &booking, None)
-            })
+                to.drafts(&company, NotificationKind::BookingConfirmed, &booking, None)
+            }
+            None => Vec::new(),
         };
 
         let _changing = BookingsChanging::new(&self.usage, caller.company_id);
         let outcome = if service.staff_ids.is_empty() {
             let new = NewBooking {
-                notification: announce(&new),
+                notifications: announce(&new),
                 ..new
             };
             self.store.create_booking(new, limits).await?
@@ -320,7 +326,7 @@ impl Engine {
                     staff_id: Some(staff_id),
                     ..new.clone()
                 };
-                attempt.notification = announce(&attempt);
+                attempt.notifications = announce(&attempt);
                 let limits = BookingLimits {
                     staff_window: Some(window),
                     ..limits.clone()
@@ -402,7 +408,7 @@ impl Engine {
         let recipient = self
             .recipient(caller.company_id, existing.customer_id)
             .await;
-        let notification = match &recipient {
+        let notifications = match &recipient {
             Some(to) => {
                 let cancelled = Booking {
                     status: BookingStatus::Cancelled,
@@ -411,9 +417,14 @@ impl Engine {
                     ..existing.clone()
                 };
                 let booking = self.view(&catalog, cancelled).await?;
-                Some(to.draft(NotificationKind::BookingCancelled, &booking, None))
+                to.drafts(
+                    &announcer(&catalog, now),
+                    NotificationKind::BookingCancelled,
+                    &booking,
+                    None,
+                )
             }
-            None => None,
+            None => Vec::new(),
         };
         let _changing = BookingsChanging::new(&self.usage, caller.company_id);
         match self
@@ -425,7 +436,7 @@ impl Engine {
                     reason,
                     refund_applicable,
                     now,
-                    notification,
+                    notifications,
                 },
             )
             .await
@@ -497,7 +508,7 @@ impl Engine {
             staff_id: None,
             starts_at,
             ends_at,
-            notification: None,
+            notifications: Vec::new(),
         };
         // The notice is written with the move; it names the staff member, so each attempt
         // gets its own.
@@ -508,8 +519,12 @@ impl Engine {
             Some(r) => Some((r, self.view(&catalog, existing.clone()).await?)),
             None => None,
         };
+        let company = announcer(&catalog, now);
         let announce = |to: &BookingMove| {
-            recipient.as_ref().map(|(r, before)| {
+            let Some((r, before)) = &recipient else {
+                return Vec::new();
+            };
+            {
                 let moved = Booking {
                     service_id: to.service_id,
                     branch_id: to.branch_id,
@@ -519,13 +534,18 @@ impl Engine {
                     ..existing.clone()
                 };
                 let after = present(&catalog, moved, before.member.clone());
-                r.draft(NotificationKind::BookingRescheduled, &after, Some(before))
-            })
+                r.drafts(
+                    &company,
+                    NotificationKind::BookingRescheduled,
+                    &after,
+                    Some(before),
+                )
+            }
         };
         let _changing = BookingsChanging::new(&self.usage, caller.company_id);
         let outcome = if service.staff_ids.is_empty() {
             let to = BookingMove {
-                notification: announce(&to),
+                notifications: announce(&to),
                 ..to
             };
             self.store
@@ -546,7 +566,7 @@ impl Engine {
                     staff_id: Some(staff_id),
                     ..to.clone()
                 };
-                to.notification = announce(&to);
+                to.notifications = announce(&to);
                 let limits = BookingLimits {
                     staff_window: Some(window),
                     ..limits.clone()
@@ -1042,4 +1062,14 @@ pub(crate) fn count_booking<T>(outcome: EngineResult<T>) -> EngineResult<T> {
     };
     metrics::counter!("frontdesk_bookings_total", "outcome" => result, "rule" => rule).increment(1);
     outcome
+}
+
+/// The company's side of the messages a change causes.
+fn announcer(catalog: &Catalog, now: Timestamp) -> Announcer<'_> {
+    Announcer {
+        company_name: &catalog.company.name,
+        policy: &catalog.company.policy,
+        messaging: &catalog.company.messaging,
+        now,
+    }
 }

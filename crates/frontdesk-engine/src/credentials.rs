@@ -91,6 +91,10 @@ fn retell_aad(company_id: CompanyId) -> Vec<u8> {
     format!("frontdesk:retell_api_key:company:{company_id}").into_bytes()
 }
 
+fn twilio_aad(company_id: CompanyId) -> Vec<u8> {
+    format!("frontdesk:twilio_auth_token:company:{company_id}").into_bytes()
+}
+
 /// A credential as given: trimmed, non-empty, not too long, printable.
 fn clean<'a>(field: &'static str, value: &'a str) -> EngineResult<&'a str> {
     let value = value.trim();
@@ -152,6 +156,7 @@ impl Engine {
                 CredentialsUpdate {
                     retell_api_key_enc,
                     vapi_secret_hash,
+                    twilio_auth_token_enc: None,
                     now: self.now(),
                 },
             )
@@ -177,6 +182,51 @@ impl Engine {
             )
         })?;
         secrets.decrypt(&enc, &retell_aad(company_id)).map(Some)
+    }
+
+    /// Stores the auth token of the company's own Twilio account, encrypted.
+    pub async fn set_twilio_auth_token(&self, company_id: CompanyId, token: &str) -> EngineResult<()> {
+        let token = clean("twilio_auth_token", token)?;
+        let secrets = self.secrets.as_ref().ok_or_else(|| {
+            EngineError::invalid(
+                "twilio_auth_token",
+                "cannot be stored: no secret key is configured to encrypt it \
+                 (set FRONTDESK_SECRET_KEY or FRONTDESK_SECRET_KEY_FILE)",
+            )
+        })?;
+        let enc = secrets.encrypt(token, &twilio_aad(company_id))?;
+        self.store
+            .set_company_credentials(
+                company_id,
+                CredentialsUpdate {
+                    retell_api_key_enc: None,
+                    vapi_secret_hash: None,
+                    twilio_auth_token_enc: Some(enc),
+                    now: self.now(),
+                },
+            )
+            .await
+            .or_not_found("company")
+    }
+
+    /// The auth token of the company's own Twilio account, decrypted; `None` when none is set.
+    pub async fn twilio_auth_token(&self, company_id: CompanyId) -> EngineResult<Option<String>> {
+        let stored = self
+            .store
+            .get_company_credentials(company_id)
+            .await
+            .or_not_found("company")?;
+        let Some(enc) = stored.twilio_auth_token_enc else {
+            return Ok(None);
+        };
+        let secrets = self.secrets.as_ref().ok_or_else(|| {
+            EngineError::Internal(
+                "the company's Twilio auth token is stored encrypted but no secret key is \
+                 configured (FRONTDESK_SECRET_KEY or FRONTDESK_SECRET_KEY_FILE)"
+                    .into(),
+            )
+        })?;
+        secrets.decrypt(&enc, &twilio_aad(company_id)).map(Some)
     }
 
     /// The company whose Vapi secret this is; "company not found" otherwise.

@@ -11,7 +11,7 @@ use crate::error::{EngineError, EngineResult};
 use crate::{BookRequest, BookingScope, Engine};
 use frontdesk_domain::schedule::DateException;
 use frontdesk_domain::{
-    BookingPolicy, BookingSource, Language, MemberPreferences, PhoneNumber, Schedule, parse_date,
+    BookingPolicy, BookingSource, CompanyMessaging, Language, MemberPreferences, PhoneNumber, Schedule, parse_date,
     parse_time,
 };
 use frontdesk_domain::{BookingStatus, CompanyId};
@@ -55,6 +55,14 @@ pub struct CompanyDef {
     /// The secret Vapi sends with tool calls (stored as a hash).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vapi_secret: Option<String>,
+    /// How the company's messages go out: its SMS sender or Twilio account, the address told
+    /// of every booking change.
+    #[serde(default, skip_serializing_if = "CompanyMessaging::is_empty")]
+    pub messaging: CompanyMessaging,
+    /// The auth token of the company's own Twilio account (stored encrypted; needs the
+    /// engine's secret key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub twilio_auth_token: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -289,6 +297,17 @@ impl BusinessFile {
             });
         }
         let c = &self.company;
+        if let Some(problem) = c.messaging.problems().into_iter().next() {
+            return bad("company.messaging", problem);
+        }
+        if c.twilio_auth_token.is_some() && c.messaging.twilio_account_sid.is_none() {
+            return bad(
+                "company.twilio_auth_token",
+                "a Twilio auth token needs the account it belongs to \
+                 (company.messaging.twilio_account_sid)"
+                    .into(),
+            );
+        }
         let slug_ok = !c.slug.is_empty()
             && c.slug.len() <= 64
             && c.slug
@@ -485,6 +504,12 @@ impl Engine {
     /// that does not validate changes nothing.
     pub async fn import_business(&self, file: &BusinessFile) -> EngineResult<ImportSummary> {
         file.validate()?;
+        if file.company.twilio_auth_token.is_some() && self.secrets.is_none() {
+            return Err(EngineError::invalid(
+                "company.twilio_auth_token",
+                "storing a Twilio auth token needs the secret key (FRONTDESK_SECRET_KEY or its key file)",
+            ));
+        }
         if file.company.retell_api_key.is_some() && self.secrets.is_none() {
             // Checked before anything is written: a file that cannot be imported changes nothing.
             return Err(EngineError::invalid(
@@ -504,6 +529,7 @@ impl Engine {
                 phone_region: c.phone_region.trim().to_ascii_uppercase(),
                 address: c.address.clone(),
                 policy: c.policy.clone(),
+                messaging: c.messaging.clone(),
                 now,
             })
             .await?;
@@ -517,6 +543,9 @@ impl Engine {
                 c.vapi_secret.as_deref(),
             )
             .await?;
+        }
+        if let Some(token) = &c.twilio_auth_token {
+            self.set_twilio_auth_token(company.id, token).await?;
         }
 
         // What the file no longer lists is retired first, so an inbound number can move from
@@ -911,6 +940,8 @@ impl Engine {
                 policy: company.policy,
                 retell_api_key: None,
                 vapi_secret: None,
+                messaging: company.messaging,
+                twilio_auth_token: None,
             },
             branches: branches
                 .iter()

@@ -145,6 +145,7 @@ fn policy() -> BoxedStrategy<BookingPolicy> {
                 max_active_bookings_per_member: quota,
                 free_cancellation_hours: free_hours,
                 allow_unknown_callers: unknown,
+                reminders: BookingPolicy::default().reminders,
             },
         )
         .boxed()
@@ -176,6 +177,8 @@ fn company() -> impl Strategy<Value = CompanyDef> {
                 policy,
                 retell_api_key: retell,
                 vapi_secret: vapi,
+                messaging: Default::default(),
+                twilio_auth_token: None,
             },
         )
 }

@@ -90,9 +90,7 @@ pub(crate) async fn create_booking(
         limits.now,
     )
     .await?;
-    if let Some(draft) = &new.notification {
-        outbox::insert(&mut *tx, &draft.for_booking(&booking, limits.now)).await?;
-    }
+    outbox::queue(&mut tx, &new.notifications, &booking, limits.now).await?;
     commit(tx).await?;
     Ok(BookingOutcome::Created(booking))
 }
@@ -164,9 +162,8 @@ pub(crate) async fn reschedule_booking(
         limits.now,
     )
     .await?;
-    if let Some(draft) = &to.notification {
-        outbox::insert(&mut *tx, &draft.for_booking(&after, limits.now)).await?;
-    }
+    outbox::withdraw_reminders(&mut tx, id, limits.now).await?;
+    outbox::queue(&mut tx, &to.notifications, &after, limits.now).await?;
     commit(tx).await?;
     Ok(RescheduleOutcome::Moved { before, after })
 }
@@ -211,9 +208,8 @@ pub(crate) async fn cancel_booking(
         cancellation.now,
     )
     .await?;
-    if let Some(draft) = &cancellation.notification {
-        outbox::insert(&mut *tx, &draft.for_booking(&after, cancellation.now)).await?;
-    }
+    outbox::withdraw_reminders(&mut tx, id, cancellation.now).await?;
+    outbox::queue(&mut tx, &cancellation.notifications, &after, cancellation.now).await?;
     commit(tx).await?;
     Ok(CancelOutcome::Cancelled(after))
 }

@@ -14,9 +14,9 @@ use sqlx::types::Json;
 pub(crate) async fn upsert_company(pool: &PgPool, new: NewCompany) -> StoreResult<Company> {
     sqlx::query_as::<_, CompanyRow>(
         "INSERT INTO companies
-             (slug, name, time_zone, language, phone_region, address, policy,
+             (slug, name, time_zone, language, phone_region, address, policy, messaging,
               created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8)
          ON CONFLICT (slug) DO UPDATE SET
              name = EXCLUDED.name,
              time_zone = EXCLUDED.time_zone,
@@ -24,6 +24,7 @@ pub(crate) async fn upsert_company(pool: &PgPool, new: NewCompany) -> StoreResul
              phone_region = EXCLUDED.phone_region,
              address = EXCLUDED.address,
              policy = EXCLUDED.policy,
+             messaging = EXCLUDED.messaging,
              updated_at = EXCLUDED.updated_at
          RETURNING *",
     )
@@ -35,6 +36,7 @@ pub(crate) async fn upsert_company(pool: &PgPool, new: NewCompany) -> StoreResul
     .bind(&new.address)
     .bind(Json(&new.policy))
     .bind(new.now.as_second())
+    .bind(Json(&new.messaging))
     .fetch_one(pool)
     .await
     .map_err(map_err)?

@@ -14,18 +14,22 @@ pub(crate) async fn set_company_credentials(
     company_id: CompanyId,
     update: CredentialsUpdate,
 ) -> StoreResult<()> {
-    let changed = update.retell_api_key_enc.is_some() || update.vapi_secret_hash.is_some();
+    let changed = update.retell_api_key_enc.is_some()
+        || update.vapi_secret_hash.is_some()
+        || update.twilio_auth_token_enc.is_some();
     let updated = sqlx::query(
         "UPDATE companies SET
              retell_api_key_enc = COALESCE($2, retell_api_key_enc),
              vapi_secret_hash = COALESCE($3, vapi_secret_hash),
-             credentials_updated_at = COALESCE($4, credentials_updated_at)
+             credentials_updated_at = COALESCE($4, credentials_updated_at),
+             twilio_auth_token_enc = COALESCE($5, twilio_auth_token_enc)
          WHERE id = $1",
     )
     .bind(company_id)
     .bind(&update.retell_api_key_enc)
     .bind(&update.vapi_secret_hash)
     .bind(changed.then(|| update.now.as_second()))
+    .bind(&update.twilio_auth_token_enc)
     .execute(pool)
     .await
     // The only unique index this statement can break is the one on the Vapi secret hash.
@@ -47,7 +51,8 @@ pub(crate) async fn get_company_credentials(
     company_id: CompanyId,
 ) -> StoreResult<CompanyCredentials> {
     let row = sqlx::query_as::<_, CredentialsRow>(
-        "SELECT retell_api_key_enc, vapi_secret_hash FROM companies WHERE id = $1",
+        "SELECT retell_api_key_enc, vapi_secret_hash, twilio_auth_token_enc
+           FROM companies WHERE id = $1",
     )
     .bind(company_id)
     .fetch_one(pool)

@@ -44,6 +44,7 @@ pub(crate) struct CompanyRow {
     phone_region: String,
     address: Option<String>,
     policy: JsonValue,
+    messaging: JsonValue,
     created_at: i64,
 }
 
@@ -58,6 +59,7 @@ impl CompanyRow {
             phone_region: self.phone_region,
             address: self.address,
             policy: parse_json(self.policy, "companies.policy")?,
+            messaging: parse_json(self.messaging, "companies.messaging")?,
             created_at: ts(self.created_at, "companies.created_at")?,
         })
     }
@@ -415,6 +417,7 @@ impl CallerSessionRow {
 pub(crate) struct CredentialsRow {
     retell_api_key_enc: Option<String>,
     vapi_secret_hash: Option<String>,
+    twilio_auth_token_enc: Option<String>,
 }
 
 impl CredentialsRow {
@@ -422,6 +425,7 @@ impl CredentialsRow {
         CompanyCredentials {
             retell_api_key_enc: self.retell_api_key_enc,
             vapi_secret_hash: self.vapi_secret_hash,
+            twilio_auth_token_enc: self.twilio_auth_token_enc,
         }
     }
 }
@@ -435,7 +439,13 @@ pub(crate) struct NotificationRow {
     channel: String,
     recipient: String,
     payload: JsonValue,
+    status: String,
+    attempts: i32,
+    next_attempt_at: i64,
+    provider_id: Option<String>,
+    last_error: Option<String>,
     created_at: i64,
+    updated_at: i64,
     sent_at: Option<i64>,
 }
 
@@ -449,7 +459,16 @@ impl NotificationRow {
             channel: self.channel,
             recipient: self.recipient,
             payload: self.payload.0,
+            status: self
+                .status
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("notifications.status: {e}")))?,
+            attempts: self.attempts,
+            next_attempt_at: ts(self.next_attempt_at, "notifications.next_attempt_at")?,
+            provider_id: self.provider_id,
+            last_error: self.last_error,
             created_at: ts(self.created_at, "notifications.created_at")?,
+            updated_at: ts(self.updated_at, "notifications.updated_at")?,
             sent_at: opt_ts(self.sent_at, "notifications.sent_at")?,
         })
     }

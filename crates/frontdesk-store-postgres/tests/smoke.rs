@@ -111,6 +111,7 @@ async fn fixture(store: &PostgresStore, slug: &str, capacity: i32) -> Fixture {
             phone_region: "BR".into(),
             address: None,
             policy: BookingPolicy::default(),
+            messaging: Default::default(),
             now: at(NOW),
         })
         .await
@@ -572,6 +573,7 @@ fn credentials(retell: Option<&str>, vapi: Option<&str>) -> CredentialsUpdate {
     CredentialsUpdate {
         retell_api_key_enc: retell.map(str::to_string),
         vapi_secret_hash: vapi.map(str::to_string),
+        twilio_auth_token_enc: None,
         now: at(NOW),
     }
 }
@@ -604,6 +606,7 @@ async fn company_credentials_keep_unset_fields_and_route_vapi() {
     let both = CompanyCredentials {
         retell_api_key_enc: Some("enc-1".into()),
         vapi_secret_hash: Some("hash-a".into()),
+        twilio_auth_token_enc: None,
     };
     assert_eq!(store.get_company_credentials(id).await.expect("both"), both);
     store

@@ -164,9 +164,7 @@ pub(crate) async fn create_booking(
         "voucher_code": booking.voucher_code,
     });
     add_event(&mut tx, booking.id, "created", &detail, limits.now).await?;
-    if let Some(draft) = &new.notification {
-        outbox::insert(&mut *tx, &draft.for_booking(&booking, limits.now)).await?;
-    }
+    outbox::queue(&mut tx, &new.notifications, &booking, limits.now).await?;
     tx.commit().await.map_err(map_err)?;
     Ok(BookingOutcome::Created(booking))
 }
@@ -224,9 +222,8 @@ pub(crate) async fn reschedule_booking(
     };
     let detail = json!({ "from": place(&before), "to": place(&after) });
     add_event(&mut tx, id, "rescheduled", &detail, limits.now).await?;
-    if let Some(draft) = &to.notification {
-        outbox::insert(&mut *tx, &draft.for_booking(&after, limits.now)).await?;
-    }
+    outbox::withdraw_reminders(&mut tx, id, limits.now).await?;
+    outbox::queue(&mut tx, &to.notifications, &after, limits.now).await?;
     tx.commit().await.map_err(map_err)?;
     Ok(RescheduleOutcome::Moved { before, after })
 }
@@ -263,9 +260,8 @@ pub(crate) async fn cancel_booking(
         "refund_applicable": cancellation.refund_applicable,
     });
     add_event(&mut tx, id, "cancelled", &detail, cancellation.now).await?;
-    if let Some(draft) = &cancellation.notification {
-        outbox::insert(&mut *tx, &draft.for_booking(&booking, cancellation.now)).await?;
-    }
+    outbox::withdraw_reminders(&mut tx, id, cancellation.now).await?;
+    outbox::queue(&mut tx, &cancellation.notifications, &booking, cancellation.now).await?;
     tx.commit().await.map_err(map_err)?;
     Ok(CancelOutcome::Cancelled(booking))
 }

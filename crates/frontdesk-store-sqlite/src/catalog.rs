@@ -13,12 +13,14 @@ use std::collections::HashMap;
 
 pub(crate) async fn upsert_company(s: &SqliteStore, new: NewCompany) -> StoreResult<Company> {
     let policy = serde_json::to_string(&new.policy).map_err(json_write)?;
+    let messaging = serde_json::to_string(&new.messaging).map_err(json_write)?;
     let row: CompanyRow = sqlx::query_as(concat!(
         "INSERT INTO companies (slug, name, time_zone, language, phone_region, address, policy, \
-         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         messaging, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, \
          language = excluded.language, phone_region = excluded.phone_region, \
-         address = excluded.address, policy = excluded.policy, updated_at = excluded.updated_at \
+         address = excluded.address, policy = excluded.policy, \
+         messaging = excluded.messaging, updated_at = excluded.updated_at \
          RETURNING ",
         company_cols!()
     ))
@@ -29,6 +31,7 @@ pub(crate) async fn upsert_company(s: &SqliteStore, new: NewCompany) -> StoreRes
     .bind(&new.phone_region)
     .bind(&new.address)
     .bind(policy)
+    .bind(messaging)
     .bind(new.now.as_second())
     .bind(new.now.as_second())
     .fetch_one(&s.write)

@@ -13,14 +13,18 @@ pub(crate) async fn set_company_credentials(
 ) -> StoreResult<()> {
     // COALESCE keeps what a `None` field leaves out; the time moves only when something was
     // given, so an empty update still tells an unknown company (NotFound) but records nothing.
-    let changed = update.retell_api_key_enc.is_some() || update.vapi_secret_hash.is_some();
+    let changed = update.retell_api_key_enc.is_some()
+        || update.vapi_secret_hash.is_some()
+        || update.twilio_auth_token_enc.is_some();
     let done = sqlx::query(
         "UPDATE companies SET retell_api_key_enc = COALESCE(?, retell_api_key_enc), \
          vapi_secret_hash = COALESCE(?, vapi_secret_hash), \
+         twilio_auth_token_enc = COALESCE(?, twilio_auth_token_enc), \
          credentials_updated_at = COALESCE(?, credentials_updated_at) WHERE id = ?",
     )
     .bind(&update.retell_api_key_enc)
     .bind(&update.vapi_secret_hash)
+    .bind(&update.twilio_auth_token_enc)
     .bind(changed.then(|| update.now.as_second()))
     .bind(company_id)
     .execute(&s.write)
@@ -43,7 +47,8 @@ pub(crate) async fn get_company_credentials(
     company_id: CompanyId,
 ) -> StoreResult<CompanyCredentials> {
     let row: CredentialsRow =
-        sqlx::query_as("SELECT retell_api_key_enc, vapi_secret_hash FROM companies WHERE id = ?")
+        sqlx::query_as("SELECT retell_api_key_enc, vapi_secret_hash, twilio_auth_token_enc FROM companies \
+             WHERE id = ?")
             .bind(company_id)
             .fetch_one(&s.read)
             .await

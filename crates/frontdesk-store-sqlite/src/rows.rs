@@ -23,7 +23,7 @@ fn parse<T: std::str::FromStr>(column: &'static str, text: &str) -> StoreResult<
 
 macro_rules! company_cols {
     () => {
-        "id, slug, name, time_zone, language, phone_region, address, policy, created_at"
+        "id, slug, name, time_zone, language, phone_region, address, policy, messaging, created_at"
     };
 }
 pub(crate) use company_cols;
@@ -38,6 +38,7 @@ pub(crate) struct CompanyRow {
     phone_region: String,
     address: Option<String>,
     policy: String,
+    messaging: String,
     created_at: i64,
 }
 
@@ -52,6 +53,8 @@ impl CompanyRow {
             phone_region: self.phone_region,
             address: self.address,
             policy: serde_json::from_str(&self.policy).map_err(bad_json("companies.policy"))?,
+            messaging: serde_json::from_str(&self.messaging)
+                .map_err(bad_json("companies.messaging"))?,
             created_at: ts("companies.created_at", self.created_at)?,
         })
     }
@@ -489,6 +492,7 @@ impl CallerSessionRow {
 pub(crate) struct CredentialsRow {
     retell_api_key_enc: Option<String>,
     vapi_secret_hash: Option<String>,
+    twilio_auth_token_enc: Option<String>,
 }
 
 impl CredentialsRow {
@@ -496,13 +500,15 @@ impl CredentialsRow {
         CompanyCredentials {
             retell_api_key_enc: self.retell_api_key_enc,
             vapi_secret_hash: self.vapi_secret_hash,
+            twilio_auth_token_enc: self.twilio_auth_token_enc,
         }
     }
 }
 
 macro_rules! notification_cols {
     () => {
-        "id, company_id, booking_id, kind, channel, recipient, payload, created_at, sent_at"
+        "id, company_id, booking_id, kind, channel, recipient, payload, status, attempts, \
+         next_attempt_at, provider_id, last_error, created_at, updated_at, sent_at"
     };
 }
 pub(crate) use notification_cols;
@@ -516,7 +522,13 @@ pub(crate) struct NotificationRow {
     channel: String,
     recipient: String,
     payload: String,
+    status: String,
+    attempts: i32,
+    next_attempt_at: i64,
+    provider_id: Option<String>,
+    last_error: Option<String>,
     created_at: i64,
+    updated_at: i64,
     sent_at: Option<i64>,
 }
 
@@ -531,7 +543,16 @@ impl NotificationRow {
             recipient: self.recipient,
             payload: serde_json::from_str(&self.payload)
                 .map_err(bad_json("notifications.payload"))?,
+            status: self
+                .status
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("notifications.status: {e}")))?,
+            attempts: self.attempts,
+            next_attempt_at: ts("notifications.next_attempt_at", self.next_attempt_at)?,
+            provider_id: self.provider_id,
+            last_error: self.last_error,
             created_at: ts("notifications.created_at", self.created_at)?,
+            updated_at: ts("notifications.updated_at", self.updated_at)?,
             sent_at: opt_ts("notifications.sent_at", self.sent_at)?,
         })
     }

@@ -229,6 +229,38 @@ impl Store for SqliteStore {
     async fn mark_notification_sent(&self, id: i64, now: Timestamp) -> StoreResult<()> {
         outbox::mark_notification_sent(self, id, now).await
     }
+    async fn claim_messages(&self, claim: MessageClaim) -> StoreResult<Vec<Notification>> {
+        outbox::claim_messages(self, claim).await
+    }
+    async fn finish_message(
+        &self,
+        id: i64,
+        outcome: AttemptOutcome,
+        now: Timestamp,
+    ) -> StoreResult<Notification> {
+        outbox::finish_message(self, id, outcome, now).await
+    }
+    async fn list_messages(&self, query: MessageQuery) -> StoreResult<Vec<Notification>> {
+        outbox::list_messages(self, query).await
+    }
+    async fn get_message(&self, id: i64) -> StoreResult<Notification> {
+        outbox::get_message(self, id).await
+    }
+    async fn retry_message(&self, id: i64, now: Timestamp) -> StoreResult<Notification> {
+        outbox::retry_message(self, id, now).await
+    }
+    async fn record_provider_report(
+        &self,
+        channel: &str,
+        provider_id: &str,
+        report: ProviderReport,
+        now: Timestamp,
+    ) -> StoreResult<Notification> {
+        outbox::record_provider_report(self, channel, provider_id, report, now).await
+    }
+    async fn message_stats(&self, now: Timestamp) -> StoreResult<MessageStats> {
+        outbox::message_stats(self, now).await
+    }
     async fn set_prompt_template(&self, new: NewPromptTemplate) -> StoreResult<()> {
         templates::set_prompt_template(self, new).await
     }

@@ -39,6 +39,7 @@ async fn fixture(
             phone_region: "BR".into(),
             address: None,
             policy: BookingPolicy::default(),
+            messaging: Default::default(),
             now,
         })
         .await?;
@@ -328,6 +329,7 @@ async fn other_company(store: &SqliteStore, slug: &str, now: Timestamp) -> Store
             phone_region: "DE".into(),
             address: None,
             policy: BookingPolicy::default(),
+            messaging: Default::default(),
             now,
         })
         .await
@@ -337,6 +339,7 @@ fn credentials(retell: Option<&str>, vapi: Option<&str>, now: Timestamp) -> Cred
     CredentialsUpdate {
         retell_api_key_enc: retell.map(str::to_string),
         vapi_secret_hash: vapi.map(str::to_string),
+        twilio_auth_token_enc: None,
         now,
     }
 }
@@ -364,6 +367,7 @@ async fn company_credentials_keep_unset_fields_and_route_vapi() -> TestResult {
     let both = CompanyCredentials {
         retell_api_key_enc: Some("enc-1".into()),
         vapi_secret_hash: Some("hash-a".into()),
+        twilio_auth_token_enc: None,
     };
     assert_eq!(store.get_company_credentials(f.company.id).await?, both);
     store

@@ -9,9 +9,11 @@
 
 pub mod error;
 pub mod models;
+pub mod outbox;
 
 pub use error::{OptionalExt, StoreError, StoreResult};
 pub use models::*;
+pub use outbox::*;
 
 use async_trait::async_trait;
 use frontdesk_domain::*;
@@ -189,7 +191,7 @@ pub trait Store: Send + Sync + 'static {
     async fn list_agents(&self, company_id: CompanyId) -> StoreResult<Vec<Agent>>;
     async fn find_agent(&self, provider: &str, external_id: &str) -> StoreResult<Agent>;
 
-    // ---- company credentials, notifications, prompt templates --------------------------
+    // ---- company credentials, the message outbox, prompt templates ----------------------
     /// Sets the company's voice-platform credentials; a `None` field keeps the stored value.
     /// `NotFound` when the company does not exist.
     async fn set_company_credentials(
@@ -206,14 +208,47 @@ pub trait Store: Send + Sync + 'static {
     async fn find_company_by_vapi_secret_hash(&self, hash: &str) -> StoreResult<Company>;
     /// Queues a message for a delivery worker (the outbox).
     async fn enqueue_notification(&self, new: NewNotification) -> StoreResult<Notification>;
-    /// Unsent notifications, oldest first, of one company or all.
+    /// Messages still to send (pending or sending), oldest first, of one company or all.
     async fn list_pending_notifications(
         &self,
         company_id: Option<CompanyId>,
         limit: i64,
     ) -> StoreResult<Vec<Notification>>;
-    /// `NotFound` if there is no such notification.
+    /// Marks a message sent (without a provider id). `NotFound` if there is no such message.
     async fn mark_notification_sent(&self, id: i64, now: Timestamp) -> StoreResult<()>;
+
+    // ---- message delivery ----------------------------------------------------------------
+    /// Takes up to `claim.limit` messages due now on the given channels: pending ones whose
+    /// time has come and sending ones whose worker's lease ran out. Each is `sending` until
+    /// `claim.lease_until`, its attempts raised by one. A row is taken by one worker at a
+    /// time (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: the one writer).
+    async fn claim_messages(&self, claim: MessageClaim) -> StoreResult<Vec<Notification>>;
+    /// Records how the attempt on a message this worker holds (`sending`) ended. `NotFound`
+    /// if there is no such message; `Conflict` if it is not `sending` any more.
+    async fn finish_message(
+        &self,
+        id: i64,
+        outcome: AttemptOutcome,
+        now: Timestamp,
+    ) -> StoreResult<Notification>;
+    /// Messages of one company or all, newest first.
+    async fn list_messages(&self, query: MessageQuery) -> StoreResult<Vec<Notification>>;
+    async fn get_message(&self, id: i64) -> StoreResult<Notification>;
+    /// Puts a failed (or cancelled, or pending) message back in the queue for now.
+    /// `NotFound` if there is no such message; `Conflict` if it is sending or was sent.
+    async fn retry_message(&self, id: i64, now: Timestamp) -> StoreResult<Notification>;
+    /// A provider's later report on the message it accepted as `provider_id`. A report never
+    /// moves a message back (delivered stays delivered). `NotFound` for an unknown id.
+    async fn record_provider_report(
+        &self,
+        channel: &str,
+        provider_id: &str,
+        report: ProviderReport,
+        now: Timestamp,
+    ) -> StoreResult<Notification>;
+    /// Counts per status and the oldest due message still to send.
+    async fn message_stats(&self, now: Timestamp) -> StoreResult<MessageStats>;
+
     /// Creates or replaces the prompt template of (company, branch or all branches, language).
     async fn set_prompt_template(&self, new: NewPromptTemplate) -> StoreResult<()>;
     /// The most specific template: the branch's for that language, else the company-wide one;

@@ -5,6 +5,7 @@
 use frontdesk_domain::*;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use crate::outbox::NotificationDraft;
 use std::collections::BTreeMap;
 
 pub use frontdesk_domain::schedule::DateException;
@@ -21,6 +22,7 @@ pub struct Company {
     pub phone_region: String,
     pub address: Option<String>,
     pub policy: BookingPolicy,
+    pub messaging: CompanyMessaging,
     pub created_at: Timestamp,
 }
 
@@ -33,6 +35,7 @@ pub struct NewCompany {
     pub phone_region: String,
     pub address: Option<String>,
     pub policy: BookingPolicy,
+    pub messaging: CompanyMessaging,
     pub now: Timestamp,
 }
 
@@ -226,8 +229,9 @@ pub struct NewBooking {
     pub idempotency_key: Option<String>,
     pub call_id: Option<String>,
     pub notes: Option<String>,
-    /// The confirmation to queue in the same transaction (not for a replay or a refusal).
-    pub notification: Option<NotificationDraft>,
+    /// The messages to queue in the same transaction (not for a replay or a refusal): the
+    /// confirmation and the reminders.
+    pub notifications: Vec<NotificationDraft>,
     /// Register the caller in the booking's own transaction: the customer and their member
     /// are written with the booking, and a refused booking leaves no trace of them. When
     /// set, `customer_id` and `member_id` are ignored (the registered ones are used) and so
@@ -292,8 +296,9 @@ pub struct BookingMove {
     pub staff_id: Option<StaffId>,
     pub starts_at: Timestamp,
     pub ends_at: Timestamp,
-    /// The notice to queue in the same transaction when the booking moves.
-    pub notification: Option<NotificationDraft>,
+    /// The messages to queue in the same transaction when the booking moves (the notice and
+    /// the new reminders; the store withdraws the booking's pending reminders first).
+    pub notifications: Vec<NotificationDraft>,
 }
 
 // One value per reschedule, moved once: boxing the bookings would buy nothing.
@@ -314,8 +319,9 @@ pub struct Cancellation {
     pub reason: Option<String>,
     pub refund_applicable: bool,
     pub now: Timestamp,
-    /// The notice to queue in the same transaction when the booking is cancelled by it.
-    pub notification: Option<NotificationDraft>,
+    /// The messages to queue in the same transaction when the booking is cancelled by it (the
+    /// store withdraws the booking's pending reminders first).
+    pub notifications: Vec<NotificationDraft>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -497,75 +503,16 @@ pub struct NewCallerSession {
 pub struct CompanyCredentials {
     pub retell_api_key_enc: Option<String>,
     pub vapi_secret_hash: Option<String>,
+    /// The company's own Twilio auth token, encrypted like the Retell key.
+    pub twilio_auth_token_enc: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CredentialsUpdate {
     pub retell_api_key_enc: Option<String>,
     pub vapi_secret_hash: Option<String>,
+    pub twilio_auth_token_enc: Option<String>,
     pub now: Timestamp,
-}
-
-/// A message for a delivery worker, such as an appointment confirmation by SMS.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Notification {
-    pub id: i64,
-    pub company_id: CompanyId,
-    pub booking_id: Option<BookingId>,
-    /// `booking_confirmed`, `booking_rescheduled`, `booking_cancelled`.
-    pub kind: String,
-    /// `sms`, `email`.
-    pub channel: String,
-    pub recipient: String,
-    pub payload: serde_json::Value,
-    pub created_at: Timestamp,
-    pub sent_at: Option<Timestamp>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewNotification {
-    pub company_id: CompanyId,
-    pub booking_id: Option<BookingId>,
-    pub kind: String,
-    pub channel: String,
-    pub recipient: String,
-    pub payload: serde_json::Value,
-    pub now: Timestamp,
-}
-
-/// A notification written in the same transaction as the booking change it announces, so the
-/// change and its message are committed together or not at all.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationDraft {
-    pub kind: String,
-    pub channel: String,
-    pub recipient: String,
-    /// Everything but `booking_id` and `confirmation_number`, which exist only once the
-    /// booking is written.
-    pub payload: serde_json::Value,
-}
-
-impl NotificationDraft {
-    /// The outbox row for `booking`, as written by the transaction that changed it.
-    pub fn for_booking(&self, booking: &Booking, now: Timestamp) -> NewNotification {
-        let mut payload = self.payload.clone();
-        if let Some(fields) = payload.as_object_mut() {
-            fields.insert("booking_id".into(), booking.id.into());
-            fields.insert(
-                "confirmation_number".into(),
-                booking.voucher_code.clone().into(),
-            );
-        }
-        NewNotification {
-            company_id: booking.company_id,
-            booking_id: Some(booking.id),
-            kind: self.kind.clone(),
-            channel: self.channel.clone(),
-            recipient: self.recipient.clone(),
-            payload,
-            now,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
