@@ -346,6 +346,9 @@ impl Engine {
 
         match outcome {
             BookingOutcome::Created(b) => {
+                if recipient.is_some() {
+                    self.messages_queued();
+                }
                 tracing::info!(
                     booking_id = b.id,
                     company_id = b.company_id,
@@ -442,12 +445,15 @@ impl Engine {
             .await
             .or_not_found("booking")?
         {
-            CancelOutcome::Cancelled(b) => Ok(CancelResult {
+            CancelOutcome::Cancelled(b) => {
+                self.messages_queued();
+                Ok(CancelResult {
                 booking: self.view(&catalog, b).await?,
                 refund_applicable,
                 already_cancelled: false,
                 confirmation_sent: recipient.is_some(),
-            }),
+                })
+            }
             CancelOutcome::NotActive(b) if b.status == BookingStatus::Cancelled => {
                 Ok(CancelResult {
                     refund_applicable: b.refund_applicable.unwrap_or(false),
@@ -582,12 +588,15 @@ impl Engine {
             last
         };
         match outcome {
-            RescheduleOutcome::Moved { before, after } => Ok(RescheduleResult {
-                before: self.view(&catalog, before).await?,
-                after: self.view(&catalog, after).await?,
-                unchanged: false,
-                confirmation_sent: recipient.is_some(),
-            }),
+            RescheduleOutcome::Moved { before, after } => {
+                self.messages_queued();
+                Ok(RescheduleResult {
+                    before: self.view(&catalog, before).await?,
+                    after: self.view(&catalog, after).await?,
+                    unchanged: false,
+                    confirmation_sent: recipient.is_some(),
+                })
+            }
             RescheduleOutcome::NotActive(b) => Err(EngineError::BookingNotActive {
                 status: b.status.to_string(),
             }),

@@ -22,6 +22,7 @@ mod health;
 pub mod import;
 pub mod keys;
 pub mod members;
+pub mod messages;
 pub mod notifications;
 pub mod prompts;
 pub mod sessions;
@@ -57,6 +58,9 @@ pub struct Engine {
     sessions: Arc<sessions::SessionCache>,
     /// Places taken per availability window for a moment (see [`usage::USAGE_TTL`]).
     usage: Arc<usage::UsageCache>,
+    /// Rung when a change queued messages, so this process's delivery worker sends them at
+    /// once instead of at its next poll.
+    outbox: Arc<tokio::sync::Notify>,
 }
 
 impl Engine {
@@ -68,6 +72,7 @@ impl Engine {
             catalogs: Arc::new(CatalogCache::new(CATALOG_TTL)),
             sessions: Arc::new(sessions::SessionCache::new(sessions::SESSION_CACHE_TTL)),
             usage: Arc::new(usage::UsageCache::new(usage::USAGE_TTL)),
+            outbox: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -80,6 +85,7 @@ impl Engine {
             catalogs: Arc::new(CatalogCache::new(CATALOG_TTL)),
             sessions: Arc::new(sessions::SessionCache::new(sessions::SESSION_CACHE_TTL)),
             usage: Arc::new(usage::UsageCache::new(usage::USAGE_TTL)),
+            outbox: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -121,6 +127,15 @@ impl Engine {
     /// Drops the cached catalogue of a company changed through this engine.
     pub(crate) fn catalog_changed(&self, company_id: CompanyId) {
         self.catalogs.invalidate(company_id);
+    }
+
+    /// Rung whenever a change through this engine queued messages (see the delivery worker).
+    pub fn outbox_signal(&self) -> Arc<tokio::sync::Notify> {
+        self.outbox.clone()
+    }
+
+    pub(crate) fn messages_queued(&self) {
+        self.outbox.notify_one();
     }
 
     /// The store itself, for the engine and for tests that seed or inspect rows directly.

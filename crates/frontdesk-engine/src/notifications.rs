@@ -91,6 +91,10 @@ impl Recipient {
             let mut payload = payload.clone();
             payload["kind"] = json!(kind.as_str());
             payload["audience"] = json!(audience);
+            if audience == AUDIENCE_BUSINESS {
+                // The business calls its customer back; the customer needs no number of theirs.
+                payload["customer_phone"] = json!(self.phone);
+            }
             NotificationDraft {
                 kind: kind.as_str().to_string(),
                 channel: channel.to_string(),

@@ -600,6 +600,7 @@ mod tests {
             phone_region: "DE".into(),
             address: None,
             policy: Default::default(),
+            messaging: Default::default(),
             created_at: jiff::Timestamp::UNIX_EPOCH,
         };
         let with = |v: Value| {

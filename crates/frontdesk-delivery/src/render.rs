@@ -1,0 +1,276 @@
+//! The words of every message, in the business's language: Fluent messages of
+//! `locales/<tag>/frontdesk-delivery.ftl` (ids checked at compile time by `fl!`), dates and
+//! times from the locale's ICU4X formatters. Written from the outbox row's payload alone.
+
+use frontdesk_locale::{Loaders, Locale};
+use frontdesk_store::{Company, Notification};
+use i18n_embed::fluent::{FluentLanguageLoader, fluent_language_loader};
+use i18n_embed_fl::fl;
+use jiff::civil::{Date, Time};
+use serde_json::Value;
+use std::sync::LazyLock;
+
+static TEXTS: LazyLock<Loaders> = LazyLock::new(|| Loaders::new(|| fluent_language_loader!()));
+
+/// What a message is about, from its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Confirmed,
+    Rescheduled,
+    Cancelled,
+    Reminder,
+}
+
+impl Event {
+    pub fn of(kind: &str) -> Option<Event> {
+        Some(match kind {
+            "booking_confirmed" => Event::Confirmed,
+            "booking_rescheduled" => Event::Rescheduled,
+            "booking_cancelled" => Event::Cancelled,
+            "booking_reminder" => Event::Reminder,
+            _ => return None,
+        })
+    }
+}
+
+/// Why a row cannot be written as a message (a permanent failure: retrying cannot help).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot write the message: {0}")]
+pub struct RenderError(pub String);
+
+/// A message's facts, read from its payload and said in the company's locale.
+pub struct Facts {
+    locale: &'static Locale,
+    texts: &'static FluentLanguageLoader,
+    pub event: Event,
+    pub company: String,
+    pub who: String,
+    pub customer_name: Option<String>,
+    pub service: String,
+    pub date: String,
+    pub time: String,
+    pub previous: Option<String>,
+    pub code: String,
+    pub branch: Option<String>,
+    pub staff: Option<String>,
+    pub reason: Option<String>,
+    pub customer_phone: Option<String>,
+    pub for_business: bool,
+}
+
+fn text(payload: &Value, field: &str) -> Option<String> {
+    payload
+        .get(field)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+impl Facts {
+    pub fn read(company: &Company, message: &Notification) -> Result<Facts, RenderError> {
+        let event = Event::of(&message.kind)
+            .ok_or_else(|| RenderError(format!("unknown message kind {:?}", message.kind)))?;
+        let locale = frontdesk_locale::resolve(company.language.tag()).locale;
+        let p = &message.payload;
+        let need = |field: &str| {
+            text(p, field).ok_or_else(|| RenderError(format!("the payload has no {field}")))
+        };
+        let date: Date = need("date")?
+            .parse()
+            .map_err(|e| RenderError(format!("date: {e}")))?;
+        let time: Time = need("time")?
+            .parse()
+            .map_err(|e| RenderError(format!("time: {e}")))?;
+        let previous = match (text(p, "previous_date"), text(p, "previous_time")) {
+            (Some(d), Some(t)) => match (d.parse::<Date>(), t.parse::<Time>()) {
+                (Ok(d), Ok(t)) => Some(format!("{} {}", locale.date(d), locale.time(t))),
+                _ => None,
+            },
+            _ => None,
+        };
+        let customer_name = text(p, "customer_name");
+        let who = text(p, "member")
+            .or_else(|| customer_name.clone())
+            .unwrap_or_else(|| need("confirmation_number").unwrap_or_default());
+        Ok(Facts {
+            locale,
+            texts: TEXTS.get(locale),
+            event,
+            company: text(p, "company").unwrap_or_else(|| company.name.clone()),
+            who,
+            customer_name,
+            service: need("service")?,
+            date: locale.date(date),
+            time: locale.time(time),
+            previous,
+            code: need("confirmation_number")?,
+            branch: text(p, "branch"),
+            staff: text(p, "staff"),
+            reason: text(p, "reason"),
+            customer_phone: text(p, "customer_phone"),
+            for_business: text(p, "audience").as_deref() == Some("business"),
+        })
+    }
+
+    pub fn locale(&self) -> &'static Locale {
+        self.locale
+    }
+
+    /// The text message to the customer.
+    pub fn sms(&self) -> String {
+        let t = self.texts;
+        let (company, who, service, date, time, code) = (
+            &self.company,
+            &self.who,
+            &self.service,
+            &self.date,
+            &self.time,
+            &self.code,
+        );
+        match self.event {
+            Event::Confirmed => fl!(t, "sms-confirmed", company = company, who = who, service = service, date = date, time = time, code = code),
+            Event::Rescheduled => fl!(t, "sms-rescheduled", company = company, who = who, service = service, date = date, time = time, code = code),
+            Event::Cancelled => fl!(t, "sms-cancelled", company = company, who = who, service = service, date = date, time = time, code = code),
+            Event::Reminder => fl!(t, "sms-reminder", company = company, who = who, service = service, date = date, time = time, code = code),
+        }
+    }
+
+    /// The e-mail's subject: to the customer, or the notice to the business.
+    pub fn subject(&self) -> String {
+        let t = self.texts;
+        let (who, service, date, time) = (&self.who, &self.service, &self.date, &self.time);
+        match (self.for_business, self.event) {
+            (true, Event::Confirmed | Event::Reminder) => fl!(t, "notice-subject-confirmed", who = who, service = service, date = date, time = time),
+            (true, Event::Rescheduled) => fl!(t, "notice-subject-rescheduled", who = who, service = service, date = date, time = time),
+            (true, Event::Cancelled) => fl!(t, "notice-subject-cancelled", who = who, service = service, date = date, time = time),
+            (false, Event::Confirmed) => fl!(t, "mail-subject-confirmed", service = service, date = date, time = time),
+            (false, Event::Rescheduled) => fl!(t, "mail-subject-rescheduled", service = service, date = date, time = time),
+            (false, Event::Cancelled) => fl!(t, "mail-subject-cancelled", service = service, date = date, time = time),
+            (false, Event::Reminder) => fl!(t, "mail-subject-reminder", service = service, date = date, time = time),
+        }
+    }
+
+    /// The e-mail's opening lines, then its facts as (label, value) rows.
+    pub fn mail_parts(&self, with_invitation: bool) -> MailParts {
+        let t = self.texts;
+        let company = &self.company;
+        let mut opening = Vec::new();
+        if self.for_business {
+            opening.push(match self.event {
+                Event::Confirmed | Event::Reminder => fl!(t, "notice-intro-confirmed"),
+                Event::Rescheduled => fl!(t, "notice-intro-rescheduled"),
+                Event::Cancelled => fl!(t, "notice-intro-cancelled"),
+            });
+        } else {
+            opening.push(match &self.customer_name {
+                Some(name) => fl!(t, "mail-greeting", name = name),
+                None => fl!(t, "mail-greeting-anonymous"),
+            });
+            opening.push(match self.event {
+                Event::Confirmed => fl!(t, "mail-intro-confirmed", company = company),
+                Event::Rescheduled => fl!(t, "mail-intro-rescheduled", company = company),
+                Event::Cancelled => fl!(t, "mail-intro-cancelled", company = company),
+                Event::Reminder => fl!(t, "mail-intro-reminder", company = company),
+            });
+        }
+        let mut rows = vec![
+            (fl!(t, "mail-label-service"), self.service.clone()),
+            (fl!(t, "mail-label-for"), self.who.clone()),
+            (fl!(t, "mail-label-when"), format!("{} {}", self.date, self.time)),
+        ];
+        if let Some(previous) = &self.previous {
+            rows.push((fl!(t, "mail-label-before"), previous.clone()));
+        }
+        if let Some(branch) = &self.branch {
+            rows.push((fl!(t, "mail-label-where"), branch.clone()));
+        }
+        if let Some(staff) = &self.staff {
+            rows.push((fl!(t, "mail-label-with"), staff.clone()));
+        }
+        rows.push((fl!(t, "mail-label-code"), self.code.clone()));
+        if let Some(reason) = &self.reason {
+            rows.push((fl!(t, "mail-label-reason"), reason.clone()));
+        }
+        if self.for_business
+            && let Some(phone) = &self.customer_phone
+        {
+            let customer = match &self.customer_name {
+                Some(name) => format!("{name} ({phone})"),
+                None => phone.clone(),
+            };
+            rows.push((fl!(t, "mail-label-customer"), customer));
+        }
+        let mut closing = Vec::new();
+        if with_invitation {
+            closing.push(fl!(t, "mail-calendar"));
+        }
+        closing.push(fl!(t, "mail-signature", company = company));
+        MailParts {
+            opening,
+            rows,
+            closing,
+        }
+    }
+}
+
+/// An e-mail's content before it is laid out as text and as HTML.
+pub struct MailParts {
+    pub opening: Vec<String>,
+    pub rows: Vec<(String, String)>,
+    pub closing: Vec<String>,
+}
+
+impl MailParts {
+    pub fn text(&self) -> String {
+        let mut out = self.opening.join("\n");
+        out.push_str("\n\n");
+        for (label, value) in &self.rows {
+            out.push_str(&format!("{label}: {value}\n"));
+        }
+        out.push('\n');
+        out.push_str(&self.closing.join("\n"));
+        out.push('\n');
+        out
+    }
+
+    pub fn html(&self, lang: &str) -> String {
+        let mut out = format!(
+            "<!doctype html><html lang=\"{}\"><body style=\"font-family:sans-serif\">",
+            escape(lang)
+        );
+        for line in &self.opening {
+            out.push_str(&format!("<p>{}</p>", escape(line)));
+        }
+        out.push_str("<table>");
+        for (label, value) in &self.rows {
+            out.push_str(&format!(
+                "<tr><th align=\"left\">{}</th><td>{}</td></tr>",
+                escape(label),
+                escape(value)
+            ));
+        }
+        out.push_str("</table>");
+        for line in &self.closing {
+            out.push_str(&format!("<p>{}</p>", escape(line)));
+        }
+        out.push_str("</body></html>");
+        out
+    }
+}
+
+/// HTML-escapes text (names and reasons come from callers).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

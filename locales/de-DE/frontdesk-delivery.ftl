@@ -1,0 +1,39 @@
+# Nachrichten, die Kunden und Mitarbeitende lesen: SMS und E-Mails, vom Zustelldienst in der
+# Sprache des Unternehmens geschrieben. Variablen: siehe locales/en-US/frontdesk-delivery.ftl.
+
+## SMS an den Kunden
+sms-confirmed = { $company }: { $service } für { $who } ist gebucht für { $date } um { $time }. Bestätigungscode { $code }.
+sms-rescheduled = { $company }: { $service } für { $who } ist verlegt auf { $date } um { $time }. Bestätigungscode { $code }.
+sms-cancelled = { $company }: { $service } für { $who } am { $date } um { $time } ist storniert. Bestätigungscode { $code }.
+sms-reminder = { $company }: Erinnerung an { $service } für { $who } am { $date } um { $time }. Bestätigungscode { $code }.
+
+## E-Mail an den Kunden
+mail-subject-confirmed = Termin bestätigt: { $service } am { $date } um { $time }
+mail-subject-rescheduled = Termin verlegt: { $service } am { $date } um { $time }
+mail-subject-cancelled = Termin storniert: { $service } am { $date } um { $time }
+mail-subject-reminder = Erinnerung: { $service } am { $date } um { $time }
+mail-greeting = Hallo { $name },
+mail-greeting-anonymous = Hallo,
+mail-intro-confirmed = Ihr Termin bei { $company } ist bestätigt.
+mail-intro-rescheduled = Ihr Termin bei { $company } wurde verlegt.
+mail-intro-cancelled = Ihr Termin bei { $company } ist storniert.
+mail-intro-reminder = dies ist eine Erinnerung an Ihren Termin bei { $company }.
+mail-label-service = Leistung
+mail-label-for = Für
+mail-label-when = Wann
+mail-label-before = Vorher
+mail-label-where = Wo
+mail-label-with = Bei
+mail-label-code = Bestätigungscode
+mail-label-customer = Kunde
+mail-label-reason = Grund
+mail-calendar = Mit der angehängten Einladung steht der Termin in Ihrem Kalender.
+mail-signature = { $company }
+
+## Hinweis an das Unternehmen
+notice-subject-confirmed = Neuer Termin: { $service }, { $date } { $time }, { $who }
+notice-subject-rescheduled = Termin verlegt: { $service }, { $date } { $time }, { $who }
+notice-subject-cancelled = Termin storniert: { $service }, { $date } { $time }, { $who }
+notice-intro-confirmed = Ein Termin wurde gebucht.
+notice-intro-rescheduled = Ein Termin wurde verlegt.
+notice-intro-cancelled = Ein Termin wurde storniert.

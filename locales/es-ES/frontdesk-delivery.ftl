@@ -1,0 +1,39 @@
+# Mensajes que leen clientes y personal: SMS y correos, escritos por el repartidor de mensajes en
+# el idioma del negocio. Variables: ver locales/en-US/frontdesk-delivery.ftl.
+
+## SMS al cliente
+sms-confirmed = { $company }: { $service } para { $who } está reservado para el { $date } a las { $time }. Código de confirmación { $code }.
+sms-rescheduled = { $company }: { $service } para { $who } se ha cambiado al { $date } a las { $time }. Código de confirmación { $code }.
+sms-cancelled = { $company }: { $service } para { $who } el { $date } a las { $time } está cancelado. Código de confirmación { $code }.
+sms-reminder = { $company }: recordatorio de { $service } para { $who } el { $date } a las { $time }. Código de confirmación { $code }.
+
+## Correo al cliente
+mail-subject-confirmed = Reserva confirmada: { $service } el { $date } a las { $time }
+mail-subject-rescheduled = Reserva cambiada: { $service } el { $date } a las { $time }
+mail-subject-cancelled = Reserva cancelada: { $service } el { $date } a las { $time }
+mail-subject-reminder = Recordatorio: { $service } el { $date } a las { $time }
+mail-greeting = Hola, { $name }:
+mail-greeting-anonymous = Hola:
+mail-intro-confirmed = su reserva en { $company } está confirmada.
+mail-intro-rescheduled = su reserva en { $company } se ha cambiado de hora.
+mail-intro-cancelled = su reserva en { $company } está cancelada.
+mail-intro-reminder = le recordamos su reserva en { $company }.
+mail-label-service = Servicio
+mail-label-for = Para
+mail-label-when = Cuándo
+mail-label-before = Antes
+mail-label-where = Dónde
+mail-label-with = Con
+mail-label-code = Código de confirmación
+mail-label-customer = Cliente
+mail-label-reason = Motivo
+mail-calendar = La invitación adjunta la añade a su calendario.
+mail-signature = { $company }
+
+## Aviso al propio negocio
+notice-subject-confirmed = Nueva reserva: { $service }, { $date } { $time }, { $who }
+notice-subject-rescheduled = Reserva cambiada: { $service }, { $date } { $time }, { $who }
+notice-subject-cancelled = Reserva cancelada: { $service }, { $date } { $time }, { $who }
+notice-intro-confirmed = Se ha hecho una reserva.
+notice-intro-rescheduled = Se ha cambiado una reserva.
+notice-intro-cancelled = Se ha cancelado una reserva.
