@@ -6,10 +6,13 @@
 //! and sends them: SMS through Twilio's REST API ([`twilio`]), e-mail over SMTP ([`email`]).
 
 pub mod channel;
+pub mod email;
+mod invitation;
 pub mod render;
 pub mod twilio;
 pub mod worker;
 
 pub use channel::Channel;
+pub use email::{Email, SmtpSettings};
 pub use twilio::{TwilioSettings, TwilioSms};
 pub use worker::{Worker, WorkerSettings};

@@ -229,6 +229,22 @@ impl Engine {
         secrets.decrypt(&enc, &twilio_aad(company_id)).map(Some)
     }
 
+    /// The auth token of the company whose own Twilio account is `account_sid`, to verify the
+    /// status callbacks of its messages; `None` when no company has that account.
+    pub async fn twilio_token_for_account(
+        &self,
+        account_sid: &str,
+    ) -> EngineResult<Option<String>> {
+        let companies = self.store.list_companies().await?;
+        let Some(company) = companies
+            .iter()
+            .find(|c| c.messaging.twilio_account_sid.as_deref() == Some(account_sid))
+        else {
+            return Ok(None);
+        };
+        self.twilio_auth_token(company.id).await
+    }
+
     /// The company whose Vapi secret this is; "company not found" otherwise.
     pub async fn company_by_vapi_secret(&self, secret: &str) -> EngineResult<Company> {
         let secret = secret.trim();

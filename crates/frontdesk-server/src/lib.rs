@@ -22,6 +22,7 @@ pub mod retell;
 mod router;
 mod settings;
 mod shutdown;
+pub mod sms;
 mod state;
 pub mod vapi;
 

@@ -53,6 +53,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/mcp/retell/webhook", post(retell::webhook::post))
         .route("/api/vapi/tool-calls", post(vapi::tool_calls::post))
+        .route(
+            frontdesk_delivery::twilio::STATUS_CALLBACK_PATH,
+            post(crate::sms::twilio_status::post),
+        )
         .merge(streamable_http)
         // After routing, so each request is counted under its route's surface.
         .layer(middleware::from_fn(crate::prometheus::track))

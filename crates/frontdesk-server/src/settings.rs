@@ -63,6 +63,10 @@ pub struct ServerSettings {
     /// This instance's name in logs, health answers and Redis (`FRONTDESK_INSTANCE_ID`);
     /// generated at start when not given.
     pub instance_id: String,
+    /// The server-wide Twilio account (`FRONTDESK_TWILIO_ACCOUNT_SID`) and its auth token:
+    /// status callbacks for this account are verified with the token.
+    pub twilio_account_sid: Option<String>,
+    pub twilio_auth_token: Option<String>,
 }
 
 impl Default for ServerSettings {
@@ -89,6 +93,8 @@ impl Default for ServerSettings {
             redis_url: None,
             redis_prefix: "frontdesk:".into(),
             instance_id: generated_instance_id(),
+            twilio_account_sid: None,
+            twilio_auth_token: None,
         }
     }
 }

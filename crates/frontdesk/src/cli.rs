@@ -71,6 +71,14 @@ pub enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// Send the message outbox (SMS, e-mail) until SIGTERM, apart from `serve` (run `serve`
+    /// with FRONTDESK_DELIVERY=false then). Any number may run against one database.
+    Deliver,
+    /// The message outbox: confirmations, notices and reminders, with their delivery state.
+    Messages {
+        #[command(subcommand)]
+        command: MessagesCommand,
+    },
     /// Serve the MCP tools on stdin/stdout for one caller (desktop MCP clients).
     McpStdio {
         /// The company's slug.
@@ -134,4 +142,25 @@ pub enum KeyCommand {
     },
     /// Revoke a key by id.
     Revoke { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MessagesCommand {
+    /// List messages, newest first.
+    List {
+        /// Only this company's (its slug).
+        #[arg(long, value_name = "SLUG")]
+        company: Option<String>,
+        /// Only messages in this state: pending, sending, sent, delivered, failed, cancelled.
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a failed (or withdrawn) message again, at the worker's next round.
+    Retry { id: i64 },
 }

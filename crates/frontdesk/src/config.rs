@@ -5,6 +5,7 @@
 use crate::cli::{Cli, Command};
 use crate::secret_key::SecretKeySource;
 use anyhow::{Context, bail};
+use frontdesk_engine::messages::RetryPolicy;
 use frontdesk_server::{LogFormat, ServerSettings};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -45,6 +46,16 @@ struct FileConfig {
     redis_url: Option<String>,
     redis_prefix: Option<String>,
     instance_id: Option<String>,
+    delivery: Option<bool>,
+    twilio_account_sid: Option<String>,
+    twilio_auth_token: Option<String>,
+    twilio_from: Option<String>,
+    twilio_messaging_service_sid: Option<String>,
+    twilio_api_base: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    message_retry_first_secs: Option<u64>,
+    message_max_attempts: Option<i32>,
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +71,35 @@ pub struct Config {
     pub secret_key: SecretKeySource,
     /// `public_url` was configured; otherwise `serve` sets it to the address it bound.
     pub public_url_given: bool,
+    /// How messages go out (SMS, e-mail) and whether `serve` sends them.
+    pub delivery: DeliveryConfig,
+}
+
+/// The message channels and the worker's pace (`frontdesk serve`, `frontdesk deliver`).
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    /// `serve` runs the delivery worker (`FRONTDESK_DELIVERY`, default true); off when a
+    /// separate `frontdesk deliver` sends.
+    pub in_serve: bool,
+    pub twilio: Option<TwilioConfig>,
+    pub smtp: Option<SmtpConfig>,
+    pub retry: RetryPolicy,
+}
+
+#[derive(Debug, Clone)]
+pub struct TwilioConfig {
+    pub account_sid: String,
+    pub auth_token: String,
+    pub from: Option<String>,
+    pub messaging_service_sid: Option<String>,
+    pub api_base: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    /// `smtp://host:port` (plain, STARTTLS when offered), `smtp://…?tls=required`, `smtps://`.
+    pub url: String,
+    pub from: String,
 }
 
 impl Config {
@@ -81,6 +121,7 @@ impl Config {
             _ => env("FRONTDESK_REDIS_URL"),
         };
 
+        let delivery = DeliveryConfig::load(&file)?;
         let log_format = match env("FRONTDESK_LOG_FORMAT").or(file.log_format) {
             None => LogFormat::Human,
             Some(v) => match v.trim().to_ascii_lowercase().as_str() {
@@ -186,8 +227,11 @@ impl Config {
                     .or(file.instance_id)
                     .map(|id| id.trim().to_string())
                     .unwrap_or(defaults.instance_id),
+                twilio_account_sid: delivery.twilio.as_ref().map(|t| t.account_sid.clone()),
+                twilio_auth_token: delivery.twilio.as_ref().map(|t| t.auth_token.clone()),
             },
             secret_key,
+            delivery,
         };
         config.validate()?;
         Ok(config)
@@ -266,6 +310,91 @@ impl Config {
                 .or_else(|| url.strip_prefix("http://"));
             if !rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace)) {
                 bail!("{name} must be an http:// or https:// URL, not {url:?}");
+            }
+        }
+        Ok(())
+    }
+}
+
+impl DeliveryConfig {
+    fn load(file: &FileConfig) -> anyhow::Result<DeliveryConfig> {
+        let defaults = RetryPolicy::default();
+        let sid = env("FRONTDESK_TWILIO_ACCOUNT_SID").or(file.twilio_account_sid.clone());
+        let token = env("FRONTDESK_TWILIO_AUTH_TOKEN").or(file.twilio_auth_token.clone());
+        let twilio = match (sid, token) {
+            (None, None) => None,
+            (Some(_), None) | (None, Some(_)) => bail!(
+                "twilio_account_sid and twilio_auth_token go together: set both or neither"
+            ),
+            (Some(account_sid), Some(auth_token)) => Some(TwilioConfig {
+                account_sid: account_sid.trim().to_string(),
+                auth_token: auth_token.trim().to_string(),
+                from: env("FRONTDESK_TWILIO_FROM").or(file.twilio_from.clone()),
+                messaging_service_sid: env("FRONTDESK_TWILIO_MESSAGING_SERVICE_SID")
+                    .or(file.twilio_messaging_service_sid.clone()),
+                api_base: env("FRONTDESK_TWILIO_API_BASE")
+                    .or(file.twilio_api_base.clone())
+                    .map(|u| u.trim().trim_end_matches('/').to_string())
+                    .unwrap_or_else(|| frontdesk_delivery::twilio::DEFAULT_API_BASE.to_string()),
+            }),
+        };
+        let smtp = match (
+            env("FRONTDESK_SMTP_URL").or(file.smtp_url.clone()),
+            env("FRONTDESK_MAIL_FROM").or(file.mail_from.clone()),
+        ) {
+            (None, _) => None,
+            (Some(_), None) => bail!("smtp_url needs mail_from, the address e-mails come from"),
+            (Some(url), Some(from)) => Some(SmtpConfig {
+                url: url.trim().to_string(),
+                from: from.trim().to_string(),
+            }),
+        };
+        let retry = RetryPolicy {
+            first_retry: env_parse("FRONTDESK_MESSAGE_RETRY_FIRST_SECS")?
+                .or(file.message_retry_first_secs)
+                .map(Duration::from_secs)
+                .unwrap_or(defaults.first_retry),
+            max_attempts: env_parse("FRONTDESK_MESSAGE_MAX_ATTEMPTS")?
+                .or(file.message_max_attempts)
+                .unwrap_or(defaults.max_attempts),
+            ..defaults
+        };
+        let config = DeliveryConfig {
+            in_serve: env_parse("FRONTDESK_DELIVERY")?
+                .or(file.delivery)
+                .unwrap_or(true),
+            twilio,
+            smtp,
+            retry,
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if self.retry.first_retry.is_zero() || self.retry.first_retry.as_secs() > 30 {
+            bail!("message_retry_first_secs must be 1 to 30 (a confirmation is late by seconds)");
+        }
+        if !(1..=50).contains(&self.retry.max_attempts) {
+            bail!("message_max_attempts must be 1 to 50");
+        }
+        if let Some(t) = &self.twilio {
+            if !(t.api_base.starts_with("https://") || t.api_base.starts_with("http://")) {
+                bail!("twilio_api_base must be an http:// or https:// URL, not {:?}", t.api_base);
+            }
+            if t.account_sid.is_empty() || t.auth_token.is_empty() {
+                bail!("twilio_account_sid and twilio_auth_token must not be empty");
+            }
+        }
+        if let Some(m) = &self.smtp {
+            if !(m.url.starts_with("smtp://") || m.url.starts_with("smtps://")) {
+                bail!(
+                    "smtp_url must be an smtp:// or smtps:// URL, not {:?}",
+                    crate::store::redact(&m.url)
+                );
+            }
+            if !frontdesk_domain::messaging::looks_like_email(&m.from) {
+                bail!("mail_from must be an e-mail address, not {:?}", m.from);
             }
         }
         Ok(())

@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod config;
+mod delivery;
 mod logging;
 mod secret_key;
 mod store;

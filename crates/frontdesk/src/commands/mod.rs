@@ -2,6 +2,7 @@
 
 mod admin;
 mod demo;
+mod messages;
 mod serve;
 mod stdio;
 
@@ -36,6 +37,10 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Export { company, format } => admin::export(&engine, &company, format).await,
         Command::Company { command, .. } => admin::company(&engine, command).await,
         Command::Key { command, .. } => admin::key(&engine, command, &config.server).await,
+        Command::Deliver => {
+            crate::delivery::run(engine, config, frontdesk_server::shutdown_signal()).await
+        }
+        Command::Messages { command } => messages::run(&engine, command, &config.delivery).await,
         Command::McpStdio {
             company, caller, ..
         } => stdio::run(engine, &company, &caller, &store::redact(&config.database)).await,
@@ -49,6 +54,7 @@ fn needs_secret_key(command: &Command) -> bool {
     matches!(
         command,
         Command::Serve { .. }
+            | Command::Deliver
             | Command::Demo
             | Command::Import { .. }
             | Command::Export { .. }

@@ -21,6 +21,18 @@ pub async fn run(engine: Engine, mut config: Config, with_demo: bool) -> anyhow:
         demo::print_welcome(&companies, addr);
     }
     let public_url = config.server.public_url.clone();
+    // The delivery worker runs beside the server and stops after it (its round finishes).
+    let (stop_delivery, stopped) = tokio::sync::watch::channel(false);
+    let delivery = if config.delivery.in_serve {
+        let worker = crate::delivery::worker(engine.clone(), &config)?;
+        let mut stopped = stopped;
+        Some(tokio::spawn(worker.run(async move {
+            let _ = stopped.changed().await;
+        })))
+    } else {
+        tracing::info!("message delivery is left to `frontdesk deliver` (FRONTDESK_DELIVERY=false)");
+        None
+    };
     let state = AppState::try_new(engine, config.server).map_err(anyhow::Error::msg)?;
     tracing::info!(
         %addr,
@@ -28,7 +40,12 @@ pub async fn run(engine: Engine, mut config: Config, with_demo: bool) -> anyhow:
         database = %crate::store::redact(&config.database),
         "frontdesk listening"
     );
-    serve(listener, state, shutdown_signal()).await?;
+    let served = serve(listener, state, shutdown_signal()).await;
+    let _ = stop_delivery.send(true);
+    if let Some(worker) = delivery {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(20), worker).await;
+    }
+    served?;
     tracing::info!("frontdesk stopped");
     Ok(())
 }
