@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use base64::Engine as _;
 use frontdesk_engine::Engine;
 use frontdesk_engine::messages::Attempt;
-use frontdesk_store::{Company, Notification};
+use frontdesk_store::{Company, Notification, UNFINISHED_ATTEMPT};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha1::Sha1;
@@ -65,6 +65,69 @@ struct Created {
     sid: String,
 }
 
+/// A page of Twilio's message list.
+#[derive(Deserialize)]
+struct MessagePage {
+    #[serde(default)]
+    messages: Vec<Listed>,
+}
+
+#[derive(Deserialize)]
+struct Listed {
+    sid: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    body: String,
+}
+
+impl TwilioSms {
+    /// The sid of a message with this body Twilio already took for `to` since the row was
+    /// queued (its list, filtered by `To` and `DateSent>=`), if any.
+    async fn already_sent(
+        &self,
+        account_sid: &str,
+        auth_token: &str,
+        to: &str,
+        body: &str,
+        message: &Notification,
+    ) -> Result<Option<String>, String> {
+        let url = format!(
+            "{}/2010-04-01/Accounts/{}/Messages.json",
+            self.settings.api_base.trim_end_matches('/'),
+            account_sid
+        );
+        let since = message
+            .created_at
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+            .to_string();
+        let response = self
+            .http
+            .get(&url)
+            .basic_auth(account_sid, Some(auth_token))
+            .query(&[("To", to), ("DateSent>", since.as_str()), ("PageSize", "100")])
+            .send()
+            .await
+            .map_err(|e| format!("Twilio unreachable (checking for an earlier send): {e}"))?;
+        if !response.status().is_success() {
+            return Err(format!(
+                "Twilio {} when checking for an earlier send",
+                response.status().as_u16()
+            ));
+        }
+        let page: MessagePage = response
+            .json()
+            .await
+            .map_err(|e| format!("Twilio's message list did not parse: {e}"))?;
+        Ok(page
+            .messages
+            .into_iter()
+            .find(|m| m.to == to && m.body == body)
+            .map(|m| m.sid))
+    }
+}
+
 #[async_trait]
 impl Channel for TwilioSms {
     fn name(&self) -> &'static str {
@@ -115,7 +178,24 @@ impl Channel for TwilioSms {
                 }
             },
         }
-        form.push(("Body", facts.sms()));
+        let body = facts.sms();
+        if message.last_error.as_deref() == Some(UNFINISHED_ATTEMPT) {
+            // The last attempt may have reached Twilio: ask before texting the customer again.
+            match self
+                .already_sent(&account_sid, &auth_token, &message.recipient, &body, message)
+                .await
+            {
+                Ok(Some(sid)) => {
+                    tracing::info!(message_id = message.id, sid, "found at Twilio: not sent again");
+                    return Attempt::Sent {
+                        provider_id: Some(sid),
+                    };
+                }
+                Ok(None) => {}
+                Err(e) => return Attempt::Transient(e),
+            }
+        }
+        form.push(("Body", body));
         if let Some(callback) = &self.settings.status_callback {
             form.push(("StatusCallback", callback.clone()));
         }

@@ -152,7 +152,9 @@ pub(crate) async fn claim_messages(
               LIMIT $3
               FOR UPDATE SKIP LOCKED)
          UPDATE notifications n
-            SET status = 'sending', attempts = n.attempts + 1, lease_until = $4, updated_at = $1
+            SET status = 'sending', attempts = n.attempts + 1, lease_until = $4, updated_at = $1,
+                -- A row still `sending` was left by a worker that stopped mid-attempt.
+                last_error = CASE WHEN n.status = 'sending' THEN $5 ELSE n.last_error END
            FROM due WHERE n.id = due.id
          RETURNING n.*",
     )
@@ -160,6 +162,7 @@ pub(crate) async fn claim_messages(
     .bind(&claim.channels)
     .bind(limit_or_default(claim.limit))
     .bind(claim.lease_until.as_second())
+    .bind(UNFINISHED_ATTEMPT)
     .fetch_all(pool)
     .await
     .map_err(map_err)?;

@@ -139,6 +139,10 @@ pub(crate) async fn claim_messages(
     }
     let now = claim.now.as_second();
     let mut sql = QueryBuilder::<Sqlite>::new("UPDATE notifications SET status = 'sending', ");
+    // A row still `sending` was left by a worker that stopped mid-attempt.
+    sql.push("last_error = CASE WHEN status = 'sending' THEN ")
+        .push_bind(UNFINISHED_ATTEMPT)
+        .push(" ELSE last_error END, ");
     sql.push("attempts = attempts + 1, lease_until = ")
         .push_bind(claim.lease_until.as_second())
         .push(", updated_at = ")

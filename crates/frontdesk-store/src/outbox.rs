@@ -13,6 +13,12 @@ use std::str::FromStr;
 /// holds.
 pub const REMINDER_KIND: &str = "booking_reminder";
 
+/// The `last_error` of a message taken again after its worker's lease ran out: the previous
+/// attempt may or may not have reached the provider, so a channel that can ask the provider
+/// (Twilio's message list) does before sending again.
+pub const UNFINISHED_ATTEMPT: &str =
+    "the previous attempt ended without an outcome (its worker stopped before recording it)";
+
 /// Where a message is in its delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]

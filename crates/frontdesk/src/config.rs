@@ -56,6 +56,7 @@ struct FileConfig {
     mail_from: Option<String>,
     message_retry_first_secs: Option<u64>,
     message_max_attempts: Option<i32>,
+    message_lease_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +85,9 @@ pub struct DeliveryConfig {
     pub twilio: Option<TwilioConfig>,
     pub smtp: Option<SmtpConfig>,
     pub retry: RetryPolicy,
+    /// How long a worker holds a message it took; a worker that dies mid-send leaves its
+    /// messages to others after this.
+    pub lease: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -366,6 +370,10 @@ impl DeliveryConfig {
             twilio,
             smtp,
             retry,
+            lease: env_parse("FRONTDESK_MESSAGE_LEASE_SECS")?
+                .or(file.message_lease_secs)
+                .map(Duration::from_secs)
+                .unwrap_or(Duration::from_secs(120)),
         };
         config.validate()?;
         Ok(config)
@@ -374,6 +382,9 @@ impl DeliveryConfig {
     fn validate(&self) -> anyhow::Result<()> {
         if self.retry.first_retry.is_zero() || self.retry.first_retry.as_secs() > 30 {
             bail!("message_retry_first_secs must be 1 to 30 (a confirmation is late by seconds)");
+        }
+        if !(5..=3600).contains(&self.lease.as_secs()) {
+            bail!("message_lease_secs must be 5 to 3600 (longer than a send takes)");
         }
         if !(1..=50).contains(&self.retry.max_attempts) {
             bail!("message_max_attempts must be 1 to 50");

@@ -67,6 +67,7 @@ pub fn worker(engine: Engine, config: &Config) -> anyhow::Result<Worker> {
         channels,
         WorkerSettings {
             retry: config.delivery.retry,
+            lease: config.delivery.lease,
             ..WorkerSettings::default()
         },
     ))

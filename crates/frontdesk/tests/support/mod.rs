@@ -5,6 +5,8 @@
 
 #![allow(dead_code)] // each test file uses its own part of this module
 
+pub mod twilio;
+
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
