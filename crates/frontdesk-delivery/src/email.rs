@@ -57,10 +57,8 @@ impl Email {
             .map_err(|e| format!("{:?} is not an e-mail address: {e}", message.recipient))?;
         let from = Mailbox::new(Some(company.name.clone()), self.from.clone());
         let parts = facts.mail_parts(invitation.is_some());
-        let body = MultiPart::alternative_plain_html(
-            parts.text(),
-            parts.html(facts.locale().tag()),
-        );
+        let body =
+            MultiPart::alternative_plain_html(parts.text(), parts.html(facts.locale().tag()));
         let builder = Message::builder()
             .from(from)
             .to(to)

@@ -129,10 +129,46 @@ impl Facts {
             &self.code,
         );
         match self.event {
-            Event::Confirmed => fl!(t, "sms-confirmed", company = company, who = who, service = service, date = date, time = time, code = code),
-            Event::Rescheduled => fl!(t, "sms-rescheduled", company = company, who = who, service = service, date = date, time = time, code = code),
-            Event::Cancelled => fl!(t, "sms-cancelled", company = company, who = who, service = service, date = date, time = time, code = code),
-            Event::Reminder => fl!(t, "sms-reminder", company = company, who = who, service = service, date = date, time = time, code = code),
+            Event::Confirmed => fl!(
+                t,
+                "sms-confirmed",
+                company = company,
+                who = who,
+                service = service,
+                date = date,
+                time = time,
+                code = code
+            ),
+            Event::Rescheduled => fl!(
+                t,
+                "sms-rescheduled",
+                company = company,
+                who = who,
+                service = service,
+                date = date,
+                time = time,
+                code = code
+            ),
+            Event::Cancelled => fl!(
+                t,
+                "sms-cancelled",
+                company = company,
+                who = who,
+                service = service,
+                date = date,
+                time = time,
+                code = code
+            ),
+            Event::Reminder => fl!(
+                t,
+                "sms-reminder",
+                company = company,
+                who = who,
+                service = service,
+                date = date,
+                time = time,
+                code = code
+            ),
         }
     }
 
@@ -141,13 +177,58 @@ impl Facts {
         let t = self.texts;
         let (who, service, date, time) = (&self.who, &self.service, &self.date, &self.time);
         match (self.for_business, self.event) {
-            (true, Event::Confirmed | Event::Reminder) => fl!(t, "notice-subject-confirmed", who = who, service = service, date = date, time = time),
-            (true, Event::Rescheduled) => fl!(t, "notice-subject-rescheduled", who = who, service = service, date = date, time = time),
-            (true, Event::Cancelled) => fl!(t, "notice-subject-cancelled", who = who, service = service, date = date, time = time),
-            (false, Event::Confirmed) => fl!(t, "mail-subject-confirmed", service = service, date = date, time = time),
-            (false, Event::Rescheduled) => fl!(t, "mail-subject-rescheduled", service = service, date = date, time = time),
-            (false, Event::Cancelled) => fl!(t, "mail-subject-cancelled", service = service, date = date, time = time),
-            (false, Event::Reminder) => fl!(t, "mail-subject-reminder", service = service, date = date, time = time),
+            (true, Event::Confirmed | Event::Reminder) => fl!(
+                t,
+                "notice-subject-confirmed",
+                who = who,
+                service = service,
+                date = date,
+                time = time
+            ),
+            (true, Event::Rescheduled) => fl!(
+                t,
+                "notice-subject-rescheduled",
+                who = who,
+                service = service,
+                date = date,
+                time = time
+            ),
+            (true, Event::Cancelled) => fl!(
+                t,
+                "notice-subject-cancelled",
+                who = who,
+                service = service,
+                date = date,
+                time = time
+            ),
+            (false, Event::Confirmed) => fl!(
+                t,
+                "mail-subject-confirmed",
+                service = service,
+                date = date,
+                time = time
+            ),
+            (false, Event::Rescheduled) => fl!(
+                t,
+                "mail-subject-rescheduled",
+                service = service,
+                date = date,
+                time = time
+            ),
+            (false, Event::Cancelled) => fl!(
+                t,
+                "mail-subject-cancelled",
+                service = service,
+                date = date,
+                time = time
+            ),
+            (false, Event::Reminder) => fl!(
+                t,
+                "mail-subject-reminder",
+                service = service,
+                date = date,
+                time = time
+            ),
         }
     }
 
@@ -177,7 +258,10 @@ impl Facts {
         let mut rows = vec![
             (fl!(t, "mail-label-service"), self.service.clone()),
             (fl!(t, "mail-label-for"), self.who.clone()),
-            (fl!(t, "mail-label-when"), format!("{} {}", self.date, self.time)),
+            (
+                fl!(t, "mail-label-when"),
+                format!("{} {}", self.date, self.time),
+            ),
         ];
         if let Some(previous) = &self.previous {
             rows.push((fl!(t, "mail-label-before"), previous.clone()));

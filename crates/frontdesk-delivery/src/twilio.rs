@@ -106,7 +106,11 @@ impl TwilioSms {
             .http
             .get(&url)
             .basic_auth(account_sid, Some(auth_token))
-            .query(&[("To", to), ("DateSent>", since.as_str()), ("PageSize", "100")])
+            .query(&[
+                ("To", to),
+                ("DateSent>", since.as_str()),
+                ("PageSize", "100"),
+            ])
             .send()
             .await
             .map_err(|e| format!("Twilio unreachable (checking for an earlier send): {e}"))?;
@@ -157,13 +161,14 @@ impl Channel for TwilioSms {
             ),
         };
         let mut form: Vec<(&str, String)> = vec![("To", message.recipient.clone())];
-        let service = messaging
-            .twilio_messaging_service_sid
-            .clone()
-            .or_else(|| match &messaging.sms_from {
-                Some(_) => None,
-                None => self.settings.messaging_service_sid.clone(),
-            });
+        let service =
+            messaging
+                .twilio_messaging_service_sid
+                .clone()
+                .or_else(|| match &messaging.sms_from {
+                    Some(_) => None,
+                    None => self.settings.messaging_service_sid.clone(),
+                });
         match (&messaging.sms_from, service) {
             (Some(from), _) => form.push(("From", from.clone())),
             (None, Some(sid)) => form.push(("MessagingServiceSid", sid)),
@@ -182,11 +187,21 @@ impl Channel for TwilioSms {
         if message.last_error.as_deref() == Some(UNFINISHED_ATTEMPT) {
             // The last attempt may have reached Twilio: ask before texting the customer again.
             match self
-                .already_sent(&account_sid, &auth_token, &message.recipient, &body, message)
+                .already_sent(
+                    &account_sid,
+                    &auth_token,
+                    &message.recipient,
+                    &body,
+                    message,
+                )
                 .await
             {
                 Ok(Some(sid)) => {
-                    tracing::info!(message_id = message.id, sid, "found at Twilio: not sent again");
+                    tracing::info!(
+                        message_id = message.id,
+                        sid,
+                        "found at Twilio: not sent again"
+                    );
                     return Attempt::Sent {
                         provider_id: Some(sid),
                     };
@@ -302,6 +317,11 @@ mod tests {
             &params,
             "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
         ));
-        assert!(!signature_matches("12346", url, &params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
+        assert!(!signature_matches(
+            "12346",
+            url,
+            &params,
+            "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
+        ));
     }
 }

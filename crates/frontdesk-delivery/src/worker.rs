@@ -93,13 +93,18 @@ impl Worker {
     }
 
     /// Takes what is due and sends it; returns how many were taken.
-    pub async fn round(&self, names: &[&'static str]) -> Result<usize, frontdesk_engine::EngineError> {
+    pub async fn round(
+        &self,
+        names: &[&'static str],
+    ) -> Result<usize, frontdesk_engine::EngineError> {
         let taken = self
             .engine
             .claim_messages(names, self.settings.lease, self.settings.batch)
             .await?;
         let count = taken.len();
-        let semaphore = Arc::new(tokio::sync::Semaphore::new(self.settings.concurrency.max(1)));
+        let semaphore = Arc::new(tokio::sync::Semaphore::new(
+            self.settings.concurrency.max(1),
+        ));
         let mut running = tokio::task::JoinSet::new();
         for message in taken {
             let Some(channel) = self.channels.get(message.channel.as_str()).cloned() else {
@@ -119,7 +124,12 @@ impl Worker {
 }
 
 /// One attempt at one message, recorded whatever happens.
-async fn deliver(engine: &Engine, channel: &dyn Channel, message: &Notification, retry: &RetryPolicy) {
+async fn deliver(
+    engine: &Engine,
+    channel: &dyn Channel,
+    message: &Notification,
+    retry: &RetryPolicy,
+) {
     match engine.message_still_holds(message).await {
         Ok(true) => {}
         Ok(false) => {
@@ -147,27 +157,29 @@ async fn finish(engine: &Engine, message: &Notification, attempt: Attempt, retry
     let channel = message.channel.clone();
     let sent = matches!(attempt, Attempt::Sent { .. });
     match engine.finish_attempt(message, attempt, retry).await {
-        Ok(done) => {
-            match done.status {
-                MessageStatus::Sent => {
-                    metrics::counter!("frontdesk_messages_sent_total", "channel" => channel)
-                        .increment(1);
-                    tracing::info!(message_id = done.id, kind = %done.kind, channel = %done.channel, "message sent");
-                }
-                MessageStatus::Failed => {
-                    metrics::counter!("frontdesk_messages_failed_total", "channel" => channel)
-                        .increment(1);
-                    tracing::warn!(message_id = done.id, kind = %done.kind, channel = %done.channel,
-                        error = done.last_error.as_deref().unwrap_or(""), "message failed");
-                }
-                _ => {
-                    metrics::counter!("frontdesk_message_retries_total", "channel" => channel)
-                        .increment(1);
-                    tracing::info!(message_id = done.id, attempts = done.attempts,
-                        error = done.last_error.as_deref().unwrap_or(""), "message will be retried");
-                }
+        Ok(done) => match done.status {
+            MessageStatus::Sent => {
+                metrics::counter!("frontdesk_messages_sent_total", "channel" => channel)
+                    .increment(1);
+                tracing::info!(message_id = done.id, kind = %done.kind, channel = %done.channel, "message sent");
             }
-        }
+            MessageStatus::Failed => {
+                metrics::counter!("frontdesk_messages_failed_total", "channel" => channel)
+                    .increment(1);
+                tracing::warn!(message_id = done.id, kind = %done.kind, channel = %done.channel,
+                        error = done.last_error.as_deref().unwrap_or(""), "message failed");
+            }
+            _ => {
+                metrics::counter!("frontdesk_message_retries_total", "channel" => channel)
+                    .increment(1);
+                tracing::info!(
+                    message_id = done.id,
+                    attempts = done.attempts,
+                    error = done.last_error.as_deref().unwrap_or(""),
+                    "message will be retried"
+                );
+            }
+        },
         Err(e) => {
             // The row stays `sending` until its lease ends and is then taken again: a sent
             // message may go out twice, a failed one is retried; none is lost.

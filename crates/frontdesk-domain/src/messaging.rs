@@ -63,7 +63,9 @@ pub fn looks_like_email(s: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && s.matches('@').count() == 1
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
 }
 
 #[cfg(test)]
@@ -73,7 +75,9 @@ mod tests {
     #[test]
     fn email_shapes() {
         assert!(looks_like_email("front@desk.example"));
-        for bad in ["", "a", "a@b", "@b.c", "a@.c", "a@b.", "a b@c.d", "a@b@c.d", "<a@b.c>"] {
+        for bad in [
+            "", "a", "a@b", "@b.c", "a@.c", "a@b.", "a b@c.d", "a@b@c.d", "<a@b.c>",
+        ] {
             assert!(!looks_like_email(bad), "{bad:?}");
         }
     }

@@ -197,7 +197,16 @@ mod tests {
         assert_eq!(read(" 90m ").map(|r| r.to_string()), Ok("90m".into()));
         assert_eq!(read("2d").map(|r| r.to_string()), Ok("2d".into()));
         assert_eq!(read("120m").map(|r| r.to_string()), Ok("2h".into()));
-        for bad in ["", "h", "24", "0h", "-1h", "31d", "24 hours", "99999999999999999d"] {
+        for bad in [
+            "",
+            "h",
+            "24",
+            "0h",
+            "-1h",
+            "31d",
+            "24 hours",
+            "99999999999999999d",
+        ] {
             assert!(read(bad).is_err(), "{bad:?} was read");
         }
         let due = read("2h").expect("2h").due(at("2026-11-21T10:00:00Z"));

@@ -448,10 +448,10 @@ impl Engine {
             CancelOutcome::Cancelled(b) => {
                 self.messages_queued();
                 Ok(CancelResult {
-                booking: self.view(&catalog, b).await?,
-                refund_applicable,
-                already_cancelled: false,
-                confirmation_sent: recipient.is_some(),
+                    booking: self.view(&catalog, b).await?,
+                    refund_applicable,
+                    already_cancelled: false,
+                    confirmation_sent: recipient.is_some(),
                 })
             }
             CancelOutcome::NotActive(b) if b.status == BookingStatus::Cancelled => {

@@ -185,7 +185,11 @@ impl Engine {
     }
 
     /// Stores the auth token of the company's own Twilio account, encrypted.
-    pub async fn set_twilio_auth_token(&self, company_id: CompanyId, token: &str) -> EngineResult<()> {
+    pub async fn set_twilio_auth_token(
+        &self,
+        company_id: CompanyId,
+        token: &str,
+    ) -> EngineResult<()> {
         let token = clean("twilio_auth_token", token)?;
         let secrets = self.secrets.as_ref().ok_or_else(|| {
             EngineError::invalid(

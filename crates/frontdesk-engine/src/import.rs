@@ -11,8 +11,8 @@ use crate::error::{EngineError, EngineResult};
 use crate::{BookRequest, BookingScope, Engine};
 use frontdesk_domain::schedule::DateException;
 use frontdesk_domain::{
-    BookingPolicy, BookingSource, CompanyMessaging, Language, MemberPreferences, PhoneNumber, Schedule, parse_date,
-    parse_time,
+    BookingPolicy, BookingSource, CompanyMessaging, Language, MemberPreferences, PhoneNumber,
+    Schedule, parse_date, parse_time,
 };
 use frontdesk_domain::{BookingStatus, CompanyId};
 use frontdesk_store::{

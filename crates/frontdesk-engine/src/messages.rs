@@ -7,8 +7,8 @@ use crate::Engine;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
 use frontdesk_domain::{BookingStatus, CompanyId};
 use frontdesk_store::{
-    AttemptOutcome, MessageClaim, MessageQuery, MessageStats, Notification,
-    ProviderReport, REMINDER_KIND, StoreError,
+    AttemptOutcome, MessageClaim, MessageQuery, MessageStats, Notification, ProviderReport,
+    REMINDER_KIND, StoreError,
 };
 use jiff::{SignedDuration, Timestamp};
 use rand::Rng;
@@ -54,7 +54,9 @@ impl RetryPolicy {
 /// How one attempt went, as the channel saw it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Attempt {
-    Sent { provider_id: Option<String> },
+    Sent {
+        provider_id: Option<String>,
+    },
     /// Worth trying again (a timeout, a 5xx, a 429).
     Transient(String),
     /// Trying again would fail the same way (a 4xx: a bad number, a refused sender).

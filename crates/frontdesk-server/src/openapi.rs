@@ -52,6 +52,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         crate::retell::custom_function::post,
         crate::retell::webhook::post,
         crate::vapi::tool_calls::post,
+        crate::sms::twilio_status::post,
         openapi_json,
         crate::prometheus::get,
     ),
@@ -63,6 +64,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         (name = "gateway", description = "The JSON-RPC 2.0 gateway (`server.method`)"),
         (name = "retell", description = "Retell.ai custom functions and call events"),
         (name = "vapi", description = "Vapi assistants' tool calls"),
+        (name = "sms", description = "SMS providers reporting on the messages frontdesk sent"),
     ),
 )]
 pub struct ApiDoc;
@@ -868,6 +870,18 @@ pub struct VapiMessage {
     /// At most 20.
     #[schema(rename = "toolCallList", max_items = 20)]
     pub tool_call_list: Option<Vec<VapiToolCall>>,
+}
+
+/// `POST /api/sms/twilio/status`: the fields frontdesk reads (Twilio sends more; every field
+/// is covered by the signature).
+#[derive(ToSchema)]
+#[allow(non_snake_case, dead_code)]
+pub struct TwilioStatusForm {
+    pub AccountSid: String,
+    pub MessageSid: String,
+    /// `queued`, `sent`, `delivered`, `undelivered`, `failed`, …
+    pub MessageStatus: String,
+    pub ErrorCode: Option<String>,
 }
 
 /// `POST /api/vapi/tool-calls`.

@@ -74,6 +74,21 @@ pub async fn get(State(state): State<AppState>) -> Response {
             .set(f64::from(pool.open.saturating_sub(pool.idle)));
         metrics::gauge!("frontdesk_db_pool_max_connections").set(f64::from(pool.max));
     }
+    // The outbox as the database holds it (the same on every instance): two cheap queries,
+    // the per-status count and the oldest due message still to send.
+    match state.engine.message_stats().await {
+        Ok(stats) => {
+            for (status, count) in &stats.by_status {
+                metrics::gauge!("frontdesk_messages", "status" => status.as_str())
+                    .set(*count as f64);
+            }
+            let age = stats.oldest_due.map_or(0.0, |due| {
+                (state.engine.now().as_second() - due.as_second()).max(0) as f64
+            });
+            metrics::gauge!("frontdesk_messages_oldest_due_age_seconds").set(age);
+        }
+        Err(e) => tracing::debug!(error = %e, "message counts not read for /metrics"),
+    }
     let body = handle().map(PrometheusHandle::render).unwrap_or_default();
     let mut response = body.into_response();
     response.headers_mut().insert(
@@ -117,6 +132,7 @@ fn surface_of(path: &str) -> &'static str {
         "/metrics" | "/openapi.json" => "operations",
         "/api/mcp/gateway" => "gateway",
         "/api/vapi/tool-calls" => "vapi",
+        "/api/sms/twilio/status" => "sms",
         p if p.starts_with("/mcp/auth/") => "sessions",
         p if p.starts_with("/api/mcp/retell/") => "retell",
         _ => "other",

@@ -53,8 +53,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/mcp/retell/webhook", post(retell::webhook::post))
         .route("/api/vapi/tool-calls", post(vapi::tool_calls::post))
+        // frontdesk_delivery::twilio::STATUS_CALLBACK_PATH, the StatusCallback it sends.
         .route(
-            frontdesk_delivery::twilio::STATUS_CALLBACK_PATH,
+            "/api/sms/twilio/status",
             post(crate::sms::twilio_status::post),
         )
         .merge(streamable_http)

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The REST routes, as `(method, path)`: all of them are documented.
-const REST: [(&str, &str); 14] = [
+const REST: [(&str, &str); 15] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/openapi.json"),
@@ -29,6 +29,7 @@ const REST: [(&str, &str); 14] = [
     ("post", "/api/mcp/retell/custom-function"),
     ("post", "/api/mcp/retell/webhook"),
     ("post", "/api/vapi/tool-calls"),
+    ("post", "/api/sms/twilio/status"),
 ];
 
 /// Routes of the router that are not in the document: the MCP transports, which the MCP

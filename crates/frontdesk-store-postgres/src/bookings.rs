@@ -209,7 +209,13 @@ pub(crate) async fn cancel_booking(
     )
     .await?;
     outbox::withdraw_reminders(&mut tx, id, cancellation.now).await?;
-    outbox::queue(&mut tx, &cancellation.notifications, &after, cancellation.now).await?;
+    outbox::queue(
+        &mut tx,
+        &cancellation.notifications,
+        &after,
+        cancellation.now,
+    )
+    .await?;
     commit(tx).await?;
     Ok(CancelOutcome::Cancelled(after))
 }

@@ -184,7 +184,7 @@ fn new_booking(f: &Fixture, key: Option<&str>) -> NewBooking {
         idempotency_key: key.map(str::to_string),
         call_id: None,
         notes: None,
-        notification: None,
+        notifications: Vec::new(),
         registration: None,
     }
 }
@@ -331,7 +331,7 @@ async fn booking_story() {
         staff_id: None,
         starts_at: at("2026-11-25T08:00:00Z"),
         ends_at: at("2026-11-25T09:00:00Z"),
-        notification: None,
+        notifications: Vec::new(),
     };
     let moved = store
         .reschedule_booking(f.company.id, a.id, later.clone(), limits(1))
@@ -380,7 +380,7 @@ async fn booking_story() {
         reason: Some("sick".into()),
         refund_applicable: true,
         now: at("2026-11-21T10:00:00Z"),
-        notification: None,
+        notifications: Vec::new(),
     };
     let cancelled = store
         .cancel_booking(f.company.id, a.id, cancellation.clone())
@@ -680,6 +680,7 @@ async fn notification_outbox_lists_pending_oldest_first() {
         recipient: recipient.into(),
         payload: json!({"voucher": "ABC", "lines": ["a", "b"]}),
         now,
+        due_at: None,
     };
     let later = at("2026-11-20T12:01:00Z");
     // Queued first but created later: "oldest" is by creation time.

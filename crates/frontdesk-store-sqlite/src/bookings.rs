@@ -261,7 +261,13 @@ pub(crate) async fn cancel_booking(
     });
     add_event(&mut tx, id, "cancelled", &detail, cancellation.now).await?;
     outbox::withdraw_reminders(&mut tx, id, cancellation.now).await?;
-    outbox::queue(&mut tx, &cancellation.notifications, &booking, cancellation.now).await?;
+    outbox::queue(
+        &mut tx,
+        &cancellation.notifications,
+        &booking,
+        cancellation.now,
+    )
+    .await?;
     tx.commit().await.map_err(map_err)?;
     Ok(CancelOutcome::Cancelled(booking))
 }

@@ -46,13 +46,14 @@ pub(crate) async fn get_company_credentials(
     s: &SqliteStore,
     company_id: CompanyId,
 ) -> StoreResult<CompanyCredentials> {
-    let row: CredentialsRow =
-        sqlx::query_as("SELECT retell_api_key_enc, vapi_secret_hash, twilio_auth_token_enc FROM companies \
-             WHERE id = ?")
-            .bind(company_id)
-            .fetch_one(&s.read)
-            .await
-            .map_err(map_err)?;
+    let row: CredentialsRow = sqlx::query_as(
+        "SELECT retell_api_key_enc, vapi_secret_hash, twilio_auth_token_enc FROM companies \
+             WHERE id = ?",
+    )
+    .bind(company_id)
+    .fetch_one(&s.read)
+    .await
+    .map_err(map_err)?;
     Ok(row.into_model())
 }
 

@@ -123,7 +123,7 @@ fn booking(
         idempotency_key: key.map(str::to_string),
         call_id: None,
         notes: None,
-        notification: None,
+        notifications: Vec::new(),
         registration: None,
     }
 }
@@ -216,7 +216,7 @@ async fn booking_lifecycle() -> TestResult {
         staff_id: None,
         starts_at: later,
         ends_at: later + SignedDuration::from_hours(1),
-        notification: None,
+        notifications: Vec::new(),
     };
     let (before, after) = match store
         .reschedule_booking(f.company.id, first.id, to, limits(2, f.now))
@@ -235,7 +235,7 @@ async fn booking_lifecycle() -> TestResult {
         reason: Some("rain".into()),
         refund_applicable: true,
         now: f.now,
-        notification: None,
+        notifications: Vec::new(),
     };
     let cancelled = match store
         .cancel_booking(f.company.id, first.id, cancel.clone())
@@ -460,6 +460,7 @@ async fn notification_outbox_lists_pending_oldest_first() -> TestResult {
         recipient: recipient.into(),
         payload: json!({"voucher": "ABC", "lines": ["a", "b"]}),
         now,
+        due_at: None,
     };
     let later = f.now + SignedDuration::from_secs(60);
     // Queued first but created later: "oldest" is by creation time.

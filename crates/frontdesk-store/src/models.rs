@@ -2,10 +2,10 @@
 //! structs are what reads return. Times are UTC instants (`jiff::Timestamp`); backends store
 //! them as integer Unix seconds.
 
+use crate::outbox::NotificationDraft;
 use frontdesk_domain::*;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use crate::outbox::NotificationDraft;
 use std::collections::BTreeMap;
 
 pub use frontdesk_domain::schedule::DateException;

@@ -327,9 +327,9 @@ impl DeliveryConfig {
         let token = env("FRONTDESK_TWILIO_AUTH_TOKEN").or(file.twilio_auth_token.clone());
         let twilio = match (sid, token) {
             (None, None) => None,
-            (Some(_), None) | (None, Some(_)) => bail!(
-                "twilio_account_sid and twilio_auth_token go together: set both or neither"
-            ),
+            (Some(_), None) | (None, Some(_)) => {
+                bail!("twilio_account_sid and twilio_auth_token go together: set both or neither")
+            }
             (Some(account_sid), Some(auth_token)) => Some(TwilioConfig {
                 account_sid: account_sid.trim().to_string(),
                 auth_token: auth_token.trim().to_string(),
@@ -391,7 +391,10 @@ impl DeliveryConfig {
         }
         if let Some(t) = &self.twilio {
             if !(t.api_base.starts_with("https://") || t.api_base.starts_with("http://")) {
-                bail!("twilio_api_base must be an http:// or https:// URL, not {:?}", t.api_base);
+                bail!(
+                    "twilio_api_base must be an http:// or https:// URL, not {:?}",
+                    t.api_base
+                );
             }
             if t.account_sid.is_empty() || t.auth_token.is_empty() {
                 bail!("twilio_account_sid and twilio_auth_token must not be empty");

@@ -12,7 +12,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The channels the configuration turns on (none: messages wait as `pending`).
-pub fn channels(delivery: &DeliveryConfig, public_url: &str) -> anyhow::Result<Vec<Arc<dyn Channel>>> {
+pub fn channels(
+    delivery: &DeliveryConfig,
+    public_url: &str,
+) -> anyhow::Result<Vec<Arc<dyn Channel>>> {
     let mut channels: Vec<Arc<dyn Channel>> = Vec::new();
     if let Some(t) = &delivery.twilio {
         let sms = TwilioSms::new(TwilioSettings {
@@ -74,7 +77,11 @@ pub fn worker(engine: Engine, config: &Config) -> anyhow::Result<Worker> {
 }
 
 /// `frontdesk deliver`: sends until SIGTERM or Ctrl-C.
-pub async fn run(engine: Engine, config: Config, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+pub async fn run(
+    engine: Engine,
+    config: Config,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
     let worker = worker(engine, &config)?;
     if worker.channel_names().is_empty() {
         anyhow::bail!(

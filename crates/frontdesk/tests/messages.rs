@@ -59,7 +59,13 @@ async fn postgres_setup(test: &str) -> Option<Setup> {
     PgDatabase::create_or_skip(test).await.map(Setup::postgres)
 }
 
-async fn book(client: &reqwest::Client, base: &str, token: &str, date: &str, time: &str) -> (i64, String) {
+async fn book(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    date: &str,
+    time: &str,
+) -> (i64, String) {
     let (status, body) = call_tool(
         client,
         base,
@@ -105,12 +111,17 @@ async fn every_surface(setup: Setup) {
     let token = open_session(&client, &base, &key, &phone(0)).await;
     let (id, code) = book(&client, &base, &token, &date, "08:00").await;
     let sms = stand_in
-        .wait_for(SMS_WAIT, "the MCP confirmation", |r| r.iter().any(|s| s.to == phone(0)))
+        .wait_for(SMS_WAIT, "the MCP confirmation", |r| {
+            r.iter().any(|s| s.to == phone(0))
+        })
         .await;
     let first = sms.iter().find(|s| s.to == phone(0)).expect("sms").clone();
     assert!(first.body.contains(&code), "{first:?}");
     assert!(first.body.contains("Caller 0"), "{first:?}");
-    assert!(first.body.contains("está reservado"), "not in Portuguese: {first:?}");
+    assert!(
+        first.body.contains("está reservado"),
+        "not in Portuguese: {first:?}"
+    );
     assert!(first.body.contains("Código de confirmação"), "{first:?}");
     assert_eq!(first.from.as_deref(), Some(twilio::FROM));
     assert_eq!(
@@ -127,7 +138,11 @@ async fn every_surface(setup: Setup) {
         json!({"name": "Caller 1", "phone": phone(1), "service": SERVICE, "date": date, "time": "09:00"}),
     )
     .await;
-    assert_eq!(answer["result"]["confirmation_sent"], json!(true), "{answer}");
+    assert_eq!(
+        answer["result"]["confirmation_sent"],
+        json!(true),
+        "{answer}"
+    );
     let gateway_code = answer["result"]["appointment"]["confirmation_number"]
         .as_str()
         .expect("confirmation_number")
@@ -161,7 +176,11 @@ async fn every_surface(setup: Setup) {
 
     // Each booking scheduled its reminder (24 h before; the start is two days away).
     let rows = messages(&setup);
-    assert_eq!(with_status(&rows, "booking_reminder", "pending").len(), 3, "{rows:#?}");
+    assert_eq!(
+        with_status(&rows, "booking_reminder", "pending").len(),
+        3,
+        "{rows:#?}"
+    );
 
     // Move caller 0's booking, then cancel it: one text each; its reminders follow.
     let (status, body) = call_tool(
@@ -176,7 +195,8 @@ async fn every_surface(setup: Setup) {
     tool_ok(status, &body);
     stand_in
         .wait_for(SMS_WAIT, "the notice of the move", |r| {
-            r.iter().any(|s| s.to == phone(0) && s.body.contains("remarcado"))
+            r.iter()
+                .any(|s| s.to == phone(0) && s.body.contains("remarcado"))
         })
         .await;
     let (status, body) = call_tool(
@@ -191,10 +211,15 @@ async fn every_surface(setup: Setup) {
     tool_ok(status, &body);
     let sms = stand_in
         .wait_for(SMS_WAIT, "the notice of the cancellation", |r| {
-            r.iter().any(|s| s.to == phone(0) && s.body.contains("cancelado"))
+            r.iter()
+                .any(|s| s.to == phone(0) && s.body.contains("cancelado"))
         })
         .await;
-    assert_eq!(sms.iter().filter(|s| s.to == phone(0)).count(), 3, "{sms:#?}");
+    assert_eq!(
+        sms.iter().filter(|s| s.to == phone(0)).count(),
+        3,
+        "{sms:#?}"
+    );
     let rows = messages(&setup);
     let of_booking = |status: &str| {
         with_status(&rows, "booking_reminder", status)
@@ -202,7 +227,11 @@ async fn every_surface(setup: Setup) {
             .filter(|m| m["booking_id"] == json!(id))
             .count()
     };
-    assert_eq!((of_booking("pending"), of_booking("cancelled")), (0, 2), "{rows:#?}");
+    assert_eq!(
+        (of_booking("pending"), of_booking("cancelled")),
+        (0, 2),
+        "{rows:#?}"
+    );
     assert_eq!(with_status(&rows, "booking_reminder", "pending").len(), 2);
     assert_eq!(stand_in.requests_with_bad_auth(), 0);
 
@@ -239,7 +268,10 @@ async fn every_surface(setup: Setup) {
         .await
         .expect("callback answers");
     assert_eq!(applied.status(), 204);
-    assert_eq!(confirmation(&messages(&setup))["status"], json!("delivered"));
+    assert_eq!(
+        confirmation(&messages(&setup))["status"],
+        json!("delivered")
+    );
 
     let gateway_sms = to(1)[0].sid.clone();
     let undelivered = [
@@ -258,7 +290,12 @@ async fn every_surface(setup: Setup) {
         .find(|m| m["provider_id"] == json!(gateway_sms))
         .expect("the gateway's confirmation");
     assert_eq!(failed["status"], json!("failed"), "{failed}");
-    assert!(failed["last_error"].as_str().unwrap_or("").contains("30003"));
+    assert!(
+        failed["last_error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("30003")
+    );
     server.assert_no_panic();
 }
 
@@ -317,13 +354,23 @@ async fn a_provider_500_is_retried_and_a_400_fails_with_the_providers_error() {
             if let Some(f) = with_status(&rows, "booking_confirmed", "failed").first() {
                 break (*f).clone();
             }
-            assert!(tokio::time::Instant::now() < deadline, "never failed: {rows:#?}");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "never failed: {rows:#?}"
+            );
             tokio::time::sleep(Duration::from_millis(200)).await;
         };
         assert_eq!(failed["recipient"], json!(phone(1)));
-        assert_eq!(failed["attempts"], json!(1), "a 400 is not retried: {failed}");
+        assert_eq!(
+            failed["attempts"],
+            json!(1),
+            "a 400 is not retried: {failed}"
+        );
         let error = failed["last_error"].as_str().unwrap_or("");
-        assert!(error.contains("21211") && error.contains("not a valid"), "{error}");
+        assert!(
+            error.contains("21211") && error.contains("not a valid"),
+            "{error}"
+        );
         assert_eq!(stand_in.received().len(), 1);
 
         // `messages retry` puts it back; Twilio still refuses, so it fails again.
@@ -367,22 +414,37 @@ async fn kill_9_while_sending_loses_no_message_and_sends_none_twice() {
         stand_in.set_delay(Duration::ZERO);
         stand_in
             .wait_for(Duration::from_secs(40), "every confirmation", |r| {
-                codes.iter().all(|c| r.iter().any(|s| s.body.contains(c.as_str())))
+                codes
+                    .iter()
+                    .all(|c| r.iter().any(|s| s.body.contains(c.as_str())))
             })
             .await;
         // Every row settled (the killed worker's after its lease), and nothing more arrives.
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         while with_status(&messages(&setup), "booking_confirmed", "sent").len() < callers {
-            assert!(tokio::time::Instant::now() < deadline, "{:#?}", messages(&setup));
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{:#?}",
+                messages(&setup)
+            );
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
         let received = stand_in.received();
         let mut per_code: BTreeMap<&str, usize> = BTreeMap::new();
         for code in &codes {
-            per_code.insert(code, received.iter().filter(|s| s.body.contains(code.as_str())).count());
+            per_code.insert(
+                code,
+                received
+                    .iter()
+                    .filter(|s| s.body.contains(code.as_str()))
+                    .count(),
+            );
         }
-        assert!(per_code.values().all(|n| *n == 1), "sent twice: {per_code:?}");
+        assert!(
+            per_code.values().all(|n| *n == 1),
+            "sent twice: {per_code:?}"
+        );
         assert_eq!(received.len(), callers);
         let rows = messages(&setup);
         let sent = with_status(&rows, "booking_confirmed", "sent");
@@ -417,7 +479,9 @@ async fn two_instances_on_postgres_share_the_queue_and_send_no_message_twice() {
         }
         stand_in
             .wait_for(SMS_WAIT, "every confirmation", |r| {
-                codes.iter().all(|c| r.iter().any(|s| s.body.contains(c.as_str())))
+                codes
+                    .iter()
+                    .all(|c| r.iter().any(|s| s.body.contains(c.as_str())))
             })
             .await;
         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -425,7 +489,10 @@ async fn two_instances_on_postgres_share_the_queue_and_send_no_message_twice() {
         assert_eq!(received.len(), callers, "{received:#?}");
         for code in &codes {
             assert_eq!(
-                received.iter().filter(|s| s.body.contains(code.as_str())).count(),
+                received
+                    .iter()
+                    .filter(|s| s.body.contains(code.as_str()))
+                    .count(),
                 1,
                 "{code}"
             );

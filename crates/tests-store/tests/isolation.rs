@@ -116,7 +116,7 @@ async fn another_companys_bookings_are_not_found_by_id_or_voucher(h: Harness) {
                 reason: None,
                 refund_applicable: true,
                 now: h.now(),
-                notification: None,
+                notifications: Vec::new(),
             },
         )
         .await;

@@ -20,6 +20,26 @@ use frontdesk_store::ProviderReport;
 
 pub const SIGNATURE_HEADER: &str = "x-twilio-signature";
 
+/// Report what became of a text message
+#[utoipa::path(
+    post,
+    path = "/api/sms/twilio/status",
+    operation_id = "twilioStatusCallback",
+    tag = "sms",
+    summary = "Twilio's status callback for a text message frontdesk sent",
+    description = "Verified with `X-Twilio-Signature` (HMAC-SHA1 with the sending account's \
+        auth token over `{public_url}/api/sms/twilio/status` and the form's fields sorted by \
+        name). `delivered` marks the message delivered; `undelivered` and `failed` mark it \
+        failed with Twilio's `ErrorCode`; other statuses are acknowledged.",
+    params(("X-Twilio-Signature" = String, Header, description = "Twilio's signature of this callback")),
+    request_body(content = crate::openapi::TwilioStatusForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 204, description = "Applied, or a status on the way that changes nothing"),
+        (status = 400, description = "`INVALID_CALLBACK`: `AccountSid`, `MessageSid` or `MessageStatus` missing", body = crate::openapi::ErrorBody),
+        (status = 403, description = "`INVALID_SIGNATURE`: missing or wrong `X-Twilio-Signature`, or an account frontdesk does not know", body = crate::openapi::ErrorBody),
+        (status = 404, description = "`NOT_FOUND`: no message was sent with this `MessageSid`", body = crate::openapi::ErrorBody),
+    ),
+)]
 pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     match handle(&state, &headers, &body).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),

@@ -87,7 +87,16 @@ fn describe(rows: &[Notification]) -> String {
             ]
         })
         .collect();
-    let header = ["ID", "STATUS", "CHANNEL", "KIND", "TO", "ATTEMPTS", "WHEN", "LAST ERROR"]
-        .map(String::from);
+    let header = [
+        "ID",
+        "STATUS",
+        "CHANNEL",
+        "KIND",
+        "TO",
+        "ATTEMPTS",
+        "WHEN",
+        "LAST ERROR",
+    ]
+    .map(String::from);
     table(&header, &lines)
 }

@@ -30,7 +30,9 @@ pub async fn run(engine: Engine, mut config: Config, with_demo: bool) -> anyhow:
             let _ = stopped.changed().await;
         })))
     } else {
-        tracing::info!("message delivery is left to `frontdesk deliver` (FRONTDESK_DELIVERY=false)");
+        tracing::info!(
+            "message delivery is left to `frontdesk deliver` (FRONTDESK_DELIVERY=false)"
+        );
         None
     };
     let state = AppState::try_new(engine, config.server).map_err(anyhow::Error::msg)?;

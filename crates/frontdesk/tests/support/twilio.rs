@@ -165,7 +165,11 @@ async fn create(
         return twilio_error(400, 21604, "A 'To' phone number and a 'Body' are required.");
     };
     if !form.contains_key("From") && !form.contains_key("MessagingServiceSid") {
-        return twilio_error(400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required.");
+        return twilio_error(
+            400,
+            21603,
+            "A 'From' or 'MessagingServiceSid' parameter is required.",
+        );
     }
     let delay = {
         let mut state = inner.lock().unwrap_or_else(|e| e.into_inner());
@@ -227,7 +231,9 @@ async fn list(
         .received
         .iter()
         .filter(|s| query.get("To").is_none_or(|to| to == &s.to))
-        .map(|s| json!({"sid": s.sid, "to": s.to, "from": s.from, "body": s.body, "status": "sent"}))
+        .map(
+            |s| json!({"sid": s.sid, "to": s.to, "from": s.from, "body": s.body, "status": "sent"}),
+        )
         .collect();
     axum::Json(json!({"messages": messages, "page": 0})).into_response()
 }
