@@ -18,7 +18,8 @@ use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct SmtpSettings {
-    /// `smtp://user:pass@host:587` (STARTTLS when offered), `?tls=required`, or `smtps://`.
+    /// `smtp://host:25` (plain), `smtp://user:pass@host:587?tls=required` (STARTTLS), or
+    /// `smtps://user:pass@host:465` (TLS); `?tls=opportunistic` uses STARTTLS when offered.
     pub url: String,
     /// The address messages come from; the company's name is its display name.
     pub from: String,

@@ -101,7 +101,7 @@ pub struct TwilioConfig {
 
 #[derive(Debug, Clone)]
 pub struct SmtpConfig {
-    /// `smtp://host:port` (plain, STARTTLS when offered), `smtp://…?tls=required`, `smtps://`.
+    /// `smtp://host:port` (plain), `smtp://…?tls=required` (STARTTLS), `smtps://` (TLS).
     pub url: String,
     pub from: String,
 }
