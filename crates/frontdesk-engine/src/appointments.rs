@@ -44,6 +44,9 @@ pub struct AppointmentRequest {
     pub call_id: Option<String>,
     pub idempotency_key: Option<String>,
     pub registration: Registration,
+    /// The customer's e-mail address: confirmations go there too (a known customer's
+    /// stored address is replaced by it).
+    pub email: Option<String>,
 }
 
 impl AppointmentRequest {
@@ -60,6 +63,7 @@ impl AppointmentRequest {
             call_id: None,
             idempotency_key: None,
             registration: Registration::ByPolicy,
+            email: None,
         }
     }
 }
@@ -137,6 +141,35 @@ impl Engine {
         if let Some(name) = name {
             plain("name", name)?;
         }
+        let email = req
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty());
+        if let Some(email) = email
+            && (email.len() > 254 || !frontdesk_domain::messaging::looks_like_email(email))
+        {
+            return Err(EngineError::invalid(
+                "email",
+                format!("{email:?} is not an e-mail address"),
+            ));
+        }
+        // A known customer's new address is stored before the booking, so its confirmation
+        // goes there.
+        if let (Some(customer), Some(email)) = (&identified.customer, email)
+            && customer.email.as_deref() != Some(email)
+        {
+            self.store
+                .upsert_customer(frontdesk_store::NewCustomer {
+                    company_id,
+                    phone: customer.phone.clone(),
+                    name: customer.name.clone(),
+                    email: Some(email.to_string()),
+                    has_linked_account: customer.has_linked_account,
+                    now: self.now(),
+                })
+                .await?;
+        }
         let caller = identified.caller.clone();
         // A new number is registered with the booking, in its transaction (see `book`).
         let register = match (&identified.customer, name) {
@@ -144,6 +177,7 @@ impl Engine {
             (None, None) => return Err(EngineError::UnknownCaller),
             (None, Some(name)) => Some(Register {
                 name: name.to_string(),
+                email: email.map(str::to_string),
                 policy: req.registration,
             }),
         };

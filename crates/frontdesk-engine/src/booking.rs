@@ -58,6 +58,8 @@ pub struct BookRequest {
 pub struct Register {
     /// The caller's full name.
     pub name: String,
+    /// The caller's e-mail address (checked by the caller of `book`).
+    pub email: Option<String>,
     pub policy: RegistrationPolicy,
 }
 
@@ -293,7 +295,7 @@ impl Engine {
             (true, Some(new)) => Some(Recipient::new(
                 new.phone.clone(),
                 Some(new.name.clone()),
-                None,
+                new.email.clone(),
             )),
             (true, None) => self.recipient(caller.company_id, customer_id).await,
         };
@@ -1055,6 +1057,7 @@ fn registration(
     Ok(NewRegistration {
         phone,
         name: name.to_string(),
+        email: register.email.clone(),
         idempotency_key: req.idempotency_key.clone(),
     })
 }

@@ -480,7 +480,7 @@ async fn register(
     let customer_id: CustomerId = sqlx::query_scalar(
         "INSERT INTO customers (company_id, phone, name, email, has_linked_account, created_at,
                                 updated_at)
-         VALUES ($1, $2, $3, NULL, FALSE, $4, $4)
+         VALUES ($1, $2, $3, $5, FALSE, $4, $4)
          ON CONFLICT (company_id, phone) DO UPDATE SET updated_at = customers.updated_at
          RETURNING id",
     )
@@ -488,6 +488,7 @@ async fn register(
     .bind(&registration.phone)
     .bind(&registration.name)
     .bind(now.as_second())
+    .bind(&registration.email)
     .fetch_one(&mut *conn)
     .await
     .map_err(map_err)?;

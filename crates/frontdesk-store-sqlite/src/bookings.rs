@@ -29,13 +29,14 @@ async fn register(
     };
     let customer_id: CustomerId = sqlx::query_scalar(
         "INSERT INTO customers (company_id, phone, name, email, has_linked_account, created_at, \
-         updated_at) VALUES (?, ?, ?, NULL, 0, ?, ?) \
+         updated_at) VALUES (?, ?, ?, ?, 0, ?, ?) \
          ON CONFLICT (company_id, phone) DO UPDATE SET updated_at = customers.updated_at \
          RETURNING id",
     )
     .bind(new.company_id)
     .bind(&registration.phone)
     .bind(&registration.name)
+    .bind(&registration.email)
     .bind(now.as_second())
     .bind(now.as_second())
     .fetch_one(&mut *conn)

@@ -246,6 +246,8 @@ pub struct NewRegistration {
     pub phone: String,
     /// The caller's full name: the customer's name and their own member's.
     pub name: String,
+    /// Where the caller's confirmations are e-mailed too.
+    pub email: Option<String>,
     /// The request's idempotency key as the caller sent it (not yet scoped).
     pub idempotency_key: Option<String>,
 }

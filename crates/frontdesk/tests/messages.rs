@@ -135,7 +135,8 @@ async fn every_surface(setup: Setup) {
         &base,
         &gateway_key,
         "createAppointment",
-        json!({"name": "Caller 1", "phone": phone(1), "service": SERVICE, "date": date, "time": "09:00"}),
+        json!({"name": "Caller 1", "phone": phone(1), "service": SERVICE, "date": date,
+               "time": "09:00", "email": "caller1@example.com"}),
     )
     .await;
     assert_eq!(
@@ -174,8 +175,35 @@ async fn every_surface(setup: Setup) {
     assert_eq!(to(2).len(), 1, "{sms:#?}");
     assert!(to(2)[0].body.contains("Caller 2") && to(2)[0].body.contains("está reservado"));
 
-    // Each booking scheduled its reminder (24 h before; the start is two days away).
+    // The e-mail copy waits: no SMTP server is configured, and `messages list` says so.
     let rows = messages(&setup);
+    let mails: Vec<&Value> = rows
+        .iter()
+        .filter(|m| m["channel"] == json!("email"))
+        .collect();
+    assert_eq!(mails.len(), 1, "{rows:#?}");
+    assert_eq!(mails[0]["recipient"], json!("caller1@example.com"));
+    assert_eq!(mails[0]["status"], json!("pending"));
+    let listed = setup.cli(&["messages", "list"]);
+    let why = String::from_utf8_lossy(&listed.stderr);
+    assert!(
+        why.contains("1 email message(s) stay pending") && why.contains("FRONTDESK_SMTP_URL"),
+        "{why}"
+    );
+    // A malformed address is refused and books nothing.
+    let bad = gateway_call(
+        &client,
+        &base,
+        &gateway_key,
+        "createAppointment",
+        json!({"name": "Caller 1", "phone": phone(1), "service": SERVICE, "date": date,
+               "time": "08:00", "email": "not an address"}),
+    )
+    .await;
+    assert!(bad["error"].is_object(), "{bad}");
+    assert!(bad.to_string().contains("email"), "{bad}");
+
+    // Each booking scheduled its reminder (24 h before; the start is two days away).
     assert_eq!(
         with_status(&rows, "booking_reminder", "pending").len(),
         3,

@@ -54,6 +54,7 @@ impl Turn {
         request.notes = notes;
         // An unknown caller is registered with the booking: both or neither.
         request.register = name.clone().map(|name| Register {
+            email: None,
             name,
             policy: RegistrationPolicy::ByPolicy,
         });

@@ -148,6 +148,7 @@ async fn create_appointment(
     req.staff = staff;
     req.notes = params.str("notes")?;
     req.idempotency_key = params.str("idempotency_key")?;
+    req.email = params.str("email")?;
     let booked = state
         .engine
         .create_appointment(company.id, req)
