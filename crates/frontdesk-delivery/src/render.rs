@@ -358,3 +358,96 @@ pub fn escape(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use frontdesk_domain::Language;
+    use serde_json::json;
+
+    fn company(tag: &str) -> Company {
+        Company {
+            id: 1,
+            slug: "s".into(),
+            name: "Surf & Co".into(),
+            time_zone: "UTC".into(),
+            language: tag.parse::<Language>().expect("tag"),
+            phone_region: "BR".into(),
+            address: None,
+            policy: Default::default(),
+            messaging: Default::default(),
+            created_at: jiff::Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn message(kind: &str, audience: &str) -> Notification {
+        Notification {
+            id: 7,
+            company_id: 1,
+            booking_id: Some(3),
+            kind: kind.into(),
+            channel: "sms".into(),
+            recipient: "+5511999999999".into(),
+            payload: json!({
+                "company": "Surf & Co", "customer_name": "Ana <b>", "member": "Lucas",
+                "service": "Surf", "branch": "Beach", "staff": null, "date": "2026-12-07",
+                "time": "08:00", "previous_date": "2026-12-06", "previous_time": "09:00",
+                "confirmation_number": "ABC-123", "audience": audience,
+                "customer_phone": "+5511999999999", "reason": "rain"
+            }),
+            status: frontdesk_store::MessageStatus::Sending,
+            attempts: 1,
+            next_attempt_at: jiff::Timestamp::UNIX_EPOCH,
+            provider_id: None,
+            last_error: None,
+            created_at: jiff::Timestamp::UNIX_EPOCH,
+            updated_at: jiff::Timestamp::UNIX_EPOCH,
+            sent_at: None,
+        }
+    }
+
+    #[test]
+    fn every_message_of_every_locale_names_the_booking_in_its_language() {
+        let kinds = [
+            "booking_confirmed",
+            "booking_rescheduled",
+            "booking_cancelled",
+            "booking_reminder",
+        ];
+        for locale in frontdesk_locale::shipped() {
+            let company = company(locale.tag());
+            for kind in kinds {
+                for audience in ["customer", "business"] {
+                    let facts = Facts::read(&company, &message(kind, audience)).expect("facts");
+                    let sms = facts.sms();
+                    assert!(sms.contains("ABC-123") && sms.contains("Lucas"), "{sms}");
+                    assert!(!sms.contains('{') && !sms.contains('\u{2068}'), "{sms}");
+                    let parts = facts.mail_parts(audience == "customer");
+                    let (text, html) = (parts.text(), parts.html(locale.tag()));
+                    assert!(
+                        text.contains("ABC-123") && html.contains("ABC-123"),
+                        "{text}"
+                    );
+                    assert!(!html.contains("Ana <b>") && html.contains("Ana &lt;b&gt;"));
+                    assert_eq!(text.contains("+5511999999999"), audience == "business");
+                    assert!(!facts.subject().is_empty());
+                }
+            }
+        }
+        let german = Facts::read(&company("de-DE"), &message("booking_confirmed", "customer"));
+        let sms = german.expect("facts").sms();
+        assert!(
+            sms.contains("Bestätigungscode") && sms.contains("Montag"),
+            "{sms}"
+        );
+    }
+
+    #[test]
+    fn a_row_without_its_facts_is_refused_not_sent_half_written() {
+        let mut row = message("booking_confirmed", "customer");
+        row.payload["confirmation_number"] = json!(null);
+        assert!(Facts::read(&company("en-US"), &row).is_err());
+        row.kind = "something_else".into();
+        assert!(Facts::read(&company("en-US"), &row).is_err());
+    }
+}
