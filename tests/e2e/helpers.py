@@ -212,3 +212,34 @@ async def cancel_quietly(client: Client | ClientSession, booking_id: int) -> Non
             await client.call_tool("cancel_booking", {"booking_id": booking_id, "reason": "e2e clean-up"})
         except Exception:
             pass
+
+
+# --------------------------------------------------------------------------------------------
+# Direct mode over plain HTTP (the message tests)
+# --------------------------------------------------------------------------------------------
+
+
+def next_weekday(days_ahead: int) -> dt.date:
+    """The first Monday-to-Friday day at least `days_ahead` days from today."""
+    day = dt.date.today() + dt.timedelta(days=days_ahead)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def direct_session(server: Any, api_key: str, caller_id: str) -> str:
+    return create_session(server, caller_id, api_key)["session_token"]
+
+
+def direct_tool(server: Any, token: str, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """A `tools/call` in the guide's direct mode; asserts success and returns the structured result."""
+    r = httpx.post(
+        server.url("/mcp/messages/"),
+        headers=bearer(token),
+        json={"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": name, "arguments": arguments}},
+        timeout=20,
+    )
+    assert r.status_code == 200, r.text
+    result = r.json()["result"]
+    assert result["isError"] is False, result
+    return result["structuredContent"]

@@ -12,17 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import json
 import threading
 import time
 from zoneinfo import ZoneInfo
 
-import httpx
 import icalendar
 import pytest
 from aiosmtpd.controller import Controller
 
 from conftest import ASKPRO, FrontdeskServer, free_port, run_cli, start_server, stop_server
-from helpers import bearer
+from helpers import direct_session, direct_tool, next_weekday
 
 JOHN = "+491234567890"
 JOHN_EMAIL = "john.doe@example.com"
@@ -82,26 +82,6 @@ def mail_server(smtp, tmp_path_factory) -> FrontdeskServer:
     stop_server(srv)
 
 
-def next_weekday(days_ahead: int) -> dt.date:
-    day = dt.date.today() + dt.timedelta(days=days_ahead)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
-
-
-def tool(srv: FrontdeskServer, token: str, name: str, arguments: dict) -> dict:
-    r = httpx.post(
-        srv.url("/mcp/messages/"),
-        headers=bearer(token),
-        json={"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": name, "arguments": arguments}},
-        timeout=20,
-    )
-    assert r.status_code == 200, r.text
-    result = r.json()["result"]
-    assert result["isError"] is False, result
-    return result["structuredContent"]
-
-
 def invitation(message: email.message.EmailMessage) -> tuple[str, icalendar.Calendar]:
     """The method parameter of the text/calendar part and the parsed calendar."""
     parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
@@ -118,15 +98,10 @@ def the_event(calendar: icalendar.Calendar) -> icalendar.Event:
 
 def test_booking_emails_the_customer_an_invitation_and_tells_the_front_desk(mail_server, smtp):
     inbox, _ = smtp
-    token = httpx.post(
-        mail_server.url("/mcp/auth/session"),
-        headers={"X-API-Key": mail_server.askpro.mcp_api_key},
-        json={"caller_id": JOHN},
-        timeout=10,
-    ).json()["session_token"]
+    token = direct_session(mail_server, mail_server.askpro.mcp_api_key, JOHN)
     day = next_weekday(3)
 
-    booked = tool(mail_server, token, "book_session", {"service": "Beratung", "date": day.isoformat(), "time": "10:00"})
+    booked = direct_tool(mail_server, token, "book_session", {"service": "Beratung", "date": day.isoformat(), "time": "10:00"})
     code = booked["booking"]["voucher_code"]
     booking_id = booked["booking"]["booking_id"]
     assert booked["confirmation_sent"] is True
@@ -158,7 +133,7 @@ def test_booking_emails_the_customer_an_invitation_and_tells_the_front_desk(mail
     assert not [p for p in notice.walk() if p.get_content_type() == "text/calendar"]
 
     # A move: the same UID, SEQUENCE raised, still a REQUEST, at the new time.
-    tool(mail_server, token, "reschedule_booking", {"booking_id": booking_id, "new_date": day.isoformat(), "new_time": "11:00"})
+    direct_tool(mail_server, token, "reschedule_booking", {"booking_id": booking_id, "new_date": day.isoformat(), "new_time": "11:00"})
     moved = inbox.wait_for(2, JOHN_EMAIL)[1]
     assert "Termin verlegt" in moved["subject"], moved["subject"]
     method, calendar = invitation(moved)
@@ -167,7 +142,7 @@ def test_booking_emails_the_customer_an_invitation_and_tells_the_front_desk(mail
     assert event.decoded("DTSTART").hour == 11
 
     # A cancellation: METHOD:CANCEL, STATUS:CANCELLED, the same UID, SEQUENCE raised again.
-    tool(mail_server, token, "cancel_booking", {"booking_id": booking_id})
+    direct_tool(mail_server, token, "cancel_booking", {"booking_id": booking_id})
     cancelled = inbox.wait_for(3, JOHN_EMAIL)[2]
     assert "Termin storniert" in cancelled["subject"], cancelled["subject"]
     method, calendar = invitation(cancelled)
@@ -179,8 +154,6 @@ def test_booking_emails_the_customer_an_invitation_and_tells_the_front_desk(mail
     # Every message is recorded sent, with its Message-ID.
     listed = run_cli("messages", "list", "--company", ASKPRO, "--json", "--database", mail_server.database_url,
                      cwd=mail_server.workdir)
-    import json
-
     rows = [m for m in json.loads(listed.stdout) if m["channel"] == "email"]
     assert len(rows) == 6, rows
     assert all(m["status"] == "sent" and m["provider_id"].startswith("<frontdesk-message-") for m in rows), rows

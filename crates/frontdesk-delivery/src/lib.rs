@@ -10,9 +10,11 @@ pub mod email;
 mod invitation;
 pub mod render;
 pub mod twilio;
+pub mod webhook;
 pub mod worker;
 
 pub use channel::Channel;
 pub use email::{Email, SmtpSettings};
 pub use twilio::{TwilioSettings, TwilioSms};
+pub use webhook::WebhookChannel;
 pub use worker::{Worker, WorkerSettings};

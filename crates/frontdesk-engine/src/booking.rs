@@ -1082,6 +1082,7 @@ fn announcer(catalog: &Catalog, now: Timestamp) -> Announcer<'_> {
         company_name: &catalog.company.name,
         policy: &catalog.company.policy,
         messaging: &catalog.company.messaging,
+        webhooks: &catalog.webhooks,
         now,
     }
 }

@@ -21,7 +21,7 @@ use crate::error::{EngineError, EngineResult, NotFoundAs};
 use frontdesk_domain::{BookingSource, CompanyId, PhoneNumber, parse_time};
 use frontdesk_store::{Call, CallUpdate, Company, OptionalExt, StoreError};
 use jiff::{SignedDuration, Timestamp};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 /// The provider name calls from Retell are stored under.
 pub const RETELL: &str = "retell";
@@ -63,6 +63,47 @@ impl BookingRefused {
 }
 
 impl Engine {
+    /// `call.ended` to the company's webhooks, with the bookings the caller made during the
+    /// call (by its id). A failure to queue is logged: the call itself is recorded.
+    async fn announce_call_ended(&self, call: &frontdesk_store::Call, call_id: &str) {
+        let mut bookings = Vec::new();
+        if let Some(customer_id) = call.customer_id {
+            let query = frontdesk_store::BookingQuery {
+                company_id: call.company_id,
+                customer_id: Some(customer_id),
+                newest_first: true,
+                limit: 50,
+                ..Default::default()
+            };
+            match self.store.list_bookings(&query).await {
+                Ok(found) => bookings.extend(found.into_iter().filter(|b| {
+                    b.call_id.as_deref() == Some(call_id) || Some(b.id) == call.booking_id
+                })),
+                Err(e) => tracing::warn!(call_id, error = %e, "call.ended: bookings not read"),
+            }
+        }
+        let data = json!({
+            "call_id": call_id,
+            "from_number": call.from_number,
+            "to_number": call.to_number,
+            "started_at": call.started_at.map(|t| t.to_string()),
+            "ended_at": call.ended_at.map(|t| t.to_string()),
+            "bookings": bookings.iter().map(|b| json!({
+                "booking_id": b.id,
+                "confirmation_number": b.voucher_code,
+                "status": b.status.to_string(),
+                "starts_at": b.starts_at.to_string(),
+                "ends_at": b.ends_at.to_string(),
+            })).collect::<Vec<_>>(),
+        });
+        if let Err(e) = self
+            .queue_event(call.company_id, call.booking_id, "call.ended", data)
+            .await
+        {
+            tracing::warn!(call_id, error = %e, "call.ended not queued");
+        }
+    }
+
     /// The company a Retell call was recorded for (by an earlier webhook event or function
     /// call of the same `call_id`), if any. Retell's call ids are unique, and a call id is
     /// never recorded for two companies.
@@ -253,6 +294,9 @@ impl Engine {
             }
             None => None,
         };
+        if event == "call_ended" && first {
+            self.announce_call_ended(&stored, &call_id).await;
+        }
         tracing::info!(company_id, call_id = %call_id, event, duplicate = !first, "retell call event recorded");
         Ok(CallEventOutcome {
             call_id,

@@ -111,6 +111,8 @@ pub(crate) struct Catalog {
     pub branches: Vec<Branch>,
     pub services: Vec<Service>,
     pub staff: Vec<Staff>,
+    /// The company's webhook endpoints (removed ones included; see `WebhookEndpoint::wants`).
+    pub webhooks: Vec<frontdesk_store::WebhookEndpoint>,
 }
 
 impl Catalog {
@@ -120,10 +122,11 @@ impl Catalog {
             .await
             .or_not_found("company")?;
         let company_tz = time_zone(&company.time_zone)?;
-        let (branches, services, staff) = (
+        let (branches, services, staff, webhooks) = (
             store.list_branches(company_id).await?,
             store.list_services(company_id).await?,
             store.list_staff(company_id).await?,
+            store.list_webhook_endpoints(company_id).await?,
         );
         Ok(Catalog {
             company,
@@ -131,6 +134,7 @@ impl Catalog {
             branches,
             services,
             staff,
+            webhooks,
         })
     }
 

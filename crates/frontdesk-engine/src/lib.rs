@@ -28,6 +28,7 @@ pub mod prompts;
 pub mod sessions;
 mod text;
 mod usage;
+pub mod webhooks;
 
 pub use availability::{Availability, AvailabilityQuery, Slot};
 pub use booking::{

@@ -61,6 +61,8 @@ pub enum Attempt {
     Transient(String),
     /// Trying again would fail the same way (a 4xx: a bad number, a refused sender).
     Permanent(String),
+    /// Not to be sent any more (its webhook endpoint was removed): `cancelled`.
+    Withdrawn(String),
 }
 
 impl Engine {
@@ -121,6 +123,7 @@ impl Engine {
         let outcome = match attempt {
             Attempt::Sent { provider_id } => AttemptOutcome::Sent { provider_id },
             Attempt::Permanent(error) => AttemptOutcome::Failed { error },
+            Attempt::Withdrawn(reason) => AttemptOutcome::Cancelled { reason },
             Attempt::Transient(error) if message.attempts >= retry.max_attempts => {
                 AttemptOutcome::Failed {
                     error: format!("{error} (gave up after {} attempts)", message.attempts),
@@ -135,7 +138,27 @@ impl Engine {
                 }
             }
         };
-        Ok(self.store.finish_message(message.id, outcome, now).await?)
+        let done = self.store.finish_message(message.id, outcome, now).await?;
+        if done.status == frontdesk_store::MessageStatus::Failed
+            && done.channel != crate::webhooks::WEBHOOK
+        {
+            let data = serde_json::json!({
+                "message_id": done.id,
+                "kind": done.kind,
+                "channel": done.channel,
+                "recipient": mask(&done.recipient),
+                "booking_id": done.booking_id,
+                "attempts": done.attempts,
+                "last_error": done.last_error,
+            });
+            if let Err(e) = self
+                .queue_event(done.company_id, done.booking_id, "message.failed", data)
+                .await
+            {
+                tracing::warn!(message_id = done.id, error = %e, "message.failed not queued");
+            }
+        }
+        Ok(done)
     }
 
     /// Withdraws a message the worker holds that no longer holds (a reminder of a booking
@@ -197,6 +220,21 @@ impl Engine {
     ) -> EngineResult<frontdesk_store::Company> {
         Ok(self.catalog(company_id).await?.company.clone())
     }
+}
+
+/// A recipient shown to a webhook: enough to recognise, not to reuse ("+55119…99", "j…@example.com").
+fn mask(recipient: &str) -> String {
+    let chars: Vec<char> = recipient.chars().collect();
+    if let Some(at) = recipient.find('@') {
+        let first = recipient.chars().next().unwrap_or('?');
+        return format!("{first}…{}", &recipient[at..]);
+    }
+    if chars.len() <= 6 {
+        return "…".into();
+    }
+    let head: String = chars[..5].iter().collect();
+    let tail: String = chars[chars.len() - 2..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 #[cfg(test)]

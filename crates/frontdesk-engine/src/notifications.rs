@@ -19,7 +19,7 @@
 use crate::Engine;
 use crate::booking::BookingView;
 use frontdesk_domain::{BookingPolicy, CompanyId, CompanyMessaging, CustomerId};
-use frontdesk_store::{NotificationDraft, REMINDER_KIND};
+use frontdesk_store::{NotificationDraft, REMINDER_KIND, WebhookEndpoint};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -63,6 +63,7 @@ pub(crate) struct Announcer<'a> {
     pub(crate) company_name: &'a str,
     pub(crate) policy: &'a BookingPolicy,
     pub(crate) messaging: &'a CompanyMessaging,
+    pub(crate) webhooks: &'a [WebhookEndpoint],
     pub(crate) now: Timestamp,
 }
 
@@ -109,6 +110,20 @@ impl Recipient {
         }
         if let Some(staff) = &company.messaging.notify_email {
             drafts.push(draft(kind, EMAIL, staff, AUDIENCE_BUSINESS, None));
+        }
+        if let Some(event) = crate::webhooks::booking_event(kind.as_str()) {
+            for endpoint in company.webhooks.iter().filter(|e| e.wants(event)) {
+                let mut data = payload.clone();
+                data["customer_phone"] = json!(self.phone);
+                data["customer_email"] = json!(self.email);
+                drafts.push(NotificationDraft {
+                    kind: event.to_string(),
+                    channel: crate::webhooks::WEBHOOK.to_string(),
+                    recipient: endpoint.id.to_string(),
+                    payload: data,
+                    due_at: None,
+                });
+            }
         }
         if kind != NotificationKind::BookingCancelled {
             // A reminder already due would arrive with the confirmation: skipped.

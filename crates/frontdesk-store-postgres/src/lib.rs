@@ -15,6 +15,7 @@ mod people;
 mod rows;
 mod store;
 mod templates;
+mod webhooks;
 
 use frontdesk_store::{StoreError, StoreResult};
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};

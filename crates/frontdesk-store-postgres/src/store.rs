@@ -3,7 +3,7 @@
 //! trait's for callers outside this crate.
 
 use crate::{
-    PostgresStore, bookings, calls, catalog, credentials, keys, outbox, people, templates,
+    PostgresStore, bookings, calls, catalog, credentials, keys, outbox, people, templates, webhooks,
 };
 use async_trait::async_trait;
 use frontdesk_domain::*;
@@ -274,6 +274,28 @@ impl Store for PostgresStore {
     }
     async fn message_stats(&self, now: Timestamp) -> StoreResult<MessageStats> {
         outbox::message_stats(&self.pool, now).await
+    }
+    async fn create_webhook_endpoint(
+        &self,
+        new: NewWebhookEndpoint,
+    ) -> StoreResult<WebhookEndpoint> {
+        webhooks::create(&self.pool, new).await
+    }
+    async fn list_webhook_endpoints(
+        &self,
+        company_id: CompanyId,
+    ) -> StoreResult<Vec<WebhookEndpoint>> {
+        webhooks::list(&self.pool, company_id).await
+    }
+    async fn get_webhook_endpoint(&self, id: i64) -> StoreResult<WebhookEndpoint> {
+        webhooks::get(&self.pool, id).await
+    }
+    async fn disable_webhook_endpoint(
+        &self,
+        id: i64,
+        now: Timestamp,
+    ) -> StoreResult<WebhookEndpoint> {
+        webhooks::disable(&self.pool, id, now).await
     }
 
     async fn set_prompt_template(&self, new: NewPromptTemplate) -> StoreResult<()> {

@@ -12,7 +12,7 @@ pub(crate) fn ts(column: &'static str, secs: i64) -> StoreResult<Timestamp> {
     Timestamp::from_second(secs).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
 }
 
-fn opt_ts(column: &'static str, secs: Option<i64>) -> StoreResult<Option<Timestamp>> {
+pub(crate) fn opt_ts(column: &'static str, secs: Option<i64>) -> StoreResult<Option<Timestamp>> {
     secs.map(|s| ts(column, s)).transpose()
 }
 

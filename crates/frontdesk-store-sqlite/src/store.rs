@@ -2,6 +2,7 @@
 
 use crate::{
     SqliteStore, bookings, calls, catalog, credentials, keys, map_err, outbox, people, templates,
+    webhooks,
 };
 use async_trait::async_trait;
 use frontdesk_domain::*;
@@ -260,6 +261,28 @@ impl Store for SqliteStore {
     }
     async fn message_stats(&self, now: Timestamp) -> StoreResult<MessageStats> {
         outbox::message_stats(self, now).await
+    }
+    async fn create_webhook_endpoint(
+        &self,
+        new: NewWebhookEndpoint,
+    ) -> StoreResult<WebhookEndpoint> {
+        webhooks::create(self, new).await
+    }
+    async fn list_webhook_endpoints(
+        &self,
+        company_id: CompanyId,
+    ) -> StoreResult<Vec<WebhookEndpoint>> {
+        webhooks::list(self, company_id).await
+    }
+    async fn get_webhook_endpoint(&self, id: i64) -> StoreResult<WebhookEndpoint> {
+        webhooks::get(self, id).await
+    }
+    async fn disable_webhook_endpoint(
+        &self,
+        id: i64,
+        now: Timestamp,
+    ) -> StoreResult<WebhookEndpoint> {
+        webhooks::disable(self, id, now).await
     }
     async fn set_prompt_template(&self, new: NewPromptTemplate) -> StoreResult<()> {
         templates::set_prompt_template(self, new).await

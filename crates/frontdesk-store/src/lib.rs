@@ -249,6 +249,25 @@ pub trait Store: Send + Sync + 'static {
     /// Counts per status and the oldest due message still to send.
     async fn message_stats(&self, now: Timestamp) -> StoreResult<MessageStats>;
 
+    // ---- webhook endpoints -------------------------------------------------------------
+    async fn create_webhook_endpoint(
+        &self,
+        new: NewWebhookEndpoint,
+    ) -> StoreResult<WebhookEndpoint>;
+    /// Every endpoint of the company, removed ones included, oldest first.
+    async fn list_webhook_endpoints(
+        &self,
+        company_id: CompanyId,
+    ) -> StoreResult<Vec<WebhookEndpoint>>;
+    async fn get_webhook_endpoint(&self, id: i64) -> StoreResult<WebhookEndpoint>;
+    /// Stops the endpoint receiving events (its log stays). `NotFound` if there is no such
+    /// endpoint; removing twice keeps the first time.
+    async fn disable_webhook_endpoint(
+        &self,
+        id: i64,
+        now: Timestamp,
+    ) -> StoreResult<WebhookEndpoint>;
+
     /// Creates or replaces the prompt template of (company, branch or all branches, language).
     async fn set_prompt_template(&self, new: NewPromptTemplate) -> StoreResult<()>;
     /// The most specific template: the branch's for that language, else the company-wide one;

@@ -235,3 +235,34 @@ impl MessageStats {
             .map_or(0, |(_, n)| *n)
     }
 }
+
+/// A company's webhook endpoint: where its events are posted, signed with its secret.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WebhookEndpoint {
+    pub id: i64,
+    pub company_id: CompanyId,
+    pub url: String,
+    /// Event names it receives; empty: every event.
+    pub events: Vec<String>,
+    /// The `whsec_…` secret, encrypted by the engine.
+    #[serde(skip)]
+    pub secret_enc: String,
+    pub created_at: Timestamp,
+    pub disabled_at: Option<Timestamp>,
+}
+
+impl WebhookEndpoint {
+    pub fn wants(&self, event: &str) -> bool {
+        self.disabled_at.is_none()
+            && (self.events.is_empty() || self.events.iter().any(|e| e == event))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewWebhookEndpoint {
+    pub company_id: CompanyId,
+    pub url: String,
+    pub events: Vec<String>,
+    pub secret_enc: String,
+    pub now: Timestamp,
+}

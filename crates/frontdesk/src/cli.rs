@@ -79,6 +79,11 @@ pub enum Command {
         #[command(subcommand)]
         command: MessagesCommand,
     },
+    /// A company's webhook endpoints: events signed per Standard Webhooks.
+    Webhook {
+        #[command(subcommand)]
+        command: WebhookCommand,
+    },
     /// Serve the MCP tools on stdin/stdout for one caller (desktop MCP clients).
     McpStdio {
         /// The company's slug.
@@ -163,4 +168,28 @@ pub enum MessagesCommand {
     },
     /// Send a failed (or withdrawn) message again, at the worker's next round.
     Retry { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Add an endpoint; its signing secret (whsec_…) is printed once.
+    Add {
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+        #[arg(long)]
+        url: String,
+        /// Comma-separated: booking.created, booking.rescheduled, booking.cancelled,
+        /// call.ended, message.failed, webhook.test. Default: every event.
+        #[arg(long)]
+        events: Option<String>,
+    },
+    /// List a company's endpoints with their deliveries.
+    List {
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+    },
+    /// Stop an endpoint receiving events (its delivery log stays).
+    Remove { id: i64 },
+    /// Queue a `webhook.test` event to an endpoint.
+    Test { id: i64 },
 }

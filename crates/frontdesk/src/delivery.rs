@@ -4,7 +4,7 @@
 use crate::config::{Config, DeliveryConfig};
 use frontdesk_delivery::twilio::STATUS_CALLBACK_PATH;
 use frontdesk_delivery::{
-    Channel, Email, SmtpSettings, TwilioSettings, TwilioSms, Worker, WorkerSettings,
+    Channel, Email, SmtpSettings, TwilioSettings, TwilioSms, WebhookChannel, Worker, WorkerSettings,
 };
 use frontdesk_engine::Engine;
 use std::future::Future;
@@ -15,6 +15,7 @@ use std::time::Duration;
 pub fn channels(
     delivery: &DeliveryConfig,
     public_url: &str,
+    allow_private: bool,
 ) -> anyhow::Result<Vec<Arc<dyn Channel>>> {
     let mut channels: Vec<Arc<dyn Channel>> = Vec::new();
     if let Some(t) = &delivery.twilio {
@@ -42,6 +43,11 @@ pub fn channels(
         .map_err(anyhow::Error::msg)?;
         channels.push(Arc::new(email));
     }
+    // Webhooks need no provider: on wherever the worker runs.
+    channels.push(Arc::new(WebhookChannel::new(
+        allow_private,
+        Duration::from_secs(10),
+    )));
     Ok(channels)
 }
 
@@ -64,7 +70,11 @@ pub fn off_channels(delivery: &DeliveryConfig) -> Vec<(&'static str, &'static st
 }
 
 pub fn worker(engine: Engine, config: &Config) -> anyhow::Result<Worker> {
-    let channels = channels(&config.delivery, &config.server.public_url)?;
+    let channels = channels(
+        &config.delivery,
+        &config.server.public_url,
+        config.server.allow_private_webhook_targets,
+    )?;
     Ok(Worker::new(
         engine,
         channels,
@@ -83,11 +93,8 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let worker = worker(engine, &config)?;
-    if worker.channel_names().is_empty() {
-        anyhow::bail!(
-            "no message channel is configured: set FRONTDESK_TWILIO_ACCOUNT_SID and \
-             FRONTDESK_TWILIO_AUTH_TOKEN (SMS) and/or FRONTDESK_SMTP_URL and FRONTDESK_MAIL_FROM (e-mail)"
-        );
+    for (channel, why) in off_channels(&config.delivery) {
+        tracing::warn!(channel, "{why}: its messages stay pending");
     }
     worker.run(shutdown).await;
     Ok(())

@@ -5,6 +5,7 @@ mod demo;
 mod messages;
 mod serve;
 mod stdio;
+mod webhooks;
 
 use crate::cli::{Command, CompanyCommand};
 use crate::config::{Config, EXAMPLE};
@@ -40,6 +41,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Deliver => {
             crate::delivery::run(engine, config, frontdesk_server::shutdown_signal()).await
         }
+        Command::Webhook { command } => webhooks::run(&engine, command).await,
         Command::Messages { command } => messages::run(&engine, command, &config.delivery).await,
         Command::McpStdio {
             company, caller, ..
@@ -55,6 +57,7 @@ fn needs_secret_key(command: &Command) -> bool {
         command,
         Command::Serve { .. }
             | Command::Deliver
+            | Command::Webhook { .. }
             | Command::Demo
             | Command::Import { .. }
             | Command::Export { .. }

@@ -1,0 +1,274 @@
+//! Outbound webhooks: a company's endpoints and the events queued for them.
+//!
+//! An event is an outbox row like a text message (`channel` `webhook`, `recipient` the
+//! endpoint's id, `kind` the event name), written in the transaction of the change it reports,
+//! so it is retried, listed and logged like any message. The delivery worker signs each POST
+//! per the Standard Webhooks specification with the endpoint's `whsec_…` secret, which is
+//! stored encrypted (it must be read back to sign).
+
+use crate::Engine;
+use crate::error::{EngineError, EngineResult, NotFoundAs};
+use base64::Engine as _;
+use frontdesk_domain::CompanyId;
+use frontdesk_store::{NewNotification, NewWebhookEndpoint, Notification, WebhookEndpoint};
+use rand::RngCore;
+use serde_json::{Value, json};
+
+pub const WEBHOOK: &str = "webhook";
+
+/// Every event an endpoint can receive.
+pub const EVENTS: [&str; 6] = [
+    "booking.created",
+    "booking.rescheduled",
+    "booking.cancelled",
+    "call.ended",
+    "message.failed",
+    "webhook.test",
+];
+
+/// An endpoint just added, with its secret (shown once).
+#[derive(Debug, Clone)]
+pub struct AddedWebhook {
+    pub endpoint: WebhookEndpoint,
+    pub secret: String,
+}
+
+/// Where and with what secret an event row goes.
+#[derive(Debug, Clone)]
+pub struct WebhookTarget {
+    pub url: String,
+    pub secret: String,
+}
+
+fn secret_aad(company_id: CompanyId) -> Vec<u8> {
+    format!("frontdesk:webhook_secret:company:{company_id}").into_bytes()
+}
+
+/// `http(s)://host…`, no credentials, at most 2,000 characters. Where it points (loopback,
+/// private networks) is checked when sending, as DNS may change.
+pub fn check_url(url: &str) -> EngineResult<String> {
+    let url = url.trim();
+    let bad = |why: &str| EngineError::invalid("url", format!("{url:?} {why}"));
+    if url.len() > 2000 {
+        return Err(bad("is longer than 2000 characters"));
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| bad("is not an http:// or https:// URL"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() || authority.contains('@') || url.chars().any(char::is_whitespace) {
+        return Err(bad("needs a host, without credentials or spaces"));
+    }
+    Ok(url.to_string())
+}
+
+/// Event names as given: each must be one of [`EVENTS`]; empty means all.
+pub fn check_events(events: &[String]) -> EngineResult<Vec<String>> {
+    let mut out = Vec::new();
+    for e in events.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
+        if !EVENTS.contains(&e) {
+            return Err(EngineError::invalid(
+                "events",
+                format!("unknown event {e:?} (one of {})", EVENTS.join(", ")),
+            ));
+        }
+        if !out.iter().any(|o| o == e) {
+            out.push(e.to_string());
+        }
+    }
+    Ok(out)
+}
+
+impl Engine {
+    /// Adds an endpoint; its secret is generated (`whsec_` + 24 random bytes, base64) unless
+    /// given, and returned once.
+    pub async fn add_webhook(
+        &self,
+        company_id: CompanyId,
+        url: &str,
+        events: &[String],
+        secret: Option<&str>,
+    ) -> EngineResult<AddedWebhook> {
+        let url = check_url(url)?;
+        let events = check_events(events)?;
+        let secret = match secret.map(str::trim) {
+            Some(s) => {
+                let key = s.strip_prefix("whsec_").unwrap_or("");
+                if base64::engine::general_purpose::STANDARD
+                    .decode(key)
+                    .map_or(true, |k| k.len() < 16)
+                {
+                    return Err(EngineError::invalid(
+                        "secret",
+                        "a webhook secret is whsec_ followed by base64 of at least 16 bytes",
+                    ));
+                }
+                s.to_string()
+            }
+            None => {
+                let mut bytes = [0u8; 24];
+                rand::thread_rng().fill_bytes(&mut bytes);
+                format!(
+                    "whsec_{}",
+                    base64::engine::general_purpose::STANDARD.encode(bytes)
+                )
+            }
+        };
+        let secrets = self.secrets.as_ref().ok_or_else(|| {
+            EngineError::invalid(
+                "secret",
+                "cannot be stored: no secret key is configured to encrypt it \
+                 (set FRONTDESK_SECRET_KEY or FRONTDESK_SECRET_KEY_FILE)",
+            )
+        })?;
+        let secret_enc = secrets.encrypt(&secret, &secret_aad(company_id))?;
+        let endpoint = self
+            .store
+            .create_webhook_endpoint(NewWebhookEndpoint {
+                company_id,
+                url,
+                events,
+                secret_enc,
+                now: self.now(),
+            })
+            .await?;
+        self.catalog_changed(company_id);
+        Ok(AddedWebhook { endpoint, secret })
+    }
+
+    pub async fn webhooks(&self, company_id: CompanyId) -> EngineResult<Vec<WebhookEndpoint>> {
+        Ok(self.store.list_webhook_endpoints(company_id).await?)
+    }
+
+    pub async fn webhook(&self, id: i64) -> EngineResult<WebhookEndpoint> {
+        self.store
+            .get_webhook_endpoint(id)
+            .await
+            .or_not_found("webhook endpoint")
+    }
+
+    /// Stops the endpoint receiving events; its delivery log stays.
+    pub async fn remove_webhook(&self, id: i64) -> EngineResult<WebhookEndpoint> {
+        let removed = self
+            .store
+            .disable_webhook_endpoint(id, self.now())
+            .await
+            .or_not_found("webhook endpoint")?;
+        self.catalog_changed(removed.company_id);
+        Ok(removed)
+    }
+
+    /// Queues a `webhook.test` ping to the endpoint.
+    pub async fn test_webhook(&self, id: i64) -> EngineResult<Notification> {
+        let endpoint = self.webhook(id).await?;
+        if endpoint.disabled_at.is_some() {
+            return Err(EngineError::invalid("id", "this endpoint was removed"));
+        }
+        let queued = self
+            .store
+            .enqueue_notification(NewNotification {
+                company_id: endpoint.company_id,
+                booking_id: None,
+                kind: "webhook.test".into(),
+                channel: WEBHOOK.into(),
+                recipient: endpoint.id.to_string(),
+                payload: json!({ "endpoint_id": endpoint.id, "message": "a test from frontdesk" }),
+                now: self.now(),
+                due_at: None,
+            })
+            .await?;
+        self.messages_queued();
+        Ok(queued)
+    }
+
+    /// The URL and secret an event row of `company_id` goes to; `None` when the endpoint was
+    /// removed (its pending events are then not sent).
+    pub async fn webhook_target(
+        &self,
+        company_id: CompanyId,
+        recipient: &str,
+    ) -> EngineResult<Option<WebhookTarget>> {
+        let id: i64 = recipient
+            .parse()
+            .map_err(|_| EngineError::Internal(format!("webhook recipient {recipient:?}")))?;
+        let endpoint = self.webhook(id).await?;
+        if endpoint.company_id != company_id || endpoint.disabled_at.is_some() {
+            return Ok(None);
+        }
+        let secrets = self.secrets.as_ref().ok_or_else(|| {
+            EngineError::Internal("webhook secrets need the secret key to be configured".into())
+        })?;
+        let secret = secrets.decrypt(&endpoint.secret_enc, &secret_aad(company_id))?;
+        Ok(Some(WebhookTarget {
+            url: endpoint.url,
+            secret,
+        }))
+    }
+
+    /// Queues `event` to every endpoint of the company that wants it, outside a booking
+    /// change (a failed message, an ended call).
+    pub(crate) async fn queue_event(
+        &self,
+        company_id: CompanyId,
+        booking_id: Option<i64>,
+        event: &str,
+        data: Value,
+    ) -> EngineResult<usize> {
+        let catalog = self.catalog(company_id).await?;
+        let mut queued = 0;
+        for endpoint in catalog.webhooks.iter().filter(|e| e.wants(event)) {
+            self.store
+                .enqueue_notification(NewNotification {
+                    company_id,
+                    booking_id,
+                    kind: event.to_string(),
+                    channel: WEBHOOK.into(),
+                    recipient: endpoint.id.to_string(),
+                    payload: data.clone(),
+                    now: self.now(),
+                    due_at: None,
+                })
+                .await?;
+            queued += 1;
+        }
+        if queued > 0 {
+            self.messages_queued();
+        }
+        Ok(queued)
+    }
+}
+
+/// The event a booking message reports, by the message's kind.
+pub fn booking_event(kind: &str) -> Option<&'static str> {
+    match kind {
+        "booking_confirmed" => Some("booking.created"),
+        "booking_rescheduled" => Some("booking.rescheduled"),
+        "booking_cancelled" => Some("booking.cancelled"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_and_events_are_checked() {
+        assert!(check_url("https://hooks.example.com/in?x=1").is_ok());
+        for bad in [
+            "ftp://x",
+            "https://",
+            "https://user:pw@host/",
+            "http://a b",
+            "hooks.example.com",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            check_events(&["booking.created".into(), " booking.created ".into()]).expect("ok"),
+            ["booking.created"]
+        );
+        assert!(check_events(&["booking.deleted".into()]).is_err());
+    }
+}
