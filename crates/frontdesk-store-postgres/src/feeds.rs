@@ -124,21 +124,30 @@ pub(crate) async fn revoke_calendar_feed(
     .into_model()
 }
 
+#[derive(sqlx::FromRow)]
+struct FeedBookingRow {
+    #[sqlx(flatten)]
+    booking: BookingRow,
+    member_name: Option<String>,
+}
+
 pub(crate) async fn feed_bookings(
     pool: &PgPool,
     q: &FeedBookingsQuery,
-) -> StoreResult<Vec<Booking>> {
+) -> StoreResult<Vec<FeedBooking>> {
     let (branch_id, staff_id) = subject_columns(q.subject);
     // The company is checked too, so a feed never shows another company's booking.
-    let rows = sqlx::query_as::<_, BookingRow>(
-        "SELECT * FROM bookings
-         WHERE company_id = $1
-           AND ($2::BIGINT IS NULL OR branch_id = $2)
-           AND ($3::BIGINT IS NULL OR staff_id = $3)
-           AND starts_at < $4 AND ends_at > $5
-           AND (status <> 'cancelled' OR cancelled_at > $6)
-         ORDER BY starts_at, id
-         LIMIT $7",
+    let rows = sqlx::query_as::<_, FeedBookingRow>(
+        "SELECT b.*, m.name AS member_name
+           FROM bookings b
+           LEFT JOIN members m ON m.id = b.member_id
+          WHERE b.company_id = $1
+            AND ($2::BIGINT IS NULL OR b.branch_id = $2)
+            AND ($3::BIGINT IS NULL OR b.staff_id = $3)
+            AND b.starts_at < $4 AND b.ends_at > $5
+            AND (b.status <> 'cancelled' OR b.cancelled_at > $6)
+          ORDER BY b.starts_at, b.id
+          LIMIT $7",
     )
     .bind(q.company_id)
     .bind(branch_id)
@@ -150,5 +159,12 @@ pub(crate) async fn feed_bookings(
     .fetch_all(pool)
     .await
     .map_err(map_err)?;
-    convert_all(rows, BookingRow::into_model)
+    rows.into_iter()
+        .map(|row| {
+            Ok(FeedBooking {
+                booking: row.booking.into_model()?,
+                member_name: row.member_name,
+            })
+        })
+        .collect()
 }

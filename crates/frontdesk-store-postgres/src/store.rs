@@ -307,7 +307,7 @@ impl Store for PostgresStore {
     ) -> StoreResult<CalendarFeed> {
         feeds::revoke_calendar_feed(&self.pool, id, now).await
     }
-    async fn feed_bookings(&self, query: &FeedBookingsQuery) -> StoreResult<Vec<Booking>> {
+    async fn feed_bookings(&self, query: &FeedBookingsQuery) -> StoreResult<Vec<FeedBooking>> {
         feeds::feed_bookings(&self.pool, query).await
     }
 }

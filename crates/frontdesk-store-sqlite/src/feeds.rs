@@ -131,17 +131,25 @@ pub(crate) async fn revoke_calendar_feed(
     row.into_model()
 }
 
+#[derive(sqlx::FromRow)]
+struct FeedBookingRow {
+    #[sqlx(flatten)]
+    booking: BookingRow,
+    member_name: Option<String>,
+}
+
 pub(crate) async fn feed_bookings(
     s: &SqliteStore,
     q: &FeedBookingsQuery,
-) -> StoreResult<Vec<Booking>> {
+) -> StoreResult<Vec<FeedBooking>> {
     let (branch_id, staff_id) = subject_columns(q.subject);
     // `? IS NULL OR column = ?` lets one statement serve both kinds of feed; the company
     // is checked too, so a feed never shows another company's booking.
-    let rows: Vec<BookingRow> = sqlx::query_as(concat!(
+    let rows: Vec<FeedBookingRow> = sqlx::query_as(concat!(
         "SELECT ",
         booking_cols!(),
-        " FROM bookings WHERE company_id = ? \
+        ", (SELECT m.name FROM members m WHERE m.id = bookings.member_id) AS member_name \
+         FROM bookings WHERE company_id = ? \
          AND (? IS NULL OR branch_id = ?) AND (? IS NULL OR staff_id = ?) \
          AND starts_at < ? AND ends_at > ? \
          AND (status <> 'cancelled' OR cancelled_at > ?) \
@@ -159,5 +167,12 @@ pub(crate) async fn feed_bookings(
     .fetch_all(&s.read)
     .await
     .map_err(map_err)?;
-    rows.into_iter().map(BookingRow::into_model).collect()
+    rows.into_iter()
+        .map(|row| {
+            Ok(FeedBooking {
+                booking: row.booking.into_model()?,
+                member_name: row.member_name,
+            })
+        })
+        .collect()
 }

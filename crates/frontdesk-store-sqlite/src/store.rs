@@ -1,7 +1,8 @@
 //! The `Store` trait, wired to the modules that implement each group of operations.
 
 use crate::{
-    SqliteStore, bookings, calls, catalog, credentials, feeds, keys, map_err, outbox, people, templates,
+    SqliteStore, bookings, calls, catalog, credentials, feeds, keys, map_err, outbox, people,
+    templates,
 };
 use async_trait::async_trait;
 use frontdesk_domain::*;
@@ -292,7 +293,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<CalendarFeed> {
         feeds::revoke_calendar_feed(self, id, now).await
     }
-    async fn feed_bookings(&self, query: &FeedBookingsQuery) -> StoreResult<Vec<Booking>> {
+    async fn feed_bookings(&self, query: &FeedBookingsQuery) -> StoreResult<Vec<FeedBooking>> {
         feeds::feed_bookings(self, query).await
     }
 }

@@ -1,6 +1,7 @@
 //! Calendar feeds: the secret iCalendar URL of a branch or a staff member, and the bookings
 //! such a feed shows.
 
+use crate::Booking;
 use frontdesk_domain::*;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -44,4 +45,12 @@ pub struct FeedBookingsQuery {
     pub cancelled_after: Timestamp,
     /// Most bookings returned, earliest start first.
     pub limit: i64,
+}
+
+/// A booking in a feed, with the name of the member it is for (what the business's calendar
+/// shows; no phone number or other caller data).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FeedBooking {
+    pub booking: Booking,
+    pub member_name: Option<String>,
 }

@@ -266,5 +266,5 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
     ) -> StoreResult<CalendarFeed>;
     /// The bookings a feed shows (see [`FeedBookingsQuery`]), earliest start first.
-    async fn feed_bookings(&self, query: &FeedBookingsQuery) -> StoreResult<Vec<Booking>>;
+    async fn feed_bookings(&self, query: &FeedBookingsQuery) -> StoreResult<Vec<FeedBooking>>;
 }
