@@ -36,7 +36,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         title = "frontdesk",
         description = "The REST endpoints of frontdesk, the booking server for AI voice agents: \
             operations health, caller sessions, the MCP direct mode, the JSON-RPC gateway, \
-            Retell and Vapi. Every error body is JSON; every response carries `x-request-id`.",
+            Retell and Vapi, and the calendar feeds. Every error body is JSON; every response carries `x-request-id`.",
         license(name = "MIT", identifier = "MIT"),
     ),
     paths(
@@ -52,6 +52,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         crate::retell::custom_function::post,
         crate::retell::webhook::post,
         crate::vapi::tool_calls::post,
+        crate::calendar::feed::get,
         openapi_json,
         crate::prometheus::get,
     ),
@@ -63,6 +64,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         (name = "gateway", description = "The JSON-RPC 2.0 gateway (`server.method`)"),
         (name = "retell", description = "Retell.ai custom functions and call events"),
         (name = "vapi", description = "Vapi assistants' tool calls"),
+        (name = "calendar", description = "Subscribable iCalendar feeds of a branch or a staff member"),
     ),
 )]
 pub struct ApiDoc;

@@ -117,6 +117,7 @@ fn surface_of(path: &str) -> &'static str {
         "/metrics" | "/openapi.json" => "operations",
         "/api/mcp/gateway" => "gateway",
         "/api/vapi/tool-calls" => "vapi",
+        "/ical/{feed}" => "calendar",
         p if p.starts_with("/mcp/auth/") => "sessions",
         p if p.starts_with("/api/mcp/retell/") => "retell",
         _ => "other",
@@ -133,6 +134,7 @@ mod tests {
         assert_eq!(surface_of("/mcp/messages/"), "mcp_sse");
         assert_eq!(surface_of("/mcp/auth/session"), "sessions");
         assert_eq!(surface_of("/api/mcp/retell/webhook"), "retell");
+        assert_eq!(surface_of("/ical/{feed}"), "calendar");
         assert_eq!(surface_of("/nope"), "other");
     }
 }

@@ -71,6 +71,11 @@ pub enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// Calendar feeds: a branch's or staff member's bookings as a secret iCalendar URL.
+    Ical {
+        #[command(subcommand)]
+        command: IcalCommand,
+    },
     /// Serve the MCP tools on stdin/stdout for one caller (desktop MCP clients).
     McpStdio {
         /// The company's slug.
@@ -133,5 +138,30 @@ pub enum KeyCommand {
         company: String,
     },
     /// Revoke a key by id.
+    Revoke { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IcalCommand {
+    /// Mint a feed of a branch or a staff member and print its URL
+    /// (`{public_url}/ical/{token}.ics`); the URL is the secret and is shown once.
+    #[command(group(ArgGroup::new("subject").required(true).args(["branch", "staff"])))]
+    Create {
+        /// The company's slug.
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+        /// The branch whose bookings the feed shows.
+        #[arg(long, value_name = "NAME")]
+        branch: Option<String>,
+        /// The staff member whose bookings the feed shows.
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+    },
+    /// List a company's feeds (never their URLs).
+    List {
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+    },
+    /// Revoke a feed by id: its URL answers 404 from then on.
     Revoke { id: i64 },
 }

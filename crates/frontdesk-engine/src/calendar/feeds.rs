@@ -66,6 +66,15 @@ pub struct RenderedFeed {
     pub events: usize,
 }
 
+fn names<'a>(all: impl Iterator<Item = &'a str>) -> String {
+    let all: Vec<&str> = all.collect();
+    if all.is_empty() {
+        "none".into()
+    } else {
+        all.join(", ")
+    }
+}
+
 fn days(n: i64) -> SignedDuration {
     SignedDuration::from_hours(n * 24)
 }
@@ -89,7 +98,11 @@ impl Engine {
                     .ok_or_else(|| {
                         EngineError::choose(
                             "branch",
-                            format!("{} has no branch called {name:?}", company.slug),
+                            format!(
+                                "{} has no branch called {name:?}; branches are: {}",
+                                company.slug,
+                                names(catalog.branches.iter().map(|b| b.name.as_str()))
+                            ),
                             catalog.branches.iter().map(|b| b.name.as_str()),
                         )
                     })?;
@@ -103,7 +116,11 @@ impl Engine {
                     .ok_or_else(|| {
                         EngineError::choose(
                             "staff",
-                            format!("{} has no staff member called {name:?}", company.slug),
+                            format!(
+                                "{} has no staff member called {name:?}; staff are: {}",
+                                company.slug,
+                                names(catalog.staff.iter().map(|s| s.name.as_str()))
+                            ),
                             catalog.staff.iter().map(|s| s.name.as_str()),
                         )
                     })?;

@@ -8,7 +8,7 @@ use frontdesk_engine::import::{BusinessFile, ImportPlan, SpokenLanguage};
 use std::path::Path;
 
 /// How times are shown.
-const TIME: &str = "%Y-%m-%d %H:%M UTC";
+pub(super) const TIME: &str = "%Y-%m-%d %H:%M UTC";
 
 pub async fn import(engine: &Engine, path: &Path, check: bool) -> anyhow::Result<()> {
     let file = BusinessFile::from_path(path)?;
@@ -301,7 +301,7 @@ pub async fn key(
 
 /// Left-aligned columns as wide as their widest cell (the first right-aligned: ids), two
 /// spaces apart; widths count characters, not bytes (`…`).
-fn table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
+pub(super) fn table<const N: usize>(header: &[String; N], rows: &[[String; N]]) -> String {
     let mut widths = [0usize; N];
     for row in std::iter::once(header).chain(rows) {
         for (w, cell) in widths.iter_mut().zip(row) {

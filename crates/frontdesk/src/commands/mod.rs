@@ -2,6 +2,7 @@
 
 mod admin;
 mod demo;
+mod ical;
 mod serve;
 mod stdio;
 
@@ -36,6 +37,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Export { company, format } => admin::export(&engine, &company, format).await,
         Command::Company { command, .. } => admin::company(&engine, command).await,
         Command::Key { command, .. } => admin::key(&engine, command, &config.server).await,
+        Command::Ical { command } => ical::run(&engine, command, &config).await,
         Command::McpStdio {
             company, caller, ..
         } => stdio::run(engine, &company, &caller, &store::redact(&config.database)).await,
