@@ -6,3 +6,7 @@
 hours-every-day = täglich
 # Kein Angebot hat feste Zeiten.
 hours-none = keine festen Öffnungszeiten
+
+# Die Termine der Kalender-Abos und der Einladungen per E-Mail.
+calendar-event-summary = { $service } – { $member }
+calendar-event-description = Buchungscode: { $code }

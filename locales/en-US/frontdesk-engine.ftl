@@ -6,3 +6,10 @@
 hours-every-day = daily
 # No service has a regular schedule.
 hours-none = no regular opening hours
+
+# The events of the calendar feeds (calendar/, GET /ical/{token}.ics) and of e-mailed
+# invitations, read by the business on its own calendar.
+# An event's title: the service and the member the booking is for ("Consultation – Anna Schmidt").
+calendar-event-summary = { $service } – { $member }
+# An event's description: the booking's confirmation code, and nothing about the caller.
+calendar-event-description = Confirmation code: { $code }

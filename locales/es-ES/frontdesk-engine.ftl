@@ -6,3 +6,7 @@
 hours-every-day = todos los días
 # Ningún servicio tiene un horario regular.
 hours-none = sin horario fijo
+
+# Los eventos de los calendarios suscritos y de las invitaciones por correo.
+calendar-event-summary = { $service } – { $member }
+calendar-event-description = Código de confirmación: { $code }

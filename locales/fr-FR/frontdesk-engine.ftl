@@ -6,3 +6,7 @@
 hours-every-day = tous les jours
 # Aucune prestation n'a d'horaires réguliers.
 hours-none = pas d'horaires fixes
+
+# Les événements des agendas abonnés et des invitations par e-mail.
+calendar-event-summary = { $service } – { $member }
+calendar-event-description = Code de confirmation : { $code }

@@ -6,3 +6,7 @@
 hours-every-day = todos os dias
 # Nenhum serviço tem horário regular.
 hours-none = sem horário fixo
+
+# Os eventos das agendas assinadas e dos convites por e-mail.
+calendar-event-summary = { $service } – { $member }
+calendar-event-description = Código de confirmação: { $code }

@@ -12,3 +12,4 @@ pub type ApiKeyId = i64;
 pub type CallId = i64;
 pub type AgentId = i64;
 pub type SessionId = i64;
+pub type CalendarFeedId = i64;

@@ -940,6 +940,7 @@ fn prospective(new: &NewBooking, now: Timestamp) -> Booking {
         refund_applicable: None,
         created_at: now,
         updated_at: now,
+        sequence: 0,
     }
 }
 

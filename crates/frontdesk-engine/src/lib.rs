@@ -11,6 +11,7 @@ pub mod appointments;
 pub mod availability;
 pub mod booking;
 pub mod business;
+pub mod calendar;
 pub mod caller;
 pub mod calls;
 mod catalog;

@@ -33,7 +33,8 @@ const MAX_TEMPLATE_LEN: usize = 20_000;
 pub const BUILTIN_TEMPLATE_FILE: &str = "agent-prompt.j2";
 
 /// The words of `locales/<tag>/frontdesk-engine.ftl`, per locale; ids checked at compile time.
-static TEXTS: LazyLock<Loaders> = LazyLock::new(|| Loaders::new(|| fluent_language_loader!()));
+pub(crate) static TEXTS: LazyLock<Loaders> =
+    LazyLock::new(|| Loaders::new(|| fluent_language_loader!()));
 
 /// The language code of `locale` as prompts are stored: its language subtag (`pt` for pt-BR).
 pub fn prompt_language_code(locale: &'static Locale) -> &'static str {

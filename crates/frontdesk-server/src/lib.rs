@@ -9,6 +9,7 @@
 //! instances share (rate limits, SSE routing, MCP sessions) goes through Redis ([`cluster`]).
 
 mod auth;
+pub mod calendar;
 pub mod cluster;
 mod error;
 pub mod gateway;

@@ -36,7 +36,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         title = "frontdesk",
         description = "The REST endpoints of frontdesk, the booking server for AI voice agents: \
             operations health, caller sessions, the MCP direct mode, the JSON-RPC gateway, \
-            Retell and Vapi. Every error body is JSON; every response carries `x-request-id`.",
+            Retell and Vapi, and the calendar feeds. Every error body is JSON; every response carries `x-request-id`.",
         license(name = "MIT", identifier = "MIT"),
     ),
     paths(
@@ -53,6 +53,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         crate::retell::webhook::post,
         crate::vapi::tool_calls::post,
         crate::sms::twilio_status::post,
+        crate::calendar::feed::get,
         openapi_json,
         crate::prometheus::get,
     ),
@@ -65,6 +66,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         (name = "retell", description = "Retell.ai custom functions and call events"),
         (name = "vapi", description = "Vapi assistants' tool calls"),
         (name = "sms", description = "SMS providers reporting on the messages frontdesk sent"),
+        (name = "calendar", description = "Subscribable iCalendar feeds of a branch or a staff member"),
     ),
 )]
 pub struct ApiDoc;

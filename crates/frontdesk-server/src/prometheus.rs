@@ -133,6 +133,7 @@ fn surface_of(path: &str) -> &'static str {
         "/api/mcp/gateway" => "gateway",
         "/api/vapi/tool-calls" => "vapi",
         "/api/sms/twilio/status" => "sms",
+        "/ical/{feed}" => "calendar",
         p if p.starts_with("/mcp/auth/") => "sessions",
         p if p.starts_with("/api/mcp/retell/") => "retell",
         _ => "other",
@@ -149,6 +150,7 @@ mod tests {
         assert_eq!(surface_of("/mcp/messages/"), "mcp_sse");
         assert_eq!(surface_of("/mcp/auth/session"), "sessions");
         assert_eq!(surface_of("/api/mcp/retell/webhook"), "retell");
+        assert_eq!(surface_of("/ical/{feed}"), "calendar");
         assert_eq!(surface_of("/nope"), "other");
     }
 }

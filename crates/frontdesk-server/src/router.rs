@@ -1,5 +1,6 @@
 //! Every route, in one place, with the middleware stack around them.
 
+use crate::calendar;
 use crate::error::ApiError;
 use crate::gateway;
 use crate::http::{self, sessions};
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
             "/api/sms/twilio/status",
             post(crate::sms::twilio_status::post),
         )
+        .route("/ical/{feed}", get(calendar::feed::get))
         .merge(streamable_http)
         // After routing, so each request is counted under its route's surface.
         .layer(middleware::from_fn(crate::prometheus::track))
@@ -76,7 +78,7 @@ pub fn router(state: AppState) -> Router {
                         tracing::info_span!(
                             "request",
                             method = %req.method(),
-                            path = %req.uri().path(),
+                            path = %logged_path(req.uri().path()),
                             request_id,
                         )
                     }),
@@ -89,6 +91,15 @@ pub fn router(state: AppState) -> Router {
                 ))
                 .layer(DefaultBodyLimit::max(settings.body_limit_bytes)),
         )
+}
+
+/// The path as logged: a calendar feed's path is its secret token, which never goes to a log.
+fn logged_path(path: &str) -> &str {
+    if path.starts_with("/ical/") {
+        "/ical/…"
+    } else {
+        path
+    }
 }
 
 async fn not_found() -> ApiError {

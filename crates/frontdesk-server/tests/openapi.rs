@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The REST routes, as `(method, path)`: all of them are documented.
-const REST: [(&str, &str); 15] = [
+const REST: [(&str, &str); 16] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/openapi.json"),
@@ -30,6 +30,7 @@ const REST: [(&str, &str); 15] = [
     ("post", "/api/mcp/retell/webhook"),
     ("post", "/api/vapi/tool-calls"),
     ("post", "/api/sms/twilio/status"),
+    ("get", "/ical/{feed}"),
 ];
 
 /// Routes of the router that are not in the document: the MCP transports, which the MCP
@@ -354,6 +355,41 @@ async fn real_responses_match_the_document() {
         .expect("GET");
     let body = checker.check("get", "/api/mcp/health", health).await;
     assert_eq!(body["servers"]["database"]["status"], "healthy");
+
+    // A calendar feed: the text, not modified, unknown.
+    let feed = "/ical/{feed}";
+    let created = app
+        .engine
+        .create_feed(
+            "askproai-demo",
+            frontdesk_engine::calendar::FeedTarget::Branch("Berlin Hauptfiliale"),
+        )
+        .await
+        .expect("feed");
+    let feed_url = url(&format!("/ical/{}.ics", created.token));
+    let served = client.get(&feed_url).send().await.expect("GET");
+    assert_eq!(served.status(), 200);
+    let etag = served.headers()["etag"].clone();
+    let text = checker.check("get", feed, served).await;
+    assert!(
+        text.as_str()
+            .is_some_and(|t| t.starts_with("BEGIN:VCALENDAR"))
+    );
+    let unchanged = client
+        .get(&feed_url)
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(unchanged.status(), 304);
+    checker.check("get", feed, unchanged).await;
+    let unknown = client
+        .get(url("/ical/fd_ical_unknown.ics"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(unknown.status(), 404);
+    checker.check("get", feed, unknown).await;
 
     // Sessions: a known caller, an unknown one, and the refusals.
     let session = "/mcp/auth/session";

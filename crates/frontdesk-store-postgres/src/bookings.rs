@@ -134,7 +134,7 @@ pub(crate) async fn reschedule_booking(
         "UPDATE bookings SET
              service_id = $2, branch_id = $3, staff_id = $4,
              starts_at = $5, ends_at = $6, updated_at = $7,
-             blocked_from = $8, blocked_to = $9
+             blocked_from = $8, blocked_to = $9, sequence = sequence + 1
          WHERE id = $1
          RETURNING *",
     )
@@ -184,7 +184,7 @@ pub(crate) async fn cancel_booking(
     let after = sqlx::query_as::<_, BookingRow>(
         "UPDATE bookings SET
              status = $2, cancellation_reason = $3, cancelled_at = $4,
-             refund_applicable = $5, updated_at = $4
+             refund_applicable = $5, updated_at = $4, sequence = sequence + 1
          WHERE id = $1
          RETURNING *",
     )

@@ -236,6 +236,7 @@ pub(crate) struct BookingRow {
     refund_applicable: Option<bool>,
     created_at: i64,
     updated_at: i64,
+    sequence: i64,
 }
 
 impl BookingRow {
@@ -261,6 +262,7 @@ impl BookingRow {
             refund_applicable: self.refund_applicable,
             created_at: ts(self.created_at, "bookings.created_at")?,
             updated_at: ts(self.updated_at, "bookings.updated_at")?,
+            sequence: self.sequence,
         })
     }
 }

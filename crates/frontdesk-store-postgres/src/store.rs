@@ -3,7 +3,8 @@
 //! trait's for callers outside this crate.
 
 use crate::{
-    PostgresStore, bookings, calls, catalog, credentials, keys, outbox, people, templates, webhooks,
+    PostgresStore, bookings, calls, catalog, credentials, feeds, keys, outbox, people, templates,
+    webhooks,
 };
 use async_trait::async_trait;
 use frontdesk_domain::*;
@@ -340,5 +341,28 @@ impl Store for PostgresStore {
     }
     async fn purge_caller_sessions(&self, before: Timestamp) -> StoreResult<u64> {
         keys::purge_caller_sessions(&self.pool, before).await
+    }
+
+    async fn create_calendar_feed(&self, new: NewCalendarFeed) -> StoreResult<CalendarFeed> {
+        feeds::create_calendar_feed(&self.pool, new).await
+    }
+    async fn find_calendar_feed_by_token_hash(&self, hash: &str) -> StoreResult<CalendarFeed> {
+        feeds::find_calendar_feed_by_token_hash(&self.pool, hash).await
+    }
+    async fn get_calendar_feed(&self, id: CalendarFeedId) -> StoreResult<CalendarFeed> {
+        feeds::get_calendar_feed(&self.pool, id).await
+    }
+    async fn list_calendar_feeds(&self, company_id: CompanyId) -> StoreResult<Vec<CalendarFeed>> {
+        feeds::list_calendar_feeds(&self.pool, company_id).await
+    }
+    async fn revoke_calendar_feed(
+        &self,
+        id: CalendarFeedId,
+        now: Timestamp,
+    ) -> StoreResult<CalendarFeed> {
+        feeds::revoke_calendar_feed(&self.pool, id, now).await
+    }
+    async fn feed_bookings(&self, query: &FeedBookingsQuery) -> StoreResult<Vec<FeedBooking>> {
+        feeds::feed_bookings(&self.pool, query).await
     }
 }

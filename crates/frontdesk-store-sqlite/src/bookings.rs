@@ -195,7 +195,8 @@ pub(crate) async fn reschedule_booking(
 
     let row: BookingRow = sqlx::query_as(concat!(
         "UPDATE bookings SET service_id = ?, branch_id = ?, staff_id = ?, starts_at = ?, \
-         ends_at = ?, updated_at = ?, blocked_from = ?, blocked_to = ? WHERE id = ? RETURNING ",
+         ends_at = ?, updated_at = ?, blocked_from = ?, blocked_to = ?, sequence = sequence + 1 \
+         WHERE id = ? RETURNING ",
         booking_cols!()
     ))
     .bind(to.service_id)
@@ -243,7 +244,7 @@ pub(crate) async fn cancel_booking(
     let now = cancellation.now.as_second();
     let row: BookingRow = sqlx::query_as(concat!(
         "UPDATE bookings SET status = 'cancelled', cancellation_reason = ?, cancelled_at = ?, \
-         refund_applicable = ?, updated_at = ? WHERE id = ? RETURNING ",
+         refund_applicable = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ? RETURNING ",
         booking_cols!()
     ))
     .bind(&cancellation.reason)

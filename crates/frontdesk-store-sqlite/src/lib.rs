@@ -9,6 +9,7 @@ mod bookings;
 mod calls;
 mod catalog;
 mod credentials;
+mod feeds;
 mod keys;
 mod outbox;
 mod people;

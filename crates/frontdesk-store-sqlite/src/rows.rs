@@ -250,7 +250,7 @@ macro_rules! booking_cols {
     () => {
         "id, company_id, branch_id, service_id, staff_id, customer_id, member_id, starts_at, \
          ends_at, status, voucher_code, source, idempotency_key, call_id, notes, \
-         cancellation_reason, cancelled_at, refund_applicable, created_at, updated_at"
+         cancellation_reason, cancelled_at, refund_applicable, created_at, updated_at, sequence"
     };
 }
 pub(crate) use booking_cols;
@@ -277,6 +277,7 @@ pub(crate) struct BookingRow {
     refund_applicable: Option<bool>,
     created_at: i64,
     updated_at: i64,
+    sequence: i64,
 }
 
 impl BookingRow {
@@ -302,6 +303,7 @@ impl BookingRow {
             refund_applicable: self.refund_applicable,
             created_at: ts("bookings.created_at", self.created_at)?,
             updated_at: ts("bookings.updated_at", self.updated_at)?,
+            sequence: self.sequence,
         })
     }
 }

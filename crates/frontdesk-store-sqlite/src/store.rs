@@ -1,8 +1,8 @@
 //! The `Store` trait, wired to the modules that implement each group of operations.
 
 use crate::{
-    SqliteStore, bookings, calls, catalog, credentials, keys, map_err, outbox, people, templates,
-    webhooks,
+    SqliteStore, bookings, calls, catalog, credentials, feeds, keys, map_err, outbox, people,
+    templates, webhooks,
 };
 use async_trait::async_trait;
 use frontdesk_domain::*;
@@ -326,5 +326,28 @@ impl Store for SqliteStore {
     }
     async fn purge_caller_sessions(&self, before: Timestamp) -> StoreResult<u64> {
         keys::purge_caller_sessions(self, before).await
+    }
+
+    async fn create_calendar_feed(&self, new: NewCalendarFeed) -> StoreResult<CalendarFeed> {
+        feeds::create_calendar_feed(self, new).await
+    }
+    async fn find_calendar_feed_by_token_hash(&self, hash: &str) -> StoreResult<CalendarFeed> {
+        feeds::find_calendar_feed_by_token_hash(self, hash).await
+    }
+    async fn get_calendar_feed(&self, id: CalendarFeedId) -> StoreResult<CalendarFeed> {
+        feeds::get_calendar_feed(self, id).await
+    }
+    async fn list_calendar_feeds(&self, company_id: CompanyId) -> StoreResult<Vec<CalendarFeed>> {
+        feeds::list_calendar_feeds(self, company_id).await
+    }
+    async fn revoke_calendar_feed(
+        &self,
+        id: CalendarFeedId,
+        now: Timestamp,
+    ) -> StoreResult<CalendarFeed> {
+        feeds::revoke_calendar_feed(self, id, now).await
+    }
+    async fn feed_bookings(&self, query: &FeedBookingsQuery) -> StoreResult<Vec<FeedBooking>> {
+        feeds::feed_bookings(self, query).await
     }
 }

@@ -8,10 +8,12 @@
 //! a database driver, the engine or any adapter.
 
 pub mod error;
+pub mod feeds;
 pub mod models;
 pub mod outbox;
 
 pub use error::{OptionalExt, StoreError, StoreResult};
+pub use feeds::*;
 pub use models::*;
 pub use outbox::*;
 
@@ -300,4 +302,23 @@ pub trait Store: Send + Sync + 'static {
     async fn count_active_caller_sessions(&self, now: Timestamp) -> StoreResult<i64>;
     /// Deletes sessions that ended before `before`; returns how many.
     async fn purge_caller_sessions(&self, before: Timestamp) -> StoreResult<u64>;
+
+    // ---- calendar feeds ----------------------------------------------------------------
+    /// `Conflict` when the token hash is taken or the branch or staff member is not the
+    /// company's.
+    async fn create_calendar_feed(&self, new: NewCalendarFeed) -> StoreResult<CalendarFeed>;
+    /// The feed with this token hash, revoked or not.
+    async fn find_calendar_feed_by_token_hash(&self, hash: &str) -> StoreResult<CalendarFeed>;
+    async fn get_calendar_feed(&self, id: CalendarFeedId) -> StoreResult<CalendarFeed>;
+    /// The company's feeds, revoked ones too, oldest first.
+    async fn list_calendar_feeds(&self, company_id: CompanyId) -> StoreResult<Vec<CalendarFeed>>;
+    /// `NotFound` if there is no such feed; revoking twice is not an error (the first
+    /// revocation time stays).
+    async fn revoke_calendar_feed(
+        &self,
+        id: CalendarFeedId,
+        now: Timestamp,
+    ) -> StoreResult<CalendarFeed>;
+    /// The bookings a feed shows (see [`FeedBookingsQuery`]), earliest start first.
+    async fn feed_bookings(&self, query: &FeedBookingsQuery) -> StoreResult<Vec<FeedBooking>>;
 }

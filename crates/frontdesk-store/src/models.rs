@@ -213,6 +213,9 @@ pub struct Booking {
     pub refund_applicable: Option<bool>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// RFC 5545 `SEQUENCE`: 0 when made, raised by one by each reschedule and by the
+    /// cancellation, so a calendar holding the event knows the newer version.
+    pub sequence: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -84,6 +84,11 @@ pub enum Command {
         #[command(subcommand)]
         command: WebhookCommand,
     },
+    /// Calendar feeds: a branch's or staff member's bookings as a secret iCalendar URL.
+    Ical {
+        #[command(subcommand)]
+        command: IcalCommand,
+    },
     /// Serve the MCP tools on stdin/stdout for one caller (desktop MCP clients).
     McpStdio {
         /// The company's slug.
@@ -192,4 +197,29 @@ pub enum WebhookCommand {
     Remove { id: i64 },
     /// Queue a `webhook.test` event to an endpoint.
     Test { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IcalCommand {
+    /// Mint a feed of a branch or a staff member and print its URL
+    /// (`{public_url}/ical/{token}.ics`); the URL is the secret and is shown once.
+    #[command(group(ArgGroup::new("subject").required(true).args(["branch", "staff"])))]
+    Create {
+        /// The company's slug.
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+        /// The branch whose bookings the feed shows.
+        #[arg(long, value_name = "NAME")]
+        branch: Option<String>,
+        /// The staff member whose bookings the feed shows.
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+    },
+    /// List a company's feeds (never their URLs).
+    List {
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+    },
+    /// Revoke a feed by id: its URL answers 404 from then on.
+    Revoke { id: i64 },
 }

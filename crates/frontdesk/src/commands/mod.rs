@@ -3,6 +3,7 @@
 mod admin;
 mod demo;
 mod messages;
+mod ical;
 mod serve;
 mod stdio;
 mod webhooks;
@@ -43,6 +44,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Webhook { command } => webhooks::run(&engine, command).await,
         Command::Messages { command } => messages::run(&engine, command, &config.delivery).await,
+        Command::Ical { command } => ical::run(&engine, command, &config).await,
         Command::McpStdio {
             company, caller, ..
         } => stdio::run(engine, &company, &caller, &store::redact(&config.database)).await,
