@@ -96,7 +96,9 @@ impl Channel for Email {
     }
 
     async fn send(&self, engine: &Engine, company: &Company, message: &Notification) -> Attempt {
-        let invitation = match crate::invitation::for_message(engine, company, message).await {
+        let from = self.from.to_string();
+        let invitation = match crate::invitation::for_message(engine, company, message, &from).await
+        {
             Ok(ics) => ics,
             Err(e) => return Attempt::Transient(e),
         };

@@ -78,6 +78,48 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// The event an e-mailed message about a booking carries: the booking as its feeds
+    /// show it, at the time the message announces (a later move has its own message), and
+    /// the method: `CANCEL` for a cancellation, `REQUEST` otherwise. `None` for a message
+    /// without a booking, or whose booking is gone.
+    pub async fn message_event(
+        &self,
+        message: &frontdesk_store::Notification,
+    ) -> EngineResult<Option<(CalendarEvent, Method)>> {
+        let Some(booking_id) = message.booking_id else {
+            return Ok(None);
+        };
+        let booking = match self.store.get_booking(message.company_id, booking_id).await {
+            Ok(b) => b,
+            Err(frontdesk_store::StoreError::NotFound) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let member = message.payload.get("member").and_then(|m| m.as_str());
+        let mut event = self
+            .calendar_event(message.company_id, &booking, member)
+            .await?;
+        let at = |field: &str| {
+            message
+                .payload
+                .get(field)
+                .and_then(|v| v.as_str())
+                .and_then(|s| s.parse::<jiff::Timestamp>().ok())
+        };
+        if let (Some(starts), Some(ends)) = (at("starts_at"), at("ends_at")) {
+            event.starts_at = starts;
+            event.ends_at = ends;
+        }
+        let method = if message.kind == "booking_cancelled" {
+            Method::Cancel
+        } else {
+            event.status = EventStatus::Confirmed;
+            Method::Request
+        };
+        Ok(Some((event, method)))
+    }
+}
+
 /// The branch's IANA zone name (the company's when the branch has none or an unknown one).
 pub(crate) fn zone_name(catalog: &Catalog, branch_id: i64) -> String {
     catalog

@@ -2,8 +2,8 @@
 
 mod admin;
 mod demo;
-mod messages;
 mod ical;
+mod messages;
 mod serve;
 mod stdio;
 mod webhooks;
