@@ -136,13 +136,7 @@ impl Engine {
             None => None,
             Some(key) => {
                 let key = clean("retell_api_key", key)?;
-                let secrets = self.secrets.as_ref().ok_or_else(|| {
-                    EngineError::invalid(
-                        "retell_api_key",
-                        "cannot be stored: no secret key is configured to encrypt it \
-                         (set FRONTDESK_SECRET_KEY or FRONTDESK_SECRET_KEY_FILE)",
-                    )
-                })?;
+                let secrets = self.secrets_to_store("retell_api_key")?;
                 Some(secrets.encrypt(key, &retell_aad(company_id))?)
             }
         };
@@ -174,14 +168,30 @@ impl Engine {
         let Some(enc) = stored.retell_api_key_enc else {
             return Ok(None);
         };
-        let secrets = self.secrets.as_ref().ok_or_else(|| {
-            EngineError::Internal(
-                "the company's Retell API key is stored encrypted but no secret key is configured \
-                 (FRONTDESK_SECRET_KEY or FRONTDESK_SECRET_KEY_FILE)"
-                    .into(),
-            )
-        })?;
+        let secrets = self.secrets_to_read("Retell API key")?;
         secrets.decrypt(&enc, &retell_aad(company_id)).map(Some)
+    }
+
+    /// The box that encrypts a secret to store as `field`; refused (invalid input, nothing
+    /// stored) when no secret key is configured.
+    pub(crate) fn secrets_to_store(&self, field: &'static str) -> EngineResult<&SecretBox> {
+        self.secrets.as_deref().ok_or_else(|| {
+            EngineError::invalid(
+                field,
+                "cannot be stored: no secret key is configured to encrypt it \
+                 (set FRONTDESK_SECRET_KEY or FRONTDESK_SECRET_KEY_FILE)",
+            )
+        })
+    }
+
+    /// The box that decrypts a stored `what` (a fault when no secret key is configured).
+    pub(crate) fn secrets_to_read(&self, what: &str) -> EngineResult<&SecretBox> {
+        self.secrets.as_deref().ok_or_else(|| {
+            EngineError::Internal(format!(
+                "the company's {what} is stored encrypted but no secret key is configured \
+                 (FRONTDESK_SECRET_KEY or FRONTDESK_SECRET_KEY_FILE)"
+            ))
+        })
     }
 
     /// Stores the auth token of the company's own Twilio account, encrypted.
@@ -191,13 +201,7 @@ impl Engine {
         token: &str,
     ) -> EngineResult<()> {
         let token = clean("twilio_auth_token", token)?;
-        let secrets = self.secrets.as_ref().ok_or_else(|| {
-            EngineError::invalid(
-                "twilio_auth_token",
-                "cannot be stored: no secret key is configured to encrypt it \
-                 (set FRONTDESK_SECRET_KEY or FRONTDESK_SECRET_KEY_FILE)",
-            )
-        })?;
+        let secrets = self.secrets_to_store("twilio_auth_token")?;
         let enc = secrets.encrypt(token, &twilio_aad(company_id))?;
         self.store
             .set_company_credentials(
@@ -223,13 +227,7 @@ impl Engine {
         let Some(enc) = stored.twilio_auth_token_enc else {
             return Ok(None);
         };
-        let secrets = self.secrets.as_ref().ok_or_else(|| {
-            EngineError::Internal(
-                "the company's Twilio auth token is stored encrypted but no secret key is \
-                 configured (FRONTDESK_SECRET_KEY or FRONTDESK_SECRET_KEY_FILE)"
-                    .into(),
-            )
-        })?;
+        let secrets = self.secrets_to_read("Twilio auth token")?;
         secrets.decrypt(&enc, &twilio_aad(company_id)).map(Some)
     }
 

@@ -35,6 +35,22 @@ pub struct BusinessFile {
     pub services: Vec<ServiceDef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub customers: Vec<CustomerDef>,
+    /// Signed webhook endpoints (matched by URL; an import adds those missing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub webhooks: Vec<WebhookDef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookDef {
+    pub url: String,
+    /// Event names; empty or left out: every event.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<String>,
+    /// `whsec_…`; left out, a new endpoint gets a generated one, printed by the import.
+    /// Never exported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -192,6 +208,9 @@ pub struct ImportSummary {
     pub retired: Retired,
     /// The shipped language callers are answered in.
     pub spoken: SpokenLanguage,
+    /// Webhook endpoints the import added, with their secrets (shown once; never serialized).
+    #[serde(skip)]
+    pub webhooks_added: Vec<crate::webhooks::AddedWebhook>,
 }
 
 /// The language a company names and the shipped one its callers hear (the nearest by
@@ -295,6 +314,20 @@ impl BusinessFile {
                 field: "file",
                 message: format!("{at} {bad}"),
             });
+        }
+        for w in &self.webhooks {
+            crate::webhooks::check_url(&w.url)?;
+            crate::webhooks::check_events(&w.events)?;
+            if let Some(secret) = &w.secret {
+                crate::webhooks::check_secret(secret)?;
+            }
+        }
+        for w in &self.webhooks {
+            crate::webhooks::check_url(&w.url)?;
+            crate::webhooks::check_events(&w.events)?;
+            if let Some(secret) = &w.secret {
+                crate::webhooks::check_secret(secret)?;
+            }
         }
         let c = &self.company;
         if let Some(problem) = c.messaging.problems().into_iter().next() {
@@ -504,6 +537,18 @@ impl Engine {
     /// that does not validate changes nothing.
     pub async fn import_business(&self, file: &BusinessFile) -> EngineResult<ImportSummary> {
         file.validate()?;
+        if !file.webhooks.is_empty() && self.secrets.is_none() {
+            return Err(EngineError::invalid(
+                "webhooks",
+                "storing webhook secrets needs the secret key (FRONTDESK_SECRET_KEY or its key file)",
+            ));
+        }
+        if !file.webhooks.is_empty() && self.secrets.is_none() {
+            return Err(EngineError::invalid(
+                "webhooks",
+                "storing webhook secrets needs the secret key (FRONTDESK_SECRET_KEY or its key file)",
+            ));
+        }
         if file.company.twilio_auth_token.is_some() && self.secrets.is_none() {
             return Err(EngineError::invalid(
                 "company.twilio_auth_token",
@@ -668,7 +713,25 @@ impl Engine {
             }
         }
 
+        // Endpoints are matched by URL: those the company has (and has not removed) stay.
+        let existing = self.store.list_webhook_endpoints(company.id).await?;
+        let mut webhooks_added = Vec::new();
+        for w in &file.webhooks {
+            let url = crate::webhooks::check_url(&w.url)?;
+            if existing
+                .iter()
+                .any(|e| e.url == url && e.disabled_at.is_none())
+            {
+                continue;
+            }
+            webhooks_added.push(
+                self.add_webhook(company.id, &url, &w.events, w.secret.as_deref())
+                    .await?,
+            );
+        }
+
         Ok(ImportSummary {
+            webhooks_added,
             company,
             branches: file.branches.len(),
             staff: file.staff.len(),
@@ -990,6 +1053,18 @@ impl Engine {
                 })
                 .collect(),
             customers: Vec::new(),
+            webhooks: self
+                .store
+                .list_webhook_endpoints(company_id)
+                .await?
+                .into_iter()
+                .filter(|w| w.disabled_at.is_none())
+                .map(|w| WebhookDef {
+                    url: w.url,
+                    events: w.events,
+                    secret: None,
+                })
+                .collect(),
         })
     }
 

@@ -31,6 +31,8 @@ pub const EVENTS: [&str; 6] = [
 pub struct AddedWebhook {
     pub endpoint: WebhookEndpoint,
     pub secret: String,
+    /// The secret was generated (not given): show it once.
+    pub generated: bool,
 }
 
 /// Where and with what secret an event row goes.
@@ -63,6 +65,18 @@ pub fn check_url(url: &str) -> EngineResult<String> {
     Ok(url.to_string())
 }
 
+/// `whsec_` and base64 of at least 16 bytes (the Standard Webhooks secret form).
+pub fn check_secret(secret: &str) -> EngineResult<()> {
+    let key = secret.trim().strip_prefix("whsec_").unwrap_or("");
+    match base64::engine::general_purpose::STANDARD.decode(key) {
+        Ok(bytes) if bytes.len() >= 16 => Ok(()),
+        _ => Err(EngineError::invalid(
+            "secret",
+            "a webhook secret is whsec_ followed by base64 of at least 16 bytes",
+        )),
+    }
+}
+
 /// Event names as given: each must be one of [`EVENTS`]; empty means all.
 pub fn check_events(events: &[String]) -> EngineResult<Vec<String>> {
     let mut out = Vec::new();
@@ -92,18 +106,10 @@ impl Engine {
     ) -> EngineResult<AddedWebhook> {
         let url = check_url(url)?;
         let events = check_events(events)?;
+        let generated = secret.is_none();
         let secret = match secret.map(str::trim) {
             Some(s) => {
-                let key = s.strip_prefix("whsec_").unwrap_or("");
-                if base64::engine::general_purpose::STANDARD
-                    .decode(key)
-                    .map_or(true, |k| k.len() < 16)
-                {
-                    return Err(EngineError::invalid(
-                        "secret",
-                        "a webhook secret is whsec_ followed by base64 of at least 16 bytes",
-                    ));
-                }
+                check_secret(s)?;
                 s.to_string()
             }
             None => {
@@ -115,13 +121,7 @@ impl Engine {
                 )
             }
         };
-        let secrets = self.secrets.as_ref().ok_or_else(|| {
-            EngineError::invalid(
-                "secret",
-                "cannot be stored: no secret key is configured to encrypt it \
-                 (set FRONTDESK_SECRET_KEY or FRONTDESK_SECRET_KEY_FILE)",
-            )
-        })?;
+        let secrets = self.secrets_to_store("secret")?;
         let secret_enc = secrets.encrypt(&secret, &secret_aad(company_id))?;
         let endpoint = self
             .store
@@ -134,7 +134,11 @@ impl Engine {
             })
             .await?;
         self.catalog_changed(company_id);
-        Ok(AddedWebhook { endpoint, secret })
+        Ok(AddedWebhook {
+            endpoint,
+            secret,
+            generated,
+        })
     }
 
     pub async fn webhooks(&self, company_id: CompanyId) -> EngineResult<Vec<WebhookEndpoint>> {
@@ -196,9 +200,7 @@ impl Engine {
         if endpoint.company_id != company_id || endpoint.disabled_at.is_some() {
             return Ok(None);
         }
-        let secrets = self.secrets.as_ref().ok_or_else(|| {
-            EngineError::Internal("webhook secrets need the secret key to be configured".into())
-        })?;
+        let secrets = self.secrets_to_read("webhook secret")?;
         let secret = secrets.decrypt(&endpoint.secret_enc, &secret_aad(company_id))?;
         Ok(Some(WebhookTarget {
             url: endpoint.url,

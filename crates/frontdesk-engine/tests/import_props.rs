@@ -331,6 +331,7 @@ fn business_file() -> impl Strategy<Value = BusinessFile> {
                 staff,
                 services,
                 customers,
+                webhooks: Vec::new(),
             },
         )
 }

@@ -177,15 +177,8 @@ pub(crate) async fn finish_message(
     outcome: AttemptOutcome,
     now: Timestamp,
 ) -> StoreResult<Notification> {
+    let columns = outcome.columns(now);
     let now = now.as_second();
-    let (status, provider_id, next_attempt_at, sent_at, error) = match outcome {
-        AttemptOutcome::Sent { provider_id } => ("sent", provider_id, None, Some(now), None),
-        AttemptOutcome::Retry { at, error } => {
-            ("pending", None, Some(at.as_second()), None, Some(error))
-        }
-        AttemptOutcome::Failed { error } => ("failed", None, None, None, Some(error)),
-        AttemptOutcome::Cancelled { reason } => ("cancelled", None, None, None, Some(reason)),
-    };
     let row = sqlx::query_as::<_, NotificationRow>(
         "UPDATE notifications
             SET status = $1, provider_id = COALESCE($2, provider_id),
@@ -195,11 +188,11 @@ pub(crate) async fn finish_message(
           WHERE id = $7 AND status = 'sending'
          RETURNING *",
     )
-    .bind(status)
-    .bind(provider_id)
-    .bind(next_attempt_at)
-    .bind(sent_at)
-    .bind(error)
+    .bind(columns.status)
+    .bind(columns.provider_id)
+    .bind(columns.next_attempt_at)
+    .bind(columns.sent_at)
+    .bind(columns.last_error)
     .bind(now)
     .bind(id)
     .fetch_optional(pool)
@@ -287,10 +280,7 @@ pub(crate) async fn record_provider_report(
     report: ProviderReport,
     now: Timestamp,
 ) -> StoreResult<Notification> {
-    let (status, error) = match report {
-        ProviderReport::Delivered => ("delivered", None),
-        ProviderReport::Failed { error } => ("failed", Some(error)),
-    };
+    let (status, error) = report.columns();
     // Only a sent message moves: a late "failed" never undoes "delivered".
     sqlx::query_as::<_, NotificationRow>(
         "UPDATE notifications

@@ -180,15 +180,8 @@ pub(crate) async fn finish_message(
     outcome: AttemptOutcome,
     now: Timestamp,
 ) -> StoreResult<Notification> {
+    let columns = outcome.columns(now);
     let now = now.as_second();
-    let (status, provider_id, next_attempt_at, sent_at, error) = match outcome {
-        AttemptOutcome::Sent { provider_id } => ("sent", provider_id, None, Some(now), None),
-        AttemptOutcome::Retry { at, error } => {
-            ("pending", None, Some(at.as_second()), None, Some(error))
-        }
-        AttemptOutcome::Failed { error } => ("failed", None, None, None, Some(error)),
-        AttemptOutcome::Cancelled { reason } => ("cancelled", None, None, None, Some(reason)),
-    };
     let row: Option<NotificationRow> = sqlx::query_as(concat!(
         "UPDATE notifications SET status = ?, provider_id = COALESCE(?, provider_id), \
          next_attempt_at = COALESCE(?, next_attempt_at), sent_at = COALESCE(?, sent_at), \
@@ -196,11 +189,11 @@ pub(crate) async fn finish_message(
          WHERE id = ? AND status = 'sending' RETURNING ",
         notification_cols!()
     ))
-    .bind(status)
-    .bind(provider_id)
-    .bind(next_attempt_at)
-    .bind(sent_at)
-    .bind(error)
+    .bind(columns.status)
+    .bind(columns.provider_id)
+    .bind(columns.next_attempt_at)
+    .bind(columns.sent_at)
+    .bind(columns.last_error)
     .bind(now)
     .bind(id)
     .fetch_optional(&s.write)
@@ -296,10 +289,7 @@ pub(crate) async fn record_provider_report(
     report: ProviderReport,
     now: Timestamp,
 ) -> StoreResult<Notification> {
-    let (status, error) = match report {
-        ProviderReport::Delivered => ("delivered", None),
-        ProviderReport::Failed { error } => ("failed", Some(error)),
-    };
+    let (status, error) = report.columns();
     // Only a sent message moves: a late "failed" never undoes "delivered".
     let row: Option<NotificationRow> = sqlx::query_as(concat!(
         "UPDATE notifications SET status = CASE WHEN status IN ('sent', 'sending') THEN ? \

@@ -181,11 +181,56 @@ pub enum AttemptOutcome {
     Cancelled { reason: String },
 }
 
+/// The columns an attempt's outcome sets, the same on every backend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeColumns {
+    pub status: &'static str,
+    /// Kept when `None` (COALESCE).
+    pub provider_id: Option<String>,
+    /// Kept when `None`.
+    pub next_attempt_at: Option<i64>,
+    /// Kept when `None`.
+    pub sent_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+impl AttemptOutcome {
+    pub fn columns(self, now: Timestamp) -> OutcomeColumns {
+        let (status, provider_id, next_attempt_at, sent_at, last_error) = match self {
+            AttemptOutcome::Sent { provider_id } => {
+                ("sent", provider_id, None, Some(now.as_second()), None)
+            }
+            AttemptOutcome::Retry { at, error } => {
+                ("pending", None, Some(at.as_second()), None, Some(error))
+            }
+            AttemptOutcome::Failed { error } => ("failed", None, None, None, Some(error)),
+            AttemptOutcome::Cancelled { reason } => ("cancelled", None, None, None, Some(reason)),
+        };
+        OutcomeColumns {
+            status,
+            provider_id,
+            next_attempt_at,
+            sent_at,
+            last_error,
+        }
+    }
+}
+
 /// What a provider reported later about a message it accepted.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProviderReport {
     Delivered,
     Failed { error: String },
+}
+
+impl ProviderReport {
+    /// The status and error the report sets on a sent message.
+    pub fn columns(self) -> (&'static str, Option<String>) {
+        match self {
+            ProviderReport::Delivered => ("delivered", None),
+            ProviderReport::Failed { error } => ("failed", Some(error)),
+        }
+    }
 }
 
 /// Which messages to list, newest first.

@@ -530,3 +530,67 @@ async fn two_instances_on_postgres_share_the_queue_and_send_no_message_twice() {
     })
     .await;
 }
+
+// =============================================================================================
+// Webhooks in the business file
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_business_file_adds_its_webhooks_once_and_exports_them_without_secrets() {
+    let setup = Setup::sqlite();
+    let mut text = Business {
+        capacity: 2,
+        times: vec!["08:00"],
+        customers: 1,
+    }
+    .toml();
+    text.push_str(
+        "\n[[webhooks]]\nurl = \"https://hooks.example.com/frontdesk\"\n\
+         events = [\"booking.created\"]\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\n\
+         \n[[webhooks]]\nurl = \"https://audit.example.com/in\"\n",
+    );
+    let file = setup.dir.path().join("business.toml");
+    std::fs::write(&file, &text).expect("write");
+    let path = file.to_str().expect("utf-8");
+
+    let first = String::from_utf8_lossy(&setup.cli(&["import", path]).stdout).to_string();
+    // The endpoint without a secret got one, printed once; the given one is not echoed.
+    assert!(
+        first.contains("https://audit.example.com/in") && first.contains("whsec_"),
+        "{first}"
+    );
+    assert!(
+        !first.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+        "{first}"
+    );
+    let again = String::from_utf8_lossy(&setup.cli(&["import", path]).stdout).to_string();
+    assert!(
+        !again.contains("webhook"),
+        "a second import adds nothing: {again}"
+    );
+    let listed =
+        String::from_utf8_lossy(&setup.cli(&["webhook", "list", "--company", SLUG]).stdout)
+            .to_string();
+    assert_eq!(listed.matches("https://").count(), 2, "{listed}");
+    assert!(listed.contains("booking.created"), "{listed}");
+    let exported =
+        String::from_utf8_lossy(&setup.cli(&["export", "--company", SLUG]).stdout).to_string();
+    assert!(
+        exported.contains("https://hooks.example.com/frontdesk"),
+        "{exported}"
+    );
+    assert!(!exported.contains("whsec_"), "{exported}");
+
+    // A bad URL in the file changes nothing.
+    std::fs::write(
+        &file,
+        text.replace("https://audit.example.com/in", "ftp://x"),
+    )
+    .expect("write");
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .args(["import", path, "--database", &setup.db.url])
+        .env("FRONTDESK_SECRET_KEY_FILE", setup.key_file())
+        .output()
+        .expect("run");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("url"));
+}

@@ -32,6 +32,18 @@ pub async fn import(engine: &Engine, path: &Path, check: bool) -> anyhow::Result
         s.appointments_created
     );
     print!("{}", describe_language(&s.spoken));
+    for added in &s.webhooks_added {
+        match added.generated {
+            true => println!(
+                "webhook {} added ({}); its generated signing secret, shown once: {}",
+                added.endpoint.id, added.endpoint.url, added.secret
+            ),
+            false => println!(
+                "webhook {} added ({}) with the file's secret",
+                added.endpoint.id, added.endpoint.url
+            ),
+        }
+    }
     for (what, names) in [
         ("branches", &s.retired.branches),
         ("staff", &s.retired.staff),
