@@ -27,6 +27,8 @@ DROP INDEX notifications_company_pending;
 CREATE INDEX notifications_due ON notifications (next_attempt_at, id)
     WHERE status IN ('pending', 'sending');
 CREATE INDEX notifications_company ON notifications (company_id, created_at, id);
+-- /metrics counts rows per status at every scrape: from this index, not the table.
+CREATE INDEX notifications_status ON notifications (status);
 -- A provider's status callback finds its row by the provider's message id.
 CREATE UNIQUE INDEX notifications_provider ON notifications (channel, provider_id)
     WHERE provider_id IS NOT NULL;
