@@ -90,12 +90,15 @@ def child_env(**settings: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, cwd: Path, timeout: float = CLI_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
-    """Runs `frontdesk <args>` to completion; fails the test with its output on a non-zero exit."""
+def run_cli(
+    *args: str, cwd: Path, timeout: float = CLI_TIMEOUT_S, **settings: str
+) -> subprocess.CompletedProcess[str]:
+    """Runs `frontdesk <args>` (with `settings` as extra `FRONTDESK_*` variables) to completion;
+    fails the test with its output on a non-zero exit."""
     proc = subprocess.run(
         [frontdesk_bin(), *args],
         cwd=cwd,
-        env=child_env(),
+        env=child_env(**settings),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,

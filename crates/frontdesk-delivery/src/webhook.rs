@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use base64::Engine as _;
 use frontdesk_engine::Engine;
 use frontdesk_engine::messages::Attempt;
+use frontdesk_retell::WebhookTestError;
 use frontdesk_retell::webhook_test::check_target;
 use frontdesk_store::{Company, Notification};
 use hmac::{Hmac, Mac};
@@ -63,7 +64,10 @@ impl Channel for WebhookChannel {
         };
         let checked = match check_target(&target.url, self.allow_private, self.timeout).await {
             Ok(c) => c,
-            Err(e) if e.is_bad_url() => return Attempt::Permanent(e.to_string()),
+            // A bad URL or an inside address stays so: retrying would send nowhere else.
+            Err(e @ (WebhookTestError::InvalidUrl(_) | WebhookTestError::Forbidden { .. })) => {
+                return Attempt::Permanent(e.to_string());
+            }
             Err(e) => return Attempt::Transient(e.to_string()),
         };
         let now = engine.now();

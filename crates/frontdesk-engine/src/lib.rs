@@ -63,6 +63,8 @@ pub struct Engine {
     /// Rung when a change queued messages, so this process's delivery worker sends them at
     /// once instead of at its next poll.
     outbox: Arc<tokio::sync::Notify>,
+    /// Webhook endpoints may be loopback or private addresses (development, tests).
+    private_webhook_targets: bool,
 }
 
 impl Engine {
@@ -75,6 +77,7 @@ impl Engine {
             sessions: Arc::new(sessions::SessionCache::new(sessions::SESSION_CACHE_TTL)),
             usage: Arc::new(usage::UsageCache::new(usage::USAGE_TTL)),
             outbox: Arc::new(tokio::sync::Notify::new()),
+            private_webhook_targets: false,
         }
     }
 
@@ -88,12 +91,21 @@ impl Engine {
             sessions: Arc::new(sessions::SessionCache::new(sessions::SESSION_CACHE_TTL)),
             usage: Arc::new(usage::UsageCache::new(usage::USAGE_TTL)),
             outbox: Arc::new(tokio::sync::Notify::new()),
+            private_webhook_targets: false,
         }
     }
 
     /// The engine with the operator's 32-byte key for secrets stored encrypted at rest.
     pub fn with_secret_key(mut self, key: [u8; 32]) -> Self {
         self.secrets = Some(Arc::new(credentials::SecretBox::new(key)));
+        self
+    }
+
+    /// Whether webhook endpoints may be loopback, private or link-local addresses
+    /// (`allow_private_webhook_targets`: development and tests). Cloud metadata, multicast
+    /// and unspecified addresses are refused whatever this says.
+    pub fn with_private_webhook_targets(mut self, allow: bool) -> Self {
+        self.private_webhook_targets = allow;
         self
     }
 

@@ -46,8 +46,12 @@ fn secret_aad(company_id: CompanyId) -> Vec<u8> {
     format!("frontdesk:webhook_secret:company:{company_id}").into_bytes()
 }
 
+/// How long the DNS look-up of a new endpoint's host may take.
+const RESOLVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// `http(s)://host…`, no credentials, at most 2,000 characters. Where it points (loopback,
-/// private networks) is checked when sending, as DNS may change.
+/// private networks) is checked by [`Engine::add_webhook`] and again when sending, as DNS
+/// may change.
 pub fn check_url(url: &str) -> EngineResult<String> {
     let url = url.trim();
     let bad = |why: &str| EngineError::invalid("url", format!("{url:?} {why}"));
@@ -104,7 +108,7 @@ impl Engine {
         events: &[String],
         secret: Option<&str>,
     ) -> EngineResult<AddedWebhook> {
-        let url = check_url(url)?;
+        let url = self.check_target(&check_url(url)?).await?;
         let events = check_events(events)?;
         let generated = secret.is_none();
         let secret = match secret.map(str::trim) {
@@ -139,6 +143,34 @@ impl Engine {
             secret,
             generated,
         })
+    }
+
+    /// The SSRF rule of `testWebhook` (`frontdesk_retell::webhook_test`): the URL parses as
+    /// http(s) with a host, and neither an address literal nor what the name resolves to now
+    /// is an inside address (loopback, private, link-local… unless private targets are
+    /// allowed; cloud metadata, multicast and unspecified ever). A name that does not
+    /// resolve now is accepted: every send resolves and checks it again.
+    async fn check_target(&self, url: &str) -> EngineResult<String> {
+        use frontdesk_retell::WebhookTestError;
+        let parsed = frontdesk_retell::parse_http_url(url)
+            .map_err(|e| EngineError::invalid("url", e.to_string()))?;
+        match frontdesk_retell::check_target(
+            parsed.as_str(),
+            self.private_webhook_targets,
+            RESOLVE_TIMEOUT,
+        )
+        .await
+        {
+            Ok(_) | Err(WebhookTestError::Resolve(_)) => Ok(url.to_string()),
+            Err(WebhookTestError::Forbidden { host, ip, reason }) => Err(EngineError::invalid(
+                "url",
+                format!(
+                    "{host} is {ip}, a {reason} address: webhooks go to public addresses only \
+                     (allow_private_webhook_targets lets development use private ones)"
+                ),
+            )),
+            Err(e) => Err(EngineError::invalid("url", e.to_string())),
+        }
     }
 
     pub async fn webhooks(&self, company_id: CompanyId) -> EngineResult<Vec<WebhookEndpoint>> {

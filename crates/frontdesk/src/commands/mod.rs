@@ -24,7 +24,8 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         config.db_acquire_timeout,
     )
     .await?;
-    let mut engine = Engine::new(store);
+    let mut engine = Engine::new(store)
+        .with_private_webhook_targets(config.server.allow_private_webhook_targets);
     if needs_secret_key(&command) {
         engine = engine.with_secret_key(crate::secret_key::load(&config.secret_key)?);
     }
