@@ -10,6 +10,8 @@
 //!   booking, and booked with an idempotency key derived from the call id, so two deliveries
 //!   racing each other get one booking between them (the second is a replay, with no
 //!   second confirmation);
+//! - a `call_ended` queues the `call.ended` webhook event (with the call's bookings) in the
+//!   transaction that marks it handled, so a repeat announces nothing;
 //! - a delivery that fails on a fault (database unavailable) has not been marked handled, so
 //!   Retell's retry does the work. A booking refused by a rule (slot full, unknown service) is
 //!   reported in the outcome and the event is marked handled: retrying would not help.
@@ -18,8 +20,11 @@ use crate::Engine;
 use crate::appointments::{AppointmentRequest, Registration};
 use crate::booking::BookingView;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
+use crate::webhooks::CALL_ENDED;
 use frontdesk_domain::{BookingSource, CompanyId, PhoneNumber, parse_time};
-use frontdesk_store::{Call, CallUpdate, Company, OptionalExt, StoreError};
+use frontdesk_store::{
+    BookingQuery, Call, CallUpdate, Company, NewNotification, OptionalExt, StoreError,
+};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Map, Value, json};
 
@@ -63,27 +68,26 @@ impl BookingRefused {
 }
 
 impl Engine {
-    /// `call.ended` to the company's webhooks, with the bookings the caller made during the
-    /// call (by its id). A failure to queue is logged: the call itself is recorded.
-    async fn announce_call_ended(&self, call: &frontdesk_store::Call, call_id: &str) {
-        let mut bookings = Vec::new();
-        if let Some(customer_id) = call.customer_id {
-            let query = frontdesk_store::BookingQuery {
-                company_id: call.company_id,
-                customer_id: Some(customer_id),
-                newest_first: true,
-                limit: 50,
-                ..Default::default()
-            };
-            match self.store.list_bookings(&query).await {
-                Ok(found) => bookings.extend(found.into_iter().filter(|b| {
-                    b.call_id.as_deref() == Some(call_id) || Some(b.id) == call.booking_id
-                })),
-                Err(e) => tracing::warn!(call_id, error = %e, "call.ended: bookings not read"),
-            }
+    /// The `call.ended` rows of the company's subscribed endpoints (none when no endpoint
+    /// wants it): the call and the bookings made during it (by its call id). Written by the
+    /// transaction that records the event, so a repeated `call_ended` announces nothing and
+    /// an announced call is a recorded one.
+    async fn call_ended_rows(&self, call: &Call) -> EngineResult<Vec<NewNotification>> {
+        let catalog = self.catalog(call.company_id).await?;
+        if !catalog.webhooks.iter().any(|w| w.wants(CALL_ENDED)) {
+            return Ok(Vec::new());
         }
+        let bookings = self
+            .store
+            .list_bookings(&BookingQuery {
+                company_id: call.company_id,
+                call_id: Some(call.external_id.clone()),
+                limit: 100,
+                ..BookingQuery::default()
+            })
+            .await?;
         let data = json!({
-            "call_id": call_id,
+            "call_id": call.external_id,
             "from_number": call.from_number,
             "to_number": call.to_number,
             "started_at": call.started_at.map(|t| t.to_string()),
@@ -96,12 +100,8 @@ impl Engine {
                 "ends_at": b.ends_at.to_string(),
             })).collect::<Vec<_>>(),
         });
-        if let Err(e) = self
-            .queue_event(call.company_id, call.booking_id, "call.ended", data)
+        self.event_rows(call.company_id, call.booking_id, CALL_ENDED, data)
             .await
-        {
-            tracing::warn!(call_id, error = %e, "call.ended not queued");
-        }
     }
 
     /// The company a Retell call was recorded for (by an earlier webhook event or function
@@ -281,7 +281,18 @@ impl Engine {
             }
         }
 
-        let first = self.store.record_call_event(stored.id, event, now).await?;
+        let announce = if event == "call_ended" {
+            self.call_ended_rows(&stored).await?
+        } else {
+            Vec::new()
+        };
+        let first = self
+            .store
+            .record_call_event(stored.id, event, now, &announce)
+            .await?;
+        if first && !announce.is_empty() {
+            self.messages_queued();
+        }
         let booking = match stored.booking_id {
             Some(id) => {
                 let catalog = self.catalog(company_id).await?;
@@ -294,9 +305,6 @@ impl Engine {
             }
             None => None,
         };
-        if event == "call_ended" && first {
-            self.announce_call_ended(&stored, &call_id).await;
-        }
         tracing::info!(company_id, call_id = %call_id, event, duplicate = !first, "retell call event recorded");
         Ok(CallEventOutcome {
             call_id,

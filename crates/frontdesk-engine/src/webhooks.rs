@@ -15,6 +15,7 @@ use rand::RngCore;
 use serde_json::{Value, json};
 
 pub const WEBHOOK: &str = "webhook";
+pub const CALL_ENDED: &str = "call.ended";
 
 /// Every event an endpoint can receive.
 pub const EVENTS: [&str; 6] = [
@@ -241,7 +242,7 @@ impl Engine {
     }
 
     /// Queues `event` to every endpoint of the company that wants it, outside a booking
-    /// change (a failed message, an ended call).
+    /// change (a failed message).
     pub(crate) async fn queue_event(
         &self,
         company_id: CompanyId,
@@ -249,27 +250,42 @@ impl Engine {
         event: &str,
         data: Value,
     ) -> EngineResult<usize> {
-        let catalog = self.catalog(company_id).await?;
-        let mut queued = 0;
-        for endpoint in catalog.webhooks.iter().filter(|e| e.wants(event)) {
-            self.store
-                .enqueue_notification(NewNotification {
-                    company_id,
-                    booking_id,
-                    kind: event.to_string(),
-                    channel: WEBHOOK.into(),
-                    recipient: endpoint.id.to_string(),
-                    payload: data.clone(),
-                    now: self.now(),
-                    due_at: None,
-                })
-                .await?;
-            queued += 1;
+        let rows = self.event_rows(company_id, booking_id, event, data).await?;
+        for row in &rows {
+            self.store.enqueue_notification(row.clone()).await?;
         }
-        if queued > 0 {
+        if !rows.is_empty() {
             self.messages_queued();
         }
-        Ok(queued)
+        Ok(rows.len())
+    }
+
+    /// The outbox rows of `event` for every endpoint of the company that wants it, for the
+    /// caller to write (alone, or in the transaction of what the event reports).
+    pub(crate) async fn event_rows(
+        &self,
+        company_id: CompanyId,
+        booking_id: Option<i64>,
+        event: &str,
+        data: Value,
+    ) -> EngineResult<Vec<NewNotification>> {
+        let catalog = self.catalog(company_id).await?;
+        let now = self.now();
+        Ok(catalog
+            .webhooks
+            .iter()
+            .filter(|e| e.wants(event))
+            .map(|endpoint| NewNotification {
+                company_id,
+                booking_id,
+                kind: event.to_string(),
+                channel: WEBHOOK.into(),
+                recipient: endpoint.id.to_string(),
+                payload: data.clone(),
+                now,
+                due_at: None,
+            })
+            .collect())
     }
 }
 

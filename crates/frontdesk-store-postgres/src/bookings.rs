@@ -262,6 +262,9 @@ pub(crate) async fn list_bookings(
     if let Some(member_id) = query.member_id {
         sql.push(" AND member_id = ").push_bind(member_id);
     }
+    if let Some(call_id) = &query.call_id {
+        sql.push(" AND call_id = ").push_bind(call_id.clone());
+    }
     if !query.statuses.is_empty() {
         let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
         sql.push(" AND status = ANY(").push_bind(statuses).push(")");

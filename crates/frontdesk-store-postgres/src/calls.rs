@@ -101,7 +101,9 @@ pub(crate) async fn record_call_event(
     call_id: CallId,
     event: &str,
     now: Timestamp,
+    announce: &[NewNotification],
 ) -> StoreResult<bool> {
+    let mut tx = crate::begin(pool).await?;
     let inserted = sqlx::query(
         "INSERT INTO call_events (call_id, event, at) VALUES ($1, $2, $3)
          ON CONFLICT (call_id, event) DO NOTHING",
@@ -109,10 +111,16 @@ pub(crate) async fn record_call_event(
     .bind(call_id)
     .bind(event)
     .bind(now.as_second())
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .map_err(map_err)?
     .rows_affected();
+    if inserted > 0 {
+        for new in announce {
+            crate::outbox::insert(&mut *tx, new).await?;
+        }
+    }
+    crate::commit(tx).await?;
     Ok(inserted > 0)
 }
 

@@ -201,8 +201,9 @@ impl Store for PostgresStore {
         call_id: CallId,
         event: &str,
         now: Timestamp,
+        announce: &[NewNotification],
     ) -> StoreResult<bool> {
-        calls::record_call_event(&self.pool, call_id, event, now).await
+        calls::record_call_event(&self.pool, call_id, event, now, announce).await
     }
     async fn upsert_agent(&self, new: NewAgent) -> StoreResult<Agent> {
         calls::upsert_agent(&self.pool, new).await

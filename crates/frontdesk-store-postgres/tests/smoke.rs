@@ -483,13 +483,13 @@ async fn booking_story() {
     );
     assert!(
         store
-            .record_call_event(call.id, "call_ended", at(NOW))
+            .record_call_event(call.id, "call_ended", at(NOW), &[])
             .await
             .expect("event")
     );
     assert!(
         !store
-            .record_call_event(call.id, "call_ended", at(NOW))
+            .record_call_event(call.id, "call_ended", at(NOW), &[])
             .await
             .expect("event")
     );

@@ -424,6 +424,9 @@ pub(crate) async fn list_bookings(s: &SqliteStore, q: &BookingQuery) -> StoreRes
     if let Some(member_id) = q.member_id {
         sql.push(" AND member_id = ").push_bind(member_id);
     }
+    if let Some(call_id) = &q.call_id {
+        sql.push(" AND call_id = ").push_bind(call_id.clone());
+    }
     if !q.statuses.is_empty() {
         sql.push(" AND status IN (");
         let mut list = sql.separated(", ");

@@ -112,7 +112,9 @@ pub(crate) async fn record_call_event(
     call_id: CallId,
     event: &str,
     now: Timestamp,
+    announce: &[NewNotification],
 ) -> StoreResult<bool> {
+    let mut tx = s.begin_write().await?;
     let done = sqlx::query(
         "INSERT INTO call_events (call_id, event, at) VALUES (?, ?, ?) \
          ON CONFLICT (call_id, event) DO NOTHING",
@@ -120,10 +122,17 @@ pub(crate) async fn record_call_event(
     .bind(call_id)
     .bind(event)
     .bind(now.as_second())
-    .execute(&s.write)
+    .execute(&mut *tx)
     .await
     .map_err(map_err)?;
-    Ok(done.rows_affected() == 1)
+    let first = done.rows_affected() == 1;
+    if first {
+        for new in announce {
+            crate::outbox::insert(&mut *tx, new).await?;
+        }
+    }
+    tx.commit().await.map_err(map_err)?;
+    Ok(first)
 }
 
 pub(crate) async fn upsert_agent(s: &SqliteStore, new: NewAgent) -> StoreResult<Agent> {

@@ -188,8 +188,9 @@ impl Store for SqliteStore {
         call_id: CallId,
         event: &str,
         now: Timestamp,
+        announce: &[NewNotification],
     ) -> StoreResult<bool> {
-        calls::record_call_event(self, call_id, event, now).await
+        calls::record_call_event(self, call_id, event, now, announce).await
     }
     async fn upsert_agent(&self, new: NewAgent) -> StoreResult<Agent> {
         calls::upsert_agent(self, new).await

@@ -181,12 +181,15 @@ pub trait Store: Send + Sync + 'static {
     /// The call under (provider, external id), whichever company it belongs to (a call id is
     /// unique per provider).
     async fn find_call(&self, provider: &str, external_id: &str) -> StoreResult<Call>;
-    /// Records that `event` of the call was handled; `false` if it had been already.
+    /// Records that `event` of the call was handled; `false` if it had been already. On the
+    /// first recording only, `announce` (the event's webhook rows) is queued in the same
+    /// transaction, so an event announced is an event recorded and a repeat announces nothing.
     async fn record_call_event(
         &self,
         call_id: CallId,
         event: &str,
         now: Timestamp,
+        announce: &[NewNotification],
     ) -> StoreResult<bool>;
     /// Keyed by (provider, external agent id).
     async fn upsert_agent(&self, new: NewAgent) -> StoreResult<Agent>;

@@ -340,6 +340,8 @@ pub struct BookingQuery {
     pub company_id: CompanyId,
     pub customer_id: Option<CustomerId>,
     pub member_id: Option<MemberId>,
+    /// Bookings made during this voice call (the platform's call id).
+    pub call_id: Option<String>,
     /// Empty: any status.
     pub statuses: Vec<BookingStatus>,
     /// Bookings ending after this instant.
