@@ -3,20 +3,31 @@
 
 A booking over MCP posts `booking.created` to the endpoint added with `frontdesk webhook add`;
 a receiver that answers 500 gets the same event again (same `webhook-id`) until it answers 2xx;
-`frontdesk webhook test` posts `webhook.test`; a removed endpoint receives nothing more.
+`frontdesk webhook test` posts `webhook.test`; a removed endpoint receives nothing more; a
+loopback URL is refused by `webhook add` unless private targets are allowed.
 """
 
 from __future__ import annotations
 
 import http.server
 import json
+import subprocess
 import threading
 import time
 
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from conftest import ASKPRO, FrontdeskServer, free_port, run_cli, start_server, stop_server
+from conftest import (
+    ASKPRO,
+    FrontdeskServer,
+    child_env,
+    free_port,
+    frontdesk_bin,
+    run_cli,
+    start_server,
+    stop_server,
+)
 from helpers import direct_session, direct_tool, next_weekday
 
 JOHN = "+491234567890"
@@ -141,3 +152,29 @@ def test_booking_events_are_signed_retried_and_verifiable(hook_server):
         assert sum(m["status"] == "sent" for m in hooks) == 3, hooks
     finally:
         receiver.stop()
+
+
+def test_an_inside_address_is_refused_unless_private_targets_are_allowed(hook_server):
+    # Without the setting (the default), `webhook add` refuses a loopback URL and adds nothing.
+    refused = subprocess.run(
+        [
+            frontdesk_bin(),
+            "webhook",
+            "add",
+            "--company",
+            ASKPRO,
+            "--url",
+            f"http://127.0.0.1:{free_port()}/hook",
+            "--database",
+            hook_server.database_url,
+        ],
+        cwd=hook_server.workdir,
+        env=child_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode != 0, refused
+    assert "loopback" in refused.stderr, refused.stderr
+    assert "whsec_" not in refused.stdout
