@@ -322,13 +322,6 @@ impl BusinessFile {
                 crate::webhooks::check_secret(secret)?;
             }
         }
-        for w in &self.webhooks {
-            crate::webhooks::check_url(&w.url)?;
-            crate::webhooks::check_events(&w.events)?;
-            if let Some(secret) = &w.secret {
-                crate::webhooks::check_secret(secret)?;
-            }
-        }
         let c = &self.company;
         if let Some(problem) = c.messaging.problems().into_iter().next() {
             return bad("company.messaging", problem);
@@ -543,11 +536,11 @@ impl Engine {
                 "storing webhook secrets needs the secret key (FRONTDESK_SECRET_KEY or its key file)",
             ));
         }
-        if !file.webhooks.is_empty() && self.secrets.is_none() {
-            return Err(EngineError::invalid(
-                "webhooks",
-                "storing webhook secrets needs the secret key (FRONTDESK_SECRET_KEY or its key file)",
-            ));
+        // Where each endpoint points (the SSRF rule, with a DNS look-up) is checked before
+        // anything is written too: an inside address refuses the file, not half of it.
+        for w in &file.webhooks {
+            self.check_webhook_target(&crate::webhooks::check_url(&w.url)?)
+                .await?;
         }
         if file.company.twilio_auth_token.is_some() && self.secrets.is_none() {
             return Err(EngineError::invalid(

@@ -109,7 +109,7 @@ impl Engine {
         events: &[String],
         secret: Option<&str>,
     ) -> EngineResult<AddedWebhook> {
-        let url = self.check_target(&check_url(url)?).await?;
+        let url = self.check_webhook_target(&check_url(url)?).await?;
         let events = check_events(events)?;
         let generated = secret.is_none();
         let secret = match secret.map(str::trim) {
@@ -151,7 +151,7 @@ impl Engine {
     /// is an inside address (loopback, private, link-local… unless private targets are
     /// allowed; cloud metadata, multicast and unspecified ever). A name that does not
     /// resolve now is accepted: every send resolves and checks it again.
-    async fn check_target(&self, url: &str) -> EngineResult<String> {
+    pub(crate) async fn check_webhook_target(&self, url: &str) -> EngineResult<String> {
         use frontdesk_retell::WebhookTestError;
         let parsed = frontdesk_retell::parse_http_url(url)
             .map_err(|e| EngineError::invalid("url", e.to_string()))?;

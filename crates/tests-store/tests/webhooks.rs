@@ -4,6 +4,7 @@
 //! endpoint; a failed message is announced as `message.failed` (a failed webhook event is not);
 //! a `call_ended` queues `call.ended` once, with the bookings made during the call.
 
+use frontdesk_engine::import::BusinessFile;
 use frontdesk_engine::messages::{Attempt, RetryPolicy};
 use frontdesk_engine::{BookingRef, Engine};
 use frontdesk_store::{MessageQuery, MessageStatus, Notification};
@@ -15,6 +16,7 @@ tests_store::backend_tests!(
     each_booking_change_queues_one_event_per_subscribed_endpoint,
     a_failed_message_is_announced_but_a_failed_event_is_not,
     a_call_ended_queues_call_ended_once_with_the_calls_bookings,
+    a_business_file_adds_its_webhooks_once_and_an_inside_address_changes_nothing,
 );
 
 const KEY: [u8; 32] = [3u8; 32];
@@ -398,4 +400,87 @@ async fn a_call_ended_queues_call_ended_once_with_the_calls_bookings(h: Harness)
             "ends_at": booking.ends_at.to_string(),
         }])
     );
+}
+
+const FILE_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/// A small business with two webhook endpoints, one with its own secret.
+fn business_with_webhooks(slug: &str, second_url: &str) -> BusinessFile {
+    let text = format!(
+        r#"
+[company]
+slug = "{slug}"
+name = "Hooked Practice"
+time_zone = "Europe/Berlin"
+language = "de-DE"
+phone_region = "DE"
+
+[[branches]]
+name = "Mitte"
+
+[[services]]
+code = "beratung"
+name = "Beratung"
+duration_minutes = 30
+schedule = {{ kind = "fixed_times", times = {{ daily = ["09:00"] }} }}
+
+[[webhooks]]
+url = "https://crm.example.com/frontdesk"
+
+[[webhooks]]
+url = "{second_url}"
+events = ["booking.created", "booking.cancelled"]
+secret = "{FILE_SECRET}"
+"#
+    );
+    BusinessFile::parse(&text, "toml").expect("the file parses")
+}
+
+async fn a_business_file_adds_its_webhooks_once_and_an_inside_address_changes_nothing(h: Harness) {
+    // Arrange
+    let engine = with_key(&h);
+    let file = business_with_webhooks("hooked", "https://ops.example.com/bookings");
+
+    // Act: import twice.
+    let first = engine.import_business(&file).await.expect("import");
+    let again = engine.import_business(&file).await.expect("import again");
+
+    // Assert
+    assert_eq!(first.webhooks_added.len(), 2);
+    assert!(first.webhooks_added[0].generated, "generated, shown once");
+    assert!(!first.webhooks_added[1].generated, "the file's own");
+    assert!(again.webhooks_added.is_empty(), "one endpoint per URL");
+    let endpoints = engine.webhooks(first.company.id).await.expect("list");
+    assert_eq!(endpoints.len(), 2);
+    assert_eq!(
+        endpoints[1].events,
+        events(&["booking.created", "booking.cancelled"])
+    );
+    assert!(
+        !endpoints[1].secret_enc.contains("MfKQ9r8G"),
+        "stored encrypted"
+    );
+    let exported = engine
+        .export_business(first.company.id)
+        .await
+        .expect("export")
+        .to_text("toml")
+        .expect("toml");
+    assert!(
+        !exported.contains("whsec_"),
+        "no secret is exported:\n{exported}"
+    );
+
+    // A loopback or metadata endpoint refuses the whole file before anything is written.
+    for (slug, url) in [
+        ("hooked-2", "http://127.0.0.1:8080/hook"),
+        ("hooked-3", "http://169.254.169.254/latest"),
+    ] {
+        let inside = business_with_webhooks(slug, url);
+        assert!(engine.import_business(&inside).await.is_err(), "{url}");
+        assert!(
+            engine.company_by_slug(slug).await.is_err(),
+            "{url}: nothing written"
+        );
+    }
 }
