@@ -594,3 +594,86 @@ async fn a_business_file_adds_its_webhooks_once_and_exports_them_without_secrets
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("url"));
 }
+
+// =============================================================================================
+// A company with its own Twilio account
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_company_with_its_own_twilio_account_sends_and_is_verified_with_it() {
+    bounded(TEST_LIMIT, async {
+        let setup = Setup::sqlite();
+        let own_sender = "+15005550009";
+        let mut text = Business {
+            capacity: 2,
+            times: vec!["08:00"],
+            customers: 1,
+        }
+        .toml();
+        text = text.replace(
+            "[company.policy]",
+            &format!(
+                "twilio_auth_token = \"{}\"\n\n[company.messaging]\nsms_from = \"{own_sender}\"\n\
+                 twilio_account_sid = \"{}\"\n\n[company.policy]",
+                twilio::OWN_AUTH_TOKEN,
+                twilio::OWN_ACCOUNT_SID
+            ),
+        );
+        let file = setup.dir.path().join("business.toml");
+        std::fs::write(&file, &text).expect("write");
+        setup.cli(&["import", file.to_str().expect("utf-8")]);
+        let key = setup.key("mcp");
+        // The token is stored encrypted, never as given.
+        let db = std::fs::read(setup.dir.path().join("fd.db")).expect("database file");
+        let needle = twilio::OWN_AUTH_TOKEN.as_bytes();
+        assert!(
+            !db.windows(needle.len()).any(|w| w == needle),
+            "the token is stored in clear"
+        );
+
+        let stand_in = TwilioStandIn::start().await;
+        let server = setup.serve(None, &env_of(&stand_in.env())).await;
+        let (client, base) = (client(), server.base.clone());
+        let token = open_session(&client, &base, &key, &phone(0)).await;
+        book(&client, &base, &token, &utc_date_in(2), "08:00").await;
+        let sms = stand_in
+            .wait_for(SMS_WAIT, "the confirmation", |r| !r.is_empty())
+            .await;
+        assert_eq!(sms[0].account_sid, twilio::OWN_ACCOUNT_SID, "{sms:#?}");
+        assert_eq!(sms[0].from.as_deref(), Some(own_sender));
+
+        // Its callbacks are signed with its own token: the server's does not pass.
+        let callback = format!("{base}/api/sms/twilio/status");
+        let params = [
+            ("AccountSid", twilio::OWN_ACCOUNT_SID),
+            ("MessageSid", sms[0].sid.as_str()),
+            ("MessageStatus", "delivered"),
+        ];
+        let post = |signature: String| {
+            client
+                .post(&callback)
+                .header("x-twilio-signature", signature)
+                .form(&params)
+                .send()
+        };
+        let wrong = post(twilio::sign(&callback, &params))
+            .await
+            .expect("answer");
+        assert_eq!(wrong.status(), 403);
+        let right = post(twilio::sign_with(
+            twilio::OWN_AUTH_TOKEN,
+            &callback,
+            &params,
+        ))
+        .await
+        .expect("answer");
+        assert_eq!(right.status(), 204);
+        let rows = messages(&setup);
+        assert_eq!(
+            with_status(&rows, "booking_confirmed", "delivered").len(),
+            1,
+            "{rows:#?}"
+        );
+        server.assert_no_panic();
+    })
+    .await;
+}

@@ -20,10 +20,15 @@ use std::time::Duration;
 pub const ACCOUNT_SID: &str = "AC00000000000000000000000000000001";
 pub const AUTH_TOKEN: &str = "stand-in-auth-token";
 pub const FROM: &str = "+15005550006";
+/// A second account, as a company with its own Twilio account has.
+pub const OWN_ACCOUNT_SID: &str = "AC00000000000000000000000000000002";
+pub const OWN_AUTH_TOKEN: &str = "the-company-s-own-token";
 
 #[derive(Debug, Clone)]
 pub struct Sms {
     pub sid: String,
+    /// The account it was sent with.
+    pub account_sid: String,
     pub to: String,
     pub from: Option<String>,
     pub messaging_service_sid: Option<String>,
@@ -137,15 +142,19 @@ fn twilio_error(status: u16, code: i64, message: &str) -> Response {
 }
 
 fn authorized(headers: &HeaderMap, sid: &str) -> bool {
+    let token = match sid {
+        ACCOUNT_SID => AUTH_TOKEN,
+        OWN_ACCOUNT_SID => OWN_AUTH_TOKEN,
+        _ => return false,
+    };
     let expected = format!(
         "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT_SID}:{AUTH_TOKEN}"))
+        base64::engine::general_purpose::STANDARD.encode(format!("{sid}:{token}"))
     );
-    sid == ACCOUNT_SID
-        && headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v == expected)
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == expected)
 }
 
 async fn create(
@@ -185,6 +194,7 @@ async fn create(
         }
         let sms = Sms {
             sid: format!("SM{:032x}", state.received.len() + 1),
+            account_sid: sid.clone(),
             to: to.clone(),
             from: form.get("From").cloned(),
             messaging_service_sid: form.get("MessagingServiceSid").cloned(),
@@ -241,6 +251,11 @@ async fn list(
 /// `X-Twilio-Signature` of a callback, computed here as Twilio documents it (independently
 /// of frontdesk's code): base64 HMAC-SHA1 over the URL and the sorted name+value pairs.
 pub fn sign(url: &str, params: &[(&str, &str)]) -> String {
+    sign_with(AUTH_TOKEN, url, params)
+}
+
+/// [`sign`] with another account's token.
+pub fn sign_with(token: &str, url: &str, params: &[(&str, &str)]) -> String {
     use hmac::{Hmac, Mac};
     let mut sorted = params.to_vec();
     sorted.sort();
@@ -249,7 +264,7 @@ pub fn sign(url: &str, params: &[(&str, &str)]) -> String {
         data.push_str(k);
         data.push_str(v);
     }
-    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(AUTH_TOKEN.as_bytes()).expect("key");
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(token.as_bytes()).expect("key");
     mac.update(data.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
