@@ -623,12 +623,15 @@ async fn a_company_with_its_own_twilio_account_sends_and_is_verified_with_it() {
         setup.cli(&["import", file.to_str().expect("utf-8")]);
         let key = setup.key("mcp");
         // The token is stored encrypted, never as given.
-        let db = std::fs::read(setup.dir.path().join("fd.db")).expect("database file");
         let needle = twilio::OWN_AUTH_TOKEN.as_bytes();
-        assert!(
-            !db.windows(needle.len()).any(|w| w == needle),
-            "the token is stored in clear"
-        );
+        for file in ["fd.db", "fd.db-wal"] {
+            let bytes = std::fs::read(setup.dir.path().join(file)).unwrap_or_default();
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "the token is stored in clear in {file}"
+            );
+        }
+        assert!(setup.dir.path().join("fd.db").exists());
 
         let stand_in = TwilioStandIn::start().await;
         let server = setup.serve(None, &env_of(&stand_in.env())).await;
