@@ -20,6 +20,7 @@ status = { $status ->
     [cancelled] storniert
     [completed] abgeschlossen
     [no_show] als nicht erschienen vermerkt
+    [held] für Sie reserviert
    *[other] nicht mehr aktiv
 }
 
@@ -92,6 +93,27 @@ cancelled = Termin { $code } storniert: { $what }. { $refund ->
 reschedule-unchanged = Der Termin { $code } ist bereits am { $at }, { $service }: nichts wurde geändert.
 rescheduled = Termin { $code } verschoben von { $before } auf { $after }, { $service }.
 
+## join_waitlist, get_waitlist und leave_waitlist
+
+waitlist-day = am { $date }
+waitlist-days = zwischen { $from } und { $to }
+waitlist-times-between = , Beginn zwischen { $from } und { $to }
+waitlist-times-after = , Beginn ab { $from }
+waitlist-times-before = , Beginn bis { $to }
+waitlist-position = Platz { $n } in der Warteschlange
+waitlist-joined = { $member } steht auf der Warteliste für { $service } { $when } ({ $position }). { $auto ->
+    [yes] Wird ein Platz frei, wird er automatisch gebucht und eine SMS bestätigt es.
+   *[no] Wird ein Platz frei, wird er kurz freigehalten und per SMS angeboten; der Anrufer bestätigt mit einem Rückruf.
+}
+waitlist-already = { $member } stand schon auf der Warteliste für { $service } { $when } ({ $position }).
+waitlist-none = Es gibt keine Einträge auf der Warteliste.
+waitlist = Warteliste: { $items }.
+waitlist-item = { $member }, { $service } { $when }
+waitlist-offered = ein Platz am { $at } ist bis { $until } freigehalten: mit book_session buchen, um ihn zu bestätigen
+waitlist-left = { $member } steht nicht mehr auf der Warteliste für { $service } { $when }.
+waitlist-left-already = Dieser Eintrag war nicht mehr auf der Warteliste; nichts wurde geändert.
+booking-held = { $what }, freigehalten bis { $until }
+
 ## get_business_info
 
 business-phone = Telefon { $phone }.
@@ -118,6 +140,7 @@ hint-booking-ref = senden Sie booking_id (eine Zahl) oder voucher_code (z. B. KR
 hint-member = senden Sie member_id oder member_name; get_members listet die Mitglieder
 hint-name = senden Sie den vollständigen Namen als name
 hint-service = get_business_info listet die Leistungen
+hint-boolean = senden Sie true oder false
 
 ## Fehler
 
@@ -162,3 +185,6 @@ arguments-unreadable = Die Argumente sind nicht lesbar: senden Sie ein gültiges
 unknown-tool = Das Werkzeug "{ $name }" gibt es nicht. Die Werkzeuge sind: { $tools }.
 caller-number-unknown = Die Telefonnummer des Anrufers ist nicht bekannt. Fragen Sie danach und senden Sie sie als phone.
 unknown-function = Die Funktion "{ $name }" gibt es nicht. Die Funktionen sind: { $functions }.
+slot-available = { $service } hat gerade einen freien Platz: buchen Sie ihn mit book_session, statt auf die Warteliste zu gehen.
+already-booked = Dieses Mitglied ist bereits für { $service } am { $at } gebucht.
+not-found-waitlist = Diesen Wartelisteneintrag gibt es für diesen Anrufer nicht. Rufen Sie get_waitlist auf und senden Sie einen seiner entry_id-Werte.

@@ -24,6 +24,7 @@ status = { $status ->
     [cancelled] cancelled
     [completed] completed
     [no_show] marked as a no-show
+    [held] held for you
    *[other] not active
 }
 
@@ -96,6 +97,27 @@ cancelled = Booking { $code } cancelled: { $what }. { $refund ->
 reschedule-unchanged = Booking { $code } is already on { $at }, { $service }: nothing was changed.
 rescheduled = Booking { $code } moved from { $before } to { $after }, { $service }.
 
+## join_waitlist, get_waitlist and leave_waitlist
+
+waitlist-day = on { $date }
+waitlist-days = between { $from } and { $to }
+waitlist-times-between = , starting between { $from } and { $to }
+waitlist-times-after = , starting at { $from } or later
+waitlist-times-before = , starting by { $to }
+waitlist-position = number { $n } in line
+waitlist-joined = { $member } is on the waitlist for { $service } { $when } ({ $position }). { $auto ->
+    [yes] If a place frees up, it is booked automatically and a text message confirms it.
+   *[no] If a place frees up, it is held for a short time and offered by text message; the caller confirms by calling back.
+}
+waitlist-already = { $member } was already on the waitlist for { $service } { $when } ({ $position }).
+waitlist-none = There are no waitlist entries.
+waitlist = Waitlist: { $items }.
+waitlist-item = { $member }, { $service } { $when }
+waitlist-offered = a place is held on { $at } until { $until }: book it with book_session to confirm
+waitlist-left = { $member } left the waitlist for { $service } { $when }.
+waitlist-left-already = That waitlist entry was no longer active; nothing changed.
+booking-held = { $what }, held until { $until }
+
 ## get_business_info
 
 business-phone = Phone { $phone }.
@@ -122,6 +144,7 @@ hint-booking-ref = send booking_id (a number) or voucher_code (such as KRM-482);
 hint-member = send member_id or member_name; get_members lists the members
 hint-name = send the caller's full name as name
 hint-service = get_business_info lists the services
+hint-boolean = send true or false
 
 ## Errors
 
@@ -166,3 +189,6 @@ arguments-unreadable = The arguments cannot be read: send a valid JSON object.
 unknown-tool = There is no tool "{ $name }". The tools are: { $tools }.
 caller-number-unknown = The caller's phone number is not known. Ask for it and send it as phone.
 unknown-function = There is no function "{ $name }". The functions are: { $functions }.
+slot-available = { $service } has a free place right now: book it with book_session instead of joining the waitlist.
+already-booked = This member is already booked for { $service } on { $at }.
+not-found-waitlist = No such waitlist entry for this caller. Call get_waitlist and send one of its entry_id values.

@@ -20,6 +20,7 @@ status = { $status ->
     [cancelled] cancelada
     [completed] completada
     [no_show] marcada como no presentada
+    [held] reservada para usted
    *[other] inactiva
 }
 
@@ -92,6 +93,27 @@ cancelled = Reserva { $code } cancelada: { $what }. { $refund ->
 reschedule-unchanged = La reserva { $code } ya es el { $at }, { $service }: no se ha cambiado nada.
 rescheduled = Reserva { $code } cambiada del { $before } al { $after }, { $service }.
 
+## join_waitlist, get_waitlist y leave_waitlist
+
+waitlist-day = el { $date }
+waitlist-days = entre el { $from } y el { $to }
+waitlist-times-between = , con inicio entre las { $from } y las { $to }
+waitlist-times-after = , con inicio a partir de las { $from }
+waitlist-times-before = , con inicio hasta las { $to }
+waitlist-position = número { $n } en la cola
+waitlist-joined = { $member } está en la lista de espera de { $service } { $when } ({ $position }). { $auto ->
+    [yes] Si se libera una plaza, se reserva automáticamente y un mensaje de texto lo confirma.
+   *[no] Si se libera una plaza, se guarda un rato y se ofrece por mensaje de texto; la persona confirma devolviendo la llamada.
+}
+waitlist-already = { $member } ya estaba en la lista de espera de { $service } { $when } ({ $position }).
+waitlist-none = No hay inscripciones en la lista de espera.
+waitlist = Lista de espera: { $items }.
+waitlist-item = { $member }, { $service } { $when }
+waitlist-offered = hay una plaza guardada el { $at } hasta las { $until }: resérvela con book_session para confirmarla
+waitlist-left = { $member } ha salido de la lista de espera de { $service } { $when }.
+waitlist-left-already = Esa inscripción ya no estaba activa en la lista de espera; no ha cambiado nada.
+booking-held = { $what }, guardada hasta las { $until }
+
 ## get_business_info
 
 business-phone = Teléfono { $phone }.
@@ -118,6 +140,7 @@ hint-booking-ref = envíe booking_id (un número) o voucher_code (como KRM-482);
 hint-member = envíe member_id o member_name; get_members lista los miembros
 hint-name = envíe el nombre completo de la persona en name
 hint-service = get_business_info lista los servicios
+hint-boolean = envíe true o false
 
 ## Errores
 
@@ -162,3 +185,6 @@ arguments-unreadable = No se pueden leer los argumentos: envíe un objeto JSON v
 unknown-tool = La herramienta "{ $name }" no existe. Las herramientas son: { $tools }.
 caller-number-unknown = No se conoce el número de teléfono de quien llama. Pregúntelo y envíelo en phone.
 unknown-function = La función "{ $name }" no existe. Las funciones son: { $functions }.
+slot-available = { $service } tiene una plaza libre ahora mismo: resérvela con book_session en lugar de entrar en la lista de espera.
+already-booked = Este miembro ya tiene reserva en { $service } el { $at }.
+not-found-waitlist = No existe esa inscripción en la lista de espera para esta persona. Llame a get_waitlist y envíe uno de sus valores entry_id.

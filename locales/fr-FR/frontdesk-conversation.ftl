@@ -20,6 +20,7 @@ status = { $status ->
     [cancelled] annulée
     [completed] terminée
     [no_show] notée comme absence
+    [held] réservée pour vous
    *[other] inactive
 }
 
@@ -92,6 +93,27 @@ cancelled = Réservation { $code } annulée : { $what }. { $refund ->
 reschedule-unchanged = La réservation { $code } est déjà le { $at }, { $service } : rien n'a été modifié.
 rescheduled = Réservation { $code } déplacée du { $before } au { $after }, { $service }.
 
+## join_waitlist, get_waitlist et leave_waitlist
+
+waitlist-day = le { $date }
+waitlist-days = entre le { $from } et le { $to }
+waitlist-times-between = , début entre { $from } et { $to }
+waitlist-times-after = , début à partir de { $from }
+waitlist-times-before = , début au plus tard à { $to }
+waitlist-position = numéro { $n } dans la file
+waitlist-joined = { $member } est sur la liste d'attente de { $service } { $when } ({ $position }). { $auto ->
+    [yes] Si une place se libère, elle est réservée automatiquement et un SMS le confirme.
+   *[no] Si une place se libère, elle est gardée un court moment et proposée par SMS ; la personne confirme en rappelant.
+}
+waitlist-already = { $member } était déjà sur la liste d'attente de { $service } { $when } ({ $position }).
+waitlist-none = Il n'y a aucune inscription sur la liste d'attente.
+waitlist = Liste d'attente : { $items }.
+waitlist-item = { $member }, { $service } { $when }
+waitlist-offered = une place est gardée le { $at } jusqu'à { $until } : réservez-la avec book_session pour la confirmer
+waitlist-left = { $member } a quitté la liste d'attente de { $service } { $when }.
+waitlist-left-already = Cette inscription n'était plus active sur la liste d'attente ; rien n'a changé.
+booking-held = { $what }, gardée jusqu'à { $until }
+
 ## get_business_info
 
 business-phone = Téléphone { $phone }.
@@ -118,6 +140,7 @@ hint-booking-ref = envoyez booking_id (un nombre) ou voucher_code (comme KRM-482
 hint-member = envoyez member_id ou member_name ; get_members liste les membres
 hint-name = envoyez le nom complet de la personne dans name
 hint-service = get_business_info liste les prestations
+hint-boolean = envoyez true ou false
 
 ## Erreurs
 
@@ -162,3 +185,6 @@ arguments-unreadable = Les arguments sont illisibles : envoyez un objet JSON val
 unknown-tool = L'outil "{ $name }" n'existe pas. Les outils sont : { $tools }.
 caller-number-unknown = Le numéro de téléphone de l'appelant est inconnu. Demandez-le et envoyez-le dans phone.
 unknown-function = La fonction "{ $name }" n'existe pas. Les fonctions sont : { $functions }.
+slot-available = { $service } a une place libre en ce moment : réservez-la avec book_session au lieu de rejoindre la liste d'attente.
+already-booked = Ce membre est déjà inscrit à { $service } le { $at }.
+not-found-waitlist = Cette inscription sur la liste d'attente n'existe pas pour cette personne. Appelez get_waitlist et envoyez l'une de ses valeurs entry_id.

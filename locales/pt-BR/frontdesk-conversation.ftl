@@ -20,6 +20,7 @@ status = { $status ->
     [cancelled] cancelada
     [completed] concluída
     [no_show] marcada como falta
+    [held] reservada para você
    *[other] inativa
 }
 
@@ -92,6 +93,27 @@ cancelled = Reserva { $code } cancelada: { $what }. { $refund ->
 reschedule-unchanged = A reserva { $code } já está marcada para { $at }, { $service }: nada foi alterado.
 rescheduled = Reserva { $code } remarcada de { $before } para { $after }, { $service }.
 
+## join_waitlist, get_waitlist e leave_waitlist
+
+waitlist-day = em { $date }
+waitlist-days = entre { $from } e { $to }
+waitlist-times-between = , com início entre { $from } e { $to }
+waitlist-times-after = , com início a partir de { $from }
+waitlist-times-before = , com início até { $to }
+waitlist-position = número { $n } na fila
+waitlist-joined = { $member } está na lista de espera de { $service } { $when } ({ $position }). { $auto ->
+    [yes] Se uma vaga abrir, ela é reservada automaticamente e uma mensagem de texto confirma.
+   *[no] Se uma vaga abrir, ela fica guardada por pouco tempo e é oferecida por mensagem de texto; o cliente confirma ligando de volta.
+}
+waitlist-already = { $member } já estava na lista de espera de { $service } { $when } ({ $position }).
+waitlist-none = Não há inscrições na lista de espera.
+waitlist = Lista de espera: { $items }.
+waitlist-item = { $member }, { $service } { $when }
+waitlist-offered = uma vaga está guardada em { $at } até { $until }: reserve com book_session para confirmar
+waitlist-left = { $member } saiu da lista de espera de { $service } { $when }.
+waitlist-left-already = Essa inscrição na lista de espera não estava mais ativa; nada mudou.
+booking-held = { $what }, guardada até { $until }
+
 ## get_business_info
 
 business-phone = Telefone { $phone }.
@@ -118,6 +140,7 @@ hint-booking-ref = envie booking_id (um número) ou voucher_code (como KRM-482);
 hint-member = envie member_id ou member_name; get_members lista os membros
 hint-name = envie o nome completo da pessoa em name
 hint-service = get_business_info lista os serviços
+hint-boolean = envie true ou false
 
 ## Erros
 
@@ -162,3 +185,6 @@ arguments-unreadable = Não foi possível ler os argumentos: envie um objeto JSO
 unknown-tool = A ferramenta "{ $name }" não existe. As ferramentas são: { $tools }.
 caller-number-unknown = O número de telefone de quem liga não é conhecido. Pergunte o número e envie-o em phone.
 unknown-function = A função "{ $name }" não existe. As funções são: { $functions }.
+slot-available = { $service } tem uma vaga livre agora: reserve com book_session em vez de entrar na lista de espera.
+already-booked = Este membro já está reservado em { $service } em { $at }.
+not-found-waitlist = Não existe essa inscrição na lista de espera para este cliente. Chame get_waitlist e envie um dos valores de entry_id.

@@ -29,6 +29,7 @@ pub enum Hint {
     BookingRef,
     Member,
     Name,
+    Boolean,
 }
 
 /// A tool argument as the agent sent it.
@@ -144,6 +145,26 @@ impl Lenient for i64 {
                     .map(|f| f as i64)
             }),
             Value::String(s) => s.trim().trim_start_matches('#').trim().parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+impl Lenient for bool {
+    const HINT: Hint = Hint::Boolean;
+    fn from_json(value: &Value) -> Option<Self> {
+        match value {
+            Value::Bool(b) => Some(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(1) => Some(true),
+                Some(0) => Some(false),
+                _ => None,
+            },
+            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "yes" | "1" => Some(true),
+                "false" | "no" | "0" => Some(false),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -387,6 +408,11 @@ pub struct SetPreferencesRequest {
         description = "Free-text notes about the member's wishes (at most 1000 characters)."
     )]
     pub notes: Arg<String>,
+    #[serde(default, alias = "autoBook")]
+    #[schemars(
+        description = "true: book this member automatically into any session matching these preferences (services or attributes, target_hours as a window, target_weekdays, target_dates) as soon as a place opens, up to the member's quota; false stops it."
+    )]
+    pub auto_book: Arg<bool>,
 }
 
 /// `get_availability` (alias `check_availability`).
@@ -508,6 +534,75 @@ pub struct BookingsRequest {
         description = "upcoming (default): confirmed and not yet over; past; cancelled; all."
     )]
     pub status: Arg<StatusFilter>,
+}
+
+/// `join_waitlist`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct JoinWaitlistRequest {
+    #[serde(default, alias = "memberId")]
+    #[schemars(
+        description = "Who waits (from get_members). May be left out when the caller has exactly one member."
+    )]
+    pub member_id: Arg<i64>,
+    #[serde(default, alias = "memberName")]
+    #[schemars(description = MEMBER_NAME)]
+    pub member_name: Arg<String>,
+    #[serde(default)]
+    #[schemars(description = SERVICE)]
+    pub service: Arg<String>,
+    #[serde(default)]
+    #[schemars(description = "The level, when it picks the service (e.g. Intermediario2).")]
+    pub level: Arg<String>,
+    #[serde(default, alias = "waveSide")]
+    #[schemars(
+        description = "The wave side, when it picks the service (Lado_esquerdo or Lado_direito)."
+    )]
+    pub wave_side: Arg<String>,
+    #[serde(default, alias = "day")]
+    #[schemars(
+        description = "The day wanted. YYYY-MM-DD, today, tomorrow or a weekday name. Or a range with date_from and date_to."
+    )]
+    pub date: Arg<DateWord>,
+    #[serde(default, alias = "dateFrom", alias = "from")]
+    #[schemars(description = "First day of a range (instead of date). Same forms as date.")]
+    pub date_from: Arg<DateWord>,
+    #[serde(default, alias = "dateTo", alias = "to")]
+    #[schemars(
+        description = "Last day of a range, inclusive; at most 62 days after date_from. Default: date_from."
+    )]
+    pub date_to: Arg<DateWord>,
+    #[serde(default, alias = "timeFrom", alias = "earliest")]
+    #[schemars(description = "The earliest start time the caller would take, HH:MM.")]
+    pub time_from: Arg<TimeWord>,
+    #[serde(default, alias = "timeTo", alias = "latest")]
+    #[schemars(description = "The latest start time the caller would take, HH:MM.")]
+    pub time_to: Arg<TimeWord>,
+    #[serde(default, alias = "autoBook")]
+    #[schemars(
+        description = "true (default): a freed place is booked at once and the caller gets an SMS. false: the place is held for the business's hold time and offered by SMS; the caller confirms by booking it with book_session."
+    )]
+    pub auto_book: Arg<bool>,
+}
+
+/// `get_waitlist`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct WaitlistRequest {
+    #[serde(default, alias = "memberId")]
+    #[schemars(description = "Only this member's entries (default: every member of the caller).")]
+    pub member_id: Arg<i64>,
+    #[serde(default, alias = "memberName")]
+    #[schemars(description = "Only this member's entries, by name, when you do not have the id.")]
+    pub member_name: Arg<String>,
+}
+
+/// `leave_waitlist`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct LeaveWaitlistRequest {
+    #[serde(default, alias = "entryId", alias = "waitlist_id", alias = "id")]
+    #[schemars(
+        description = "The waitlist entry to leave (entry_id from get_waitlist or join_waitlist)."
+    )]
+    pub entry_id: Arg<i64>,
 }
 
 #[cfg(test)]

@@ -3,12 +3,13 @@
 //! the same tools by the same names; OpenAPI names them.
 
 use crate::args::{
-    AvailabilityRequest, BookRequest, BookingsRequest, CancelRequest, MemberRequest,
-    RescheduleRequest, SetPreferencesRequest,
+    AvailabilityRequest, BookRequest, BookingsRequest, CancelRequest, JoinWaitlistRequest,
+    LeaveWaitlistRequest, MemberRequest, RescheduleRequest, SetPreferencesRequest, WaitlistRequest,
 };
 use crate::results::{
-    AvailabilityOutput, BookOutput, BookingsOutput, BusinessOutput, CancelOutput, MembersOutput,
-    PreferencesOutput, RescheduleOutput,
+    AvailabilityOutput, BookOutput, BookingsOutput, BusinessOutput, CancelOutput,
+    JoinWaitlistOutput, LeaveWaitlistOutput, MembersOutput, PreferencesOutput, RescheduleOutput,
+    WaitlistOutput,
 };
 use schemars::JsonSchema;
 
@@ -63,7 +64,7 @@ pub const GET_MEMBER_PREFERENCES: ToolSpec = ToolSpec {
 pub const SET_MEMBER_PREFERENCES: ToolSpec = ToolSpec {
     name: "set_member_preferences",
     title: "Save a member's preferences",
-    description: "Save a member's booking preferences, used to rank get_availability results. Only the fields you send change; the others keep their saved value. Lists replace the saved list ([] clears it); level and wave_side are shortcuts for attributes.level and attributes.wave_side.",
+    description: "Save a member's booking preferences, used to rank get_availability results. Only the fields you send change; the others keep their saved value. Lists replace the saved list ([] clears it); level and wave_side are shortcuts for attributes.level and attributes.wave_side. With auto_book true the member is booked automatically into any matching session as soon as a place opens (up to their quota), and gets an SMS.",
     hints: write(false, true),
 };
 
@@ -109,8 +110,29 @@ pub const GET_BUSINESS_INFO: ToolSpec = ToolSpec {
     hints: READ,
 };
 
+pub const JOIN_WAITLIST: ToolSpec = ToolSpec {
+    name: "join_waitlist",
+    title: "Join the waitlist",
+    description: "When a session or appointment is full, put one of the caller's members on its waitlist: the member, the service (or level and wave_side), a date or a range (date_from, date_to), optionally the earliest and latest start time (time_from, time_to). When a place frees up, the first matching entry gets it: with auto_book true (default) it is booked at once; with false it is held for a while and offered, and the caller confirms by calling back (book_session for that slot). Either way the caller gets an SMS. Refused when a matching place is free right now (code SLOT_AVAILABLE, with the slots to book instead), when the member is already booked there (ALREADY_BOOKED) or has reached their quota (QUOTA_REACHED). Joining again for the same service and dates returns the same entry.",
+    hints: write(false, true),
+};
+
+pub const GET_WAITLIST: ToolSpec = ToolSpec {
+    name: "get_waitlist",
+    title: "List the caller's waitlist entries",
+    description: "List the caller's waitlist entries still waiting or with a place held for them, optionally of one member (member_id or member_name): service, dates, time window, place in line, and for an offered place the held booking and until when it is held. Each has entry_id for leave_waitlist.",
+    hints: READ,
+};
+
+pub const LEAVE_WAITLIST: ToolSpec = ToolSpec {
+    name: "leave_waitlist",
+    title: "Leave the waitlist",
+    description: "Take one of the caller's waitlist entries (entry_id) off the waitlist. A place held for it is released to the next caller waiting. Leaving again changes nothing.",
+    hints: write(true, true),
+};
+
 /// The tools `tools/list` shows, in the order of the integration guide.
-pub const TOOLS: [&ToolSpec; 9] = [
+pub const TOOLS: [&ToolSpec; 12] = [
     &GET_MEMBERS,
     &GET_MEMBER_PREFERENCES,
     &SET_MEMBER_PREFERENCES,
@@ -120,11 +142,14 @@ pub const TOOLS: [&ToolSpec; 9] = [
     &GET_BOOKINGS,
     &RESCHEDULE_BOOKING,
     &GET_BUSINESS_INFO,
+    &JOIN_WAITLIST,
+    &GET_WAITLIST,
+    &LEAVE_WAITLIST,
 ];
 
 /// The names of [`TOOLS`], in the same order.
-pub const TOOL_NAMES: [&str; 9] = {
-    let mut names = [""; 9];
+pub const TOOL_NAMES: [&str; 12] = {
+    let mut names = [""; 12];
     let mut i = 0;
     while i < TOOLS.len() {
         names[i] = TOOLS[i].name;
@@ -186,6 +211,9 @@ pub fn read_catalog(reader: &mut impl CatalogReader) {
     reader.tool::<BookingsRequest, BookingsOutput>(&GET_BOOKINGS, true);
     reader.tool::<RescheduleRequest, RescheduleOutput>(&RESCHEDULE_BOOKING, true);
     reader.tool::<(), BusinessOutput>(&GET_BUSINESS_INFO, false);
+    reader.tool::<JoinWaitlistRequest, JoinWaitlistOutput>(&JOIN_WAITLIST, true);
+    reader.tool::<WaitlistRequest, WaitlistOutput>(&GET_WAITLIST, true);
+    reader.tool::<LeaveWaitlistRequest, LeaveWaitlistOutput>(&LEAVE_WAITLIST, true);
 }
 
 /// How a voice agent should use the tools (MCP's `instructions`).
@@ -199,11 +227,15 @@ preferences; then book_session with the member, the service (or level and wave_s
 date and time exactly as offered, plus an idempotency_key so a retry never books twice. Read \
 the booking code (voucher_code) to the caller. get_bookings lists bookings; reschedule_booking \
 and cancel_booking take booking_id or voucher_code. get_business_info gives the address, \
-opening hours, services with prices, policies, and today's date and time at the business.
+opening hours, services with prices, policies, and today's date and time at the business. \
+When a slot is full, join_waitlist puts the member on its waitlist: a place that frees up is \
+booked for them (or held and offered) and they get an SMS; get_waitlist and leave_waitlist \
+manage the entries.
 Every result carries structuredContent and one short text in the business's language that can \
 be read aloud as is. When isError is true the text says what was wrong and what to send \
 instead; structuredContent.code is stable (SLOT_FULL, QUOTA_REACHED, TOO_SOON, \
-OUTSIDE_BOOKING_WINDOW, NOT_FOUND, INVALID_INPUT, UNKNOWN_CALLER, MEMBER_REQUIRED, ...) and \
+OUTSIDE_BOOKING_WINDOW, NOT_FOUND, INVALID_INPUT, UNKNOWN_CALLER, MEMBER_REQUIRED, \
+SLOT_AVAILABLE, ALREADY_BOOKED, ...) and \
 structuredContent.alternatives lists free slots to offer instead. A caller without an account \
 can hear about the business and availability; booking for them needs their full name in \
 book_session's name, and only when the business allows new callers.";

@@ -8,6 +8,7 @@ use frontdesk_domain::MemberPreferences;
 use frontdesk_domain::preferences::weekday_name;
 use frontdesk_engine::business::{BranchInfo, DayHours, ExceptionInfo, ServiceInfo};
 use frontdesk_engine::error::Alternative;
+use frontdesk_engine::waitlist::WaitlistView;
 use frontdesk_engine::{BookingView, BusinessInfo, Slot};
 use frontdesk_store::Member;
 use schemars::JsonSchema;
@@ -62,6 +63,8 @@ pub struct PreferencesData {
     /// `YYYY-MM-DD`.
     pub target_dates: Vec<String>,
     pub notes: Option<String>,
+    /// The member is booked automatically into matching sessions as places open.
+    pub auto_book: bool,
 }
 
 impl From<&MemberPreferences> for PreferencesData {
@@ -73,6 +76,7 @@ impl From<&MemberPreferences> for PreferencesData {
             target_weekdays: p.target_weekdays.clone(),
             target_dates: p.target_dates.iter().map(ToString::to_string).collect(),
             notes: p.notes.clone(),
+            auto_book: p.auto_book,
         }
     }
 }
@@ -141,7 +145,8 @@ pub struct BookingOutput {
     pub booking_id: i64,
     /// Short code the caller can quote (e.g. KRM-482).
     pub voucher_code: String,
-    /// `confirmed`, `cancelled`, `completed` or `no_show`.
+    /// `confirmed`, `held` (a waitlist place kept until `held_until`), `cancelled`,
+    /// `completed` or `no_show`.
     pub status: String,
     pub service_id: i64,
     pub service: String,
@@ -162,6 +167,10 @@ pub struct BookingOutput {
     pub cancellation_reason: Option<String>,
     /// For cancelled bookings: whether the cancellation was free.
     pub refund_applicable: Option<bool>,
+    /// For a place held from the waitlist: until when (RFC 3339); book_session for the same
+    /// member, service, date and time confirms it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_until: Option<String>,
 }
 
 impl From<&BookingView> for BookingOutput {
@@ -187,6 +196,7 @@ impl From<&BookingView> for BookingOutput {
             ends_at: b.ends_at.to_string(),
             cancellation_reason: b.cancellation_reason.clone(),
             refund_applicable: b.refund_applicable,
+            held_until: b.hold_until.map(|t| t.to_string()),
         }
     }
 }
@@ -233,6 +243,82 @@ pub struct RescheduleOutput {
     /// A text message about it to the caller's phone number is queued (the business's
     /// delivery worker sends it).
     pub confirmation_sent: bool,
+}
+
+/// One waitlist entry.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct WaitlistEntryOutput {
+    /// For leave_waitlist.
+    pub entry_id: i64,
+    pub member_id: i64,
+    pub member: String,
+    pub service_id: i64,
+    pub service: String,
+    pub branch: String,
+    pub staff: Option<String>,
+    /// `YYYY-MM-DD`, inclusive.
+    pub date_from: String,
+    pub date_to: String,
+    /// `HH:MM`: the window of start times the member takes, inclusive.
+    pub time_from: Option<String>,
+    pub time_to: Option<String>,
+    pub auto_book: bool,
+    /// `request` (joined on a call) or `preference` (the member's auto-book preference).
+    pub kind: String,
+    /// `waiting`, `offered` (a place is held: see `booking`), `booked`, `left`, `lapsed` or
+    /// `expired`.
+    pub status: String,
+    /// Place in line among those waiting for the service (1: next).
+    pub position: Option<i64>,
+    /// The place booked or held for the entry.
+    pub booking: Option<BookingOutput>,
+    pub joined_at: String,
+}
+
+impl From<&WaitlistView> for WaitlistEntryOutput {
+    fn from(e: &WaitlistView) -> Self {
+        WaitlistEntryOutput {
+            entry_id: e.entry_id,
+            member_id: e.member_id,
+            member: e.member.clone(),
+            service_id: e.service_id,
+            service: e.service.clone(),
+            branch: e.branch.clone(),
+            staff: e.staff.clone(),
+            date_from: e.date_from.to_string(),
+            date_to: e.date_to.to_string(),
+            time_from: e.time_from.clone(),
+            time_to: e.time_to.clone(),
+            auto_book: e.auto_book,
+            kind: e.kind.clone(),
+            status: e.status.to_string(),
+            position: e.position,
+            booking: e.booking.as_ref().map(BookingOutput::from),
+            joined_at: e.joined_at.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct JoinWaitlistOutput {
+    pub entry: WaitlistEntryOutput,
+    /// The member was already waiting for this; nothing was added.
+    pub already_waiting: bool,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct WaitlistOutput {
+    pub member_id: Option<i64>,
+    pub count: usize,
+    /// Entries still waiting or with a place held, oldest first.
+    pub entries: Vec<WaitlistEntryOutput>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct LeaveWaitlistOutput {
+    pub entry: WaitlistEntryOutput,
+    /// It was no longer on the waitlist; nothing changed.
+    pub already_left: bool,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]

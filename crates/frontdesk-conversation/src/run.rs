@@ -16,8 +16,8 @@
 //!   same slot, same member) books once even without an `idempotency_key`.
 
 use crate::args::{
-    AvailabilityRequest, BookRequest, BookingsRequest, CancelRequest, MemberRequest,
-    RescheduleRequest, SetPreferencesRequest,
+    AvailabilityRequest, BookRequest, BookingsRequest, CancelRequest, JoinWaitlistRequest,
+    LeaveWaitlistRequest, MemberRequest, RescheduleRequest, SetPreferencesRequest, WaitlistRequest,
 };
 use crate::catalog::{TOOL_NAMES, canonical_name};
 use crate::speech::Say;
@@ -108,6 +108,9 @@ pub enum ToolCall {
     GetBookings(BookingsRequest),
     RescheduleBooking(RescheduleRequest),
     GetBusinessInfo,
+    JoinWaitlist(JoinWaitlistRequest),
+    GetWaitlist(WaitlistRequest),
+    LeaveWaitlist(LeaveWaitlistRequest),
 }
 
 /// Why a name and arguments are not a tool call.
@@ -141,6 +144,9 @@ impl ToolCall {
             "get_bookings" => ToolCall::GetBookings(read(args)?),
             "reschedule_booking" => ToolCall::RescheduleBooking(read(args)?),
             "get_business_info" => ToolCall::GetBusinessInfo,
+            "join_waitlist" => ToolCall::JoinWaitlist(read(args)?),
+            "get_waitlist" => ToolCall::GetWaitlist(read(args)?),
+            "leave_waitlist" => ToolCall::LeaveWaitlist(read(args)?),
             _ => return Err(NotACall::UnknownTool),
         })
     }
@@ -165,6 +171,9 @@ impl ToolCall {
             ToolCall::GetBookings(_) => "get_bookings",
             ToolCall::RescheduleBooking(_) => "reschedule_booking",
             ToolCall::GetBusinessInfo => "get_business_info",
+            ToolCall::JoinWaitlist(_) => "join_waitlist",
+            ToolCall::GetWaitlist(_) => "get_waitlist",
+            ToolCall::LeaveWaitlist(_) => "leave_waitlist",
         }
     }
 }
@@ -198,6 +207,9 @@ impl Turn {
             ToolCall::GetBookings(req) => self.get_bookings(req).await,
             ToolCall::RescheduleBooking(req) => self.reschedule_booking(req).await,
             ToolCall::GetBusinessInfo => self.get_business_info().await,
+            ToolCall::JoinWaitlist(req) => self.join_waitlist(req).await,
+            ToolCall::GetWaitlist(req) => self.get_waitlist(req).await,
+            ToolCall::LeaveWaitlist(req) => self.leave_waitlist(req).await,
         }
     }
 }

@@ -11,7 +11,8 @@
 use crate::args::Hint;
 use crate::results::{
     AvailabilityOutput, BookOutput, BookingOutput, BookingsOutput, BusinessOutput, CancelOutput,
-    MembersOutput, PreferencesOutput, RescheduleOutput, SlotOutput,
+    JoinWaitlistOutput, LeaveWaitlistOutput, MembersOutput, PreferencesOutput, RescheduleOutput,
+    SlotOutput, WaitlistEntryOutput, WaitlistOutput,
 };
 use frontdesk_domain::Language;
 use frontdesk_domain::dates::weekday_from_word;
@@ -308,7 +309,139 @@ impl Say {
                 code = b.voucher_code.clone()
             );
         }
+        if let Some(until) = self.held_until(b) {
+            phrase = t!(self, "booking-held", what = phrase, until = until);
+        }
         phrase
+    }
+
+    /// A held place's last moment, as the business's clock says it ("10:15").
+    fn held_until(self, b: &BookingOutput) -> Option<String> {
+        let until: jiff::Timestamp = b.held_until.as_deref()?.parse().ok()?;
+        let tz = jiff::tz::TimeZone::get(&b.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let local = until.to_zoned(tz);
+        Some(format!("{:02}:{:02}", local.hour(), local.minute()))
+    }
+
+    /// "on Saturday, November 21, starting between 08:00 and 11:00".
+    fn waitlist_when(self, e: &WaitlistEntryOutput) -> String {
+        let day = |d: &str| {
+            d.parse::<Date>()
+                .map(|d| self.date(d))
+                .unwrap_or_else(|_| d.to_string())
+        };
+        let mut when = if e.date_from == e.date_to {
+            t!(self, "waitlist-day", date = day(&e.date_from))
+        } else {
+            t!(
+                self,
+                "waitlist-days",
+                from = day(&e.date_from),
+                to = day(&e.date_to)
+            )
+        };
+        let times = match (&e.time_from, &e.time_to) {
+            (Some(from), Some(to)) => Some(t!(
+                self,
+                "waitlist-times-between",
+                from = from.clone(),
+                to = to.clone()
+            )),
+            (Some(from), None) => Some(t!(self, "waitlist-times-after", from = from.clone())),
+            (None, Some(to)) => Some(t!(self, "waitlist-times-before", to = to.clone())),
+            (None, None) => None,
+        };
+        if let Some(times) = times {
+            when.push_str(&times);
+        }
+        when
+    }
+
+    /// "number 3 in line", or the place held for the entry.
+    fn waitlist_state(self, e: &WaitlistEntryOutput) -> String {
+        match (&e.booking, e.position) {
+            (Some(b), _) if e.status == "offered" => t!(
+                self,
+                "waitlist-offered",
+                at = self.at_text(&b.date, &b.time),
+                until = self.held_until(b).unwrap_or_default()
+            ),
+            (_, Some(n)) => t!(self, "waitlist-position", n = n),
+            _ => self.status(&e.status),
+        }
+    }
+
+    pub fn waitlist_joined(self, out: &JoinWaitlistOutput) -> String {
+        let e = &out.entry;
+        let (member, service) = (e.member.clone(), speakable(&e.service));
+        let (when, position) = (self.waitlist_when(e), self.waitlist_state(e));
+        if out.already_waiting {
+            return t!(
+                self,
+                "waitlist-already",
+                member = member,
+                service = service,
+                when = when,
+                position = position
+            );
+        }
+        t!(
+            self,
+            "waitlist-joined",
+            member = member,
+            service = service,
+            when = when,
+            position = position,
+            auto = yes(e.auto_book)
+        )
+    }
+
+    pub fn waitlist(self, out: &WaitlistOutput) -> String {
+        if out.entries.is_empty() {
+            return t!(self, "waitlist-none");
+        }
+        let shown = out.entries.len().min(SPOKEN_ITEMS);
+        let items: Vec<String> = out.entries[..shown]
+            .iter()
+            .map(|e| {
+                let item = t!(
+                    self,
+                    "waitlist-item",
+                    member = e.member.clone(),
+                    service = speakable(&e.service),
+                    when = self.waitlist_when(e)
+                );
+                format!("{item} ({})", self.waitlist_state(e))
+            })
+            .collect();
+        let mut text = t!(self, "waitlist", items = items.join("; "));
+        if out.entries.len() > shown {
+            text.push_str(&self.more(out.entries.len() - shown));
+        }
+        text
+    }
+
+    pub fn waitlist_left(self, out: &LeaveWaitlistOutput) -> String {
+        if out.already_left {
+            return t!(self, "waitlist-left-already");
+        }
+        let e = &out.entry;
+        t!(
+            self,
+            "waitlist-left",
+            member = e.member.clone(),
+            service = speakable(&e.service),
+            when = self.waitlist_when(e)
+        )
+    }
+
+    pub fn slot_available(self, service: &str) -> String {
+        t!(self, "slot-available", service = speakable(service))
+    }
+
+    pub fn already_booked(self, service: &str, date: &str, time: &str) -> String {
+        let (service, at) = (speakable(service), self.at_text(date, time));
+        t!(self, "already-booked", service = service, at = at)
     }
 
     pub fn booked(self, out: &BookOutput, registered_name: Option<&str>) -> String {
@@ -492,6 +625,7 @@ impl Say {
             Hint::BookingRef => t!(self, "hint-booking-ref"),
             Hint::Member => t!(self, "hint-member"),
             Hint::Name => t!(self, "hint-name"),
+            Hint::Boolean => t!(self, "hint-boolean"),
         }
     }
 
@@ -520,6 +654,7 @@ impl Say {
             "booking" => t!(self, "not-found-booking"),
             "service" => t!(self, "not-found-service"),
             "branch" => t!(self, "not-found-branch"),
+            "waitlist entry" => t!(self, "not-found-waitlist"),
             // Anything else (the company, the session) is not the caller's to fix.
             _ => t!(self, "not-found"),
         }
@@ -530,7 +665,8 @@ impl Say {
     pub fn invalid_input(self, field: &str) -> String {
         let hint = match field {
             "date" | "date_from" | "date_to" | "new_date" => Some(self.hint(Hint::Date)),
-            "time" | "new_time" => Some(self.hint(Hint::Time)),
+            "time" | "new_time" | "time_from" | "time_to" => Some(self.hint(Hint::Time)),
+            "auto_book" => Some(self.hint(Hint::Boolean)),
             "voucher_code" | "booking_id" | "booking" => Some(self.hint(Hint::BookingRef)),
             "member" | "member_id" | "member_name" => Some(self.hint(Hint::Member)),
             "name" => Some(self.hint(Hint::Name)),

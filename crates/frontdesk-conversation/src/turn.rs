@@ -255,6 +255,18 @@ impl Turn {
             }
             EngineError::BookingNotActive { status } => say.not_active(status),
             EngineError::RangeTooLong { max, requested } => say.range_too_long(*max, *requested),
+            EngineError::SlotAvailable { service, .. } => {
+                out.rule = Some("available");
+                say.slot_available(service)
+            }
+            EngineError::AlreadyBooked {
+                service,
+                date,
+                time,
+            } => {
+                out.rule = Some("already_booked");
+                say.already_booked(service, date, time)
+            }
             EngineError::Unavailable(detail) => {
                 tracing::warn!(detail, "tool call: booking system unavailable");
                 say.unavailable()

@@ -8,6 +8,9 @@ use std::str::FromStr;
 #[serde(rename_all = "snake_case")]
 pub enum BookingStatus {
     Confirmed,
+    /// A place kept for a waitlist entry until its `hold_until`: taken for everyone else,
+    /// confirmed when the member books it, passed on when the time runs out.
+    Held,
     Cancelled,
     Completed,
     NoShow,
@@ -21,6 +24,8 @@ pub enum BookingSource {
     Vapi,
     Gateway,
     Admin,
+    /// Made by the engine from a waitlist entry or an auto-book preference.
+    Waitlist,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +53,7 @@ macro_rules! text_enum {
 
 text_enum!(BookingStatus {
     Confirmed => "confirmed",
+    Held => "held",
     Cancelled => "cancelled",
     Completed => "completed",
     NoShow => "no_show",
@@ -59,6 +65,7 @@ text_enum!(BookingSource {
     Vapi => "vapi",
     Gateway => "gateway",
     Admin => "admin",
+    Waitlist => "waitlist",
 });
 
 /// The two kinds of API key: `mcp` keys open caller sessions, `gateway` keys call the

@@ -19,6 +19,9 @@ pub struct BookingPolicy {
     pub allow_unknown_callers: bool,
     /// How long before each booking a reminder goes out (`["24h", "2h"]`); empty: none.
     pub reminders: Vec<ReminderOffset>,
+    /// How long a place freed for a waitlist entry without auto-book is held for it before it
+    /// passes to the next entry.
+    pub waitlist_hold_minutes: i64,
 }
 
 impl Default for BookingPolicy {
@@ -30,6 +33,7 @@ impl Default for BookingPolicy {
             free_cancellation_hours: 24,
             allow_unknown_callers: false,
             reminders: vec![ReminderOffset::hours(24)],
+            waitlist_hold_minutes: 15,
         }
     }
 }

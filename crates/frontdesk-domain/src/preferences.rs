@@ -21,6 +21,9 @@ pub struct MemberPreferences {
     /// Specific dates the member wants.
     pub target_dates: Vec<Date>,
     pub notes: Option<String>,
+    /// Book the member into any session matching these preferences as soon as a place opens
+    /// (the waitlist's preference entries), up to the member's quota.
+    pub auto_book: bool,
 }
 
 /// What the ranking needs to know about one offered slot.

@@ -20,7 +20,7 @@ use frontdesk_domain::{
 };
 use frontdesk_store::{
     Booking, BookingLimits, BookingMove, BookingOutcome, BookingQuery, CancelOutcome, Cancellation,
-    Member, NewBooking, NewRegistration, Refusal, RescheduleOutcome, Service,
+    HoldOutcome, Member, NewBooking, NewRegistration, Refusal, RescheduleOutcome, Service,
     scoped_idempotency_key,
 };
 use jiff::civil::{Date, Time};
@@ -150,6 +150,10 @@ pub struct BookingView {
     pub cancellation_reason: Option<String>,
     pub refund_applicable: Option<bool>,
     pub created_at: Timestamp,
+    /// A place held for the member from the waitlist: until when (book it to confirm).
+    pub hold_until: Option<Timestamp>,
+    /// The waitlist entry the booking was made or held for.
+    pub waitlist_entry_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -250,6 +254,22 @@ impl Engine {
             req.time,
         )?;
         let now = self.now();
+        if let Some(member) = &member
+            && let Some(held) = self
+                .held_place(&catalog, member.id, service, req.date, req.time)
+                .await?
+            && let Some(result) = self
+                .confirm_held(
+                    &catalog,
+                    held,
+                    member.name.clone(),
+                    req.notify_customer,
+                    now,
+                )
+                .await?
+        {
+            return Ok(result);
+        }
         let (starts_at, ends_at) = self
             .checked_slot(&catalog, service, req.date, req.time, now)
             .await?;
@@ -382,6 +402,59 @@ impl Engine {
         }
     }
 
+    /// Books the place held for the member from the waitlist; `None` when the hold ended
+    /// meanwhile (then the booking is tried like any other).
+    async fn confirm_held(
+        &self,
+        catalog: &Catalog,
+        held: Booking,
+        member_name: String,
+        notify: bool,
+        now: Timestamp,
+    ) -> EngineResult<Option<BookResult>> {
+        let recipient = match notify {
+            true => self.recipient(held.company_id, held.customer_id).await,
+            false => None,
+        };
+        let notifications = match &recipient {
+            Some(to) => {
+                let confirmed = Booking {
+                    status: BookingStatus::Confirmed,
+                    hold_until: None,
+                    ..held.clone()
+                };
+                let view = present(catalog, confirmed, Some(member_name));
+                to.drafts(
+                    &announcer(catalog, now),
+                    NotificationKind::BookingConfirmed,
+                    &view,
+                    None,
+                )
+            }
+            None => Vec::new(),
+        };
+        let _changing = BookingsChanging::new(&self.usage, held.company_id);
+        match self
+            .store
+            .confirm_hold(held.company_id, held.id, notifications, now)
+            .await?
+        {
+            HoldOutcome::Confirmed(b) => {
+                if recipient.is_some() {
+                    self.messages_queued();
+                }
+                tracing::info!(booking_id = b.id, "held waitlist place confirmed");
+                Ok(Some(BookResult {
+                    booking: self.view(catalog, b).await?,
+                    replayed: false,
+                    registered: false,
+                    confirmation_sent: recipient.is_some(),
+                }))
+            }
+            HoldOutcome::NotHeld(_) => Ok(None),
+        }
+    }
+
     pub async fn cancel(
         &self,
         caller: &Caller,
@@ -432,6 +505,8 @@ impl Engine {
             None => Vec::new(),
         };
         let _changing = BookingsChanging::new(&self.usage, caller.company_id);
+        // The place goes to the waitlist in the cancellation's own transaction.
+        let refill = self.refill_for_booking(&catalog, &existing, now);
         match self
             .store
             .cancel_booking(
@@ -442,6 +517,7 @@ impl Engine {
                     refund_applicable,
                     now,
                     notifications,
+                    refill,
                 },
             )
             .await
@@ -449,6 +525,10 @@ impl Engine {
         {
             CancelOutcome::Cancelled(b) => {
                 self.messages_queued();
+                if let Some(member_id) = b.member_id {
+                    // The quota this frees may let one of the member's entries take a place.
+                    self.refill_for_member(b.company_id, member_id).await;
+                }
                 Ok(CancelResult {
                     booking: self.view(&catalog, b).await?,
                     refund_applicable,
@@ -517,6 +597,8 @@ impl Engine {
             starts_at,
             ends_at,
             notifications: Vec::new(),
+            // The place left behind goes to the waitlist in the move's own transaction.
+            refill: self.refill_for_booking(&catalog, &existing, now),
         };
         // The notice is written with the move; it names the staff member, so each attempt
         // gets its own.
@@ -633,7 +715,8 @@ impl Engine {
         };
         match scope {
             BookingScope::Upcoming => {
-                query.statuses = vec![BookingStatus::Confirmed];
+                // A place held from the waitlist is upcoming too: the caller may confirm it.
+                query.statuses = vec![BookingStatus::Confirmed, BookingStatus::Held];
                 query.ends_after = Some(now);
             }
             BookingScope::Past => {
@@ -878,7 +961,7 @@ impl Engine {
 }
 
 /// A booking as a caller is told about it, its member's name already known.
-fn present(catalog: &Catalog, b: Booking, member: Option<String>) -> BookingView {
+pub(crate) fn present(catalog: &Catalog, b: Booking, member: Option<String>) -> BookingView {
     let service = catalog.services.iter().find(|s| s.id == b.service_id);
     let tz = catalog.tz(b.branch_id);
     let local = b.starts_at.to_zoned(tz.clone());
@@ -914,6 +997,8 @@ fn present(catalog: &Catalog, b: Booking, member: Option<String>) -> BookingView
         cancellation_reason: b.cancellation_reason,
         refund_applicable: b.refund_applicable,
         created_at: b.created_at,
+        hold_until: b.hold_until,
+        waitlist_entry_id: b.waitlist_entry_id,
     }
 }
 
@@ -941,11 +1026,13 @@ fn prospective(new: &NewBooking, now: Timestamp) -> Booking {
         created_at: now,
         updated_at: now,
         sequence: 0,
+        hold_until: None,
+        waitlist_entry_id: None,
     }
 }
 
 /// The one service a booking request means, among those with a start at `time` on `date`.
-fn pick_service<'c>(
+pub(crate) fn pick_service<'c>(
     catalog: &'c Catalog,
     service_id: Option<ServiceId>,
     service: Option<&str>,
@@ -1078,7 +1165,7 @@ pub(crate) fn count_booking<T>(outcome: EngineResult<T>) -> EngineResult<T> {
 }
 
 /// The company's side of the messages a change causes.
-fn announcer(catalog: &Catalog, now: Timestamp) -> Announcer<'_> {
+pub(crate) fn announcer(catalog: &Catalog, now: Timestamp) -> Announcer<'_> {
     Announcer {
         company_name: &catalog.company.name,
         policy: &catalog.company.policy,

@@ -89,6 +89,19 @@ pub enum EngineError {
     QuotaReached { active: i64, limit: i64 },
     #[error("this booking is {status} and can no longer be changed")]
     BookingNotActive { status: String },
+    /// `join_waitlist` for a place that is free right now: book one of `alternatives`.
+    #[error("{service} has a free place{}", hint(.alternatives))]
+    SlotAvailable {
+        service: String,
+        alternatives: Vec<Alternative>,
+    },
+    /// `join_waitlist` for a member who already has a place in what they asked for.
+    #[error("this member is already booked for {service} on {date} at {time}")]
+    AlreadyBooked {
+        service: String,
+        date: String,
+        time: String,
+    },
     #[error("a date range may cover at most {max} days, not {requested}")]
     RangeTooLong { max: i64, requested: i64 },
     #[error("the booking system is temporarily unavailable, please try again in a moment")]
@@ -130,6 +143,8 @@ impl EngineError {
             EngineError::QuotaReached { .. } => "QUOTA_REACHED",
             EngineError::BookingNotActive { .. } => "BOOKING_NOT_ACTIVE",
             EngineError::RangeTooLong { .. } => "RANGE_TOO_LONG",
+            EngineError::SlotAvailable { .. } => "SLOT_AVAILABLE",
+            EngineError::AlreadyBooked { .. } => "ALREADY_BOOKED",
             EngineError::Unavailable(_) => "TEMPORARILY_UNAVAILABLE",
             EngineError::Internal(_) => "INTERNAL_ERROR",
         }
@@ -146,7 +161,8 @@ impl EngineError {
             EngineError::NoSuchSlot { alternatives, .. }
             | EngineError::SlotFull { alternatives, .. }
             | EngineError::TooSoon { alternatives, .. }
-            | EngineError::InThePast { alternatives, .. } => alternatives,
+            | EngineError::InThePast { alternatives, .. }
+            | EngineError::SlotAvailable { alternatives, .. } => alternatives,
             _ => &[],
         }
     }

@@ -29,6 +29,7 @@ pub mod prompts;
 pub mod sessions;
 mod text;
 mod usage;
+pub mod waitlist;
 pub mod webhooks;
 
 pub use availability::{Availability, AvailabilityQuery, Slot};

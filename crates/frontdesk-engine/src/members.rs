@@ -163,8 +163,14 @@ impl Engine {
     ) -> EngineResult<MemberPreferences> {
         let member = self.member_of(caller, member_id).await?;
         validate_preferences(&preferences)?;
+        // Auto-booking rides on the waitlist: its entries follow the saved preferences.
+        let entries = self
+            .preference_entries(caller, &member, &preferences)
+            .await?;
         self.store
             .set_member_preferences(member.id, &preferences, self.now())
+            .await?;
+        self.set_preference_entries(caller, &member, entries)
             .await?;
         Ok(preferences)
     }

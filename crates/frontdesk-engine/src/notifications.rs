@@ -30,6 +30,10 @@ pub enum NotificationKind {
     BookingRescheduled,
     BookingCancelled,
     BookingReminder,
+    /// A place freed up and the waitlist booked it for the member (auto-book).
+    WaitlistBooked,
+    /// A place freed up and is held for the member until `held_until`.
+    WaitlistOffered,
 }
 
 impl NotificationKind {
@@ -39,6 +43,8 @@ impl NotificationKind {
             NotificationKind::BookingRescheduled => "booking_rescheduled",
             NotificationKind::BookingCancelled => "booking_cancelled",
             NotificationKind::BookingReminder => REMINDER_KIND,
+            NotificationKind::WaitlistBooked => "waitlist_booked",
+            NotificationKind::WaitlistOffered => "waitlist_offered",
         }
     }
 }
@@ -70,6 +76,16 @@ pub(crate) struct Announcer<'a> {
 impl Recipient {
     pub(crate) fn new(phone: String, name: Option<String>, email: Option<String>) -> Self {
         Recipient { phone, name, email }
+    }
+
+    /// Whoever the store picks from the waitlist: the drafts are addressed once the entry is
+    /// known (`RefillDraft`).
+    pub(crate) fn waitlist_entry() -> Self {
+        Recipient {
+            phone: String::new(),
+            name: None,
+            email: Some(String::new()),
+        }
     }
 
     /// Every outbox row announcing `booking` as the change will leave it (`previous`: before
@@ -125,7 +141,10 @@ impl Recipient {
                 });
             }
         }
-        if kind != NotificationKind::BookingCancelled {
+        if !matches!(
+            kind,
+            NotificationKind::BookingCancelled | NotificationKind::WaitlistOffered
+        ) {
             // A reminder already due would arrive with the confirmation: skipped.
             for offset in &company.policy.reminders {
                 let due = offset.due(booking.starts_at);

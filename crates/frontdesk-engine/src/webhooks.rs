@@ -292,7 +292,7 @@ impl Engine {
 /// The event a booking message reports, by the message's kind.
 pub fn booking_event(kind: &str) -> Option<&'static str> {
     match kind {
-        "booking_confirmed" => Some("booking.created"),
+        "booking_confirmed" | "waitlist_booked" => Some("booking.created"),
         "booking_rescheduled" => Some("booking.rescheduled"),
         "booking_cancelled" => Some("booking.cancelled"),
         _ => None,

@@ -146,6 +146,7 @@ fn policy() -> BoxedStrategy<BookingPolicy> {
                 free_cancellation_hours: free_hours,
                 allow_unknown_callers: unknown,
                 reminders: BookingPolicy::default().reminders,
+                waitlist_hold_minutes: 15,
             },
         )
         .boxed()

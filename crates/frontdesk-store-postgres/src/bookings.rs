@@ -7,7 +7,7 @@
 //! cannot oversell, across any number of server processes.
 
 use crate::rows::{BookingEventRow, BookingRow, convert_all};
-use crate::{begin, commit, lock_resources, map_err, outbox, rollback};
+use crate::{begin, commit, lock_resources, map_err, outbox, rollback, waitlist};
 use frontdesk_domain::*;
 use frontdesk_store::*;
 use jiff::Timestamp;
@@ -115,6 +115,11 @@ pub(crate) async fn reschedule_booking(
     if let Some(staff_id) = to.staff_id {
         resources.push(format!("staff:{staff_id}"));
     }
+    if to.refill.is_some() {
+        // The place left behind goes to the waitlist: its slot is locked in the same sorted
+        // batch, so two moves in opposite directions cannot deadlock.
+        resources.extend(waitlist::refill_resources(&before));
+    }
     lock_resources(&mut tx, &resources).await?;
 
     // The member quota is not checked again: moving a booking does not add one.
@@ -164,6 +169,9 @@ pub(crate) async fn reschedule_booking(
     .await?;
     outbox::withdraw_reminders(&mut tx, id, limits.now).await?;
     outbox::queue(&mut tx, &to.notifications, &after, limits.now).await?;
+    if let Some(refill) = &to.refill {
+        waitlist::refill_in(&mut tx, refill).await?;
+    }
     commit(tx).await?;
     Ok(RescheduleOutcome::Moved { before, after })
 }
@@ -176,15 +184,22 @@ pub(crate) async fn cancel_booking(
 ) -> StoreResult<CancelOutcome> {
     let mut tx = begin(pool).await?;
     let before = lock_booking(&mut tx, company_id, id).await?;
-    if before.status != BookingStatus::Confirmed {
+    if !matches!(
+        before.status,
+        BookingStatus::Confirmed | BookingStatus::Held
+    ) {
         rollback(tx).await;
         return Ok(CancelOutcome::NotActive(before));
+    }
+    if cancellation.refill.is_some() {
+        lock_resources(&mut tx, &waitlist::refill_resources(&before)).await?;
     }
     let now = cancellation.now.as_second();
     let after = sqlx::query_as::<_, BookingRow>(
         "UPDATE bookings SET
              status = $2, cancellation_reason = $3, cancelled_at = $4,
-             refund_applicable = $5, updated_at = $4, sequence = sequence + 1
+             refund_applicable = $5, updated_at = $4, sequence = sequence + 1,
+             hold_until = NULL
          WHERE id = $1
          RETURNING *",
     )
@@ -216,6 +231,13 @@ pub(crate) async fn cancel_booking(
         cancellation.now,
     )
     .await?;
+    if before.status == BookingStatus::Held {
+        // Declining an offered place: the entry is done with, like leaving the waitlist.
+        waitlist::settle_entry(&mut tx, &after, WaitlistStatus::Left, cancellation.now).await?;
+    }
+    if let Some(refill) = &cancellation.refill {
+        waitlist::refill_in(&mut tx, refill).await?;
+    }
     commit(tx).await?;
     Ok(CancelOutcome::Cancelled(after))
 }
@@ -331,7 +353,7 @@ pub(crate) async fn slot_usage(
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT service_id, starts_at, COUNT(*)
            FROM bookings
-          WHERE status = 'confirmed' AND service_id = ANY($2)
+          WHERE status IN ('confirmed', 'held') AND service_id = ANY($2)
             AND starts_at >= $3 AND starts_at < $4 AND company_id = $1
           GROUP BY service_id, starts_at
           ORDER BY service_id, starts_at",
@@ -367,7 +389,7 @@ pub(crate) async fn staff_busy(
     let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT staff_id, blocked_from, blocked_to
            FROM bookings
-          WHERE status = 'confirmed' AND staff_id = ANY($2)
+          WHERE status IN ('confirmed', 'held') AND staff_id = ANY($2)
             AND blocked_from < $4 AND blocked_to > $3 AND company_id = $1
           ORDER BY staff_id, blocked_from, id",
     )
@@ -392,20 +414,20 @@ pub(crate) async fn staff_busy(
 // ---- helpers -------------------------------------------------------------------------
 
 /// Where a booking wants to be, as far as the limits are concerned.
-struct Target {
-    service_id: ServiceId,
-    staff_id: Option<StaffId>,
-    starts_at: Timestamp,
-    member_id: Option<MemberId>,
+pub(crate) struct Target {
+    pub(crate) service_id: ServiceId,
+    pub(crate) staff_id: Option<StaffId>,
+    pub(crate) starts_at: Timestamp,
+    pub(crate) member_id: Option<MemberId>,
 }
 
-fn slot_resource(service_id: ServiceId, starts_at: Timestamp) -> String {
+pub(crate) fn slot_resource(service_id: ServiceId, starts_at: Timestamp) -> String {
     format!("slot:{service_id}:{}", starts_at.as_second())
 }
 
 /// Checks capacity, the staff window and the member quota against confirmed bookings, not
 /// counting `moving` (the booking being rescheduled). Must run after the locks are held.
-async fn check_limits(
+pub(crate) async fn check_limits(
     conn: &mut PgConnection,
     target: &Target,
     limits: &BookingLimits,
@@ -413,7 +435,7 @@ async fn check_limits(
 ) -> StoreResult<Option<Refusal>> {
     let taken: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM bookings
-          WHERE status = 'confirmed' AND service_id = $1 AND starts_at = $2
+          WHERE status IN ('confirmed', 'held') AND service_id = $1 AND starts_at = $2
             AND ($3::bigint IS NULL OR staff_id = $3)
             AND ($4::bigint IS NULL OR id <> $4)",
     )
@@ -434,7 +456,7 @@ async fn check_limits(
         let busy: bool = sqlx::query_scalar(
             "SELECT EXISTS (
                  SELECT 1 FROM bookings
-                  WHERE status = 'confirmed' AND staff_id = $1
+                  WHERE status IN ('confirmed', 'held') AND staff_id = $1
                     AND blocked_from < $3 AND blocked_to > $2
                     AND ($4::bigint IS NULL OR id <> $4))",
         )
@@ -453,7 +475,7 @@ async fn check_limits(
     if let (Some(limit), Some(member_id)) = (limits.member_quota, target.member_id) {
         let active: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM bookings
-              WHERE status = 'confirmed' AND member_id = $1 AND ends_at > $2",
+              WHERE status IN ('confirmed', 'held') AND member_id = $1 AND ends_at > $2",
         )
         .bind(member_id)
         .bind(limits.now.as_second())
@@ -572,7 +594,7 @@ async fn insert_booking(
 /// concurrent move or cancellation of the same booking waits and then sees this one's result.
 /// NO KEY UPDATE because the id never changes: rows that merely reference the booking (its
 /// events, a call) can still be written meanwhile.
-async fn lock_booking(
+pub(crate) async fn lock_booking(
     conn: &mut PgConnection,
     company_id: CompanyId,
     id: BookingId,
@@ -588,7 +610,7 @@ async fn lock_booking(
     .into_model()
 }
 
-async fn record_event(
+pub(crate) async fn record_event(
     conn: &mut PgConnection,
     booking_id: BookingId,
     kind: &str,

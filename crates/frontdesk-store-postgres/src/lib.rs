@@ -16,6 +16,7 @@ mod people;
 mod rows;
 mod store;
 mod templates;
+mod waitlist;
 mod webhooks;
 
 use frontdesk_store::{StoreError, StoreResult};

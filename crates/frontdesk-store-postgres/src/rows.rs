@@ -237,6 +237,8 @@ pub(crate) struct BookingRow {
     created_at: i64,
     updated_at: i64,
     sequence: i64,
+    hold_until: Option<i64>,
+    waitlist_entry_id: Option<i64>,
 }
 
 impl BookingRow {
@@ -263,6 +265,57 @@ impl BookingRow {
             created_at: ts(self.created_at, "bookings.created_at")?,
             updated_at: ts(self.updated_at, "bookings.updated_at")?,
             sequence: self.sequence,
+            hold_until: opt_ts(self.hold_until, "bookings.hold_until")?,
+            waitlist_entry_id: self.waitlist_entry_id,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct WaitlistRow {
+    id: i64,
+    company_id: i64,
+    customer_id: i64,
+    member_id: i64,
+    kind: String,
+    service_id: i64,
+    staff_id: Option<i64>,
+    first_date: String,
+    last_date: String,
+    from_at: i64,
+    to_at: i64,
+    time_from: Option<String>,
+    time_to: Option<String>,
+    weekdays: i64,
+    auto_book: bool,
+    status: String,
+    booking_id: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl WaitlistRow {
+    pub(crate) fn into_model(self) -> StoreResult<WaitlistEntry> {
+        Ok(WaitlistEntry {
+            id: self.id,
+            company_id: self.company_id,
+            customer_id: self.customer_id,
+            member_id: self.member_id,
+            kind: self.kind,
+            service_id: self.service_id,
+            staff_id: self.staff_id,
+            first_date: parse_text(&self.first_date, "waitlist_entries.first_date")?,
+            last_date: parse_text(&self.last_date, "waitlist_entries.last_date")?,
+            from_at: ts(self.from_at, "waitlist_entries.from_at")?,
+            to_at: ts(self.to_at, "waitlist_entries.to_at")?,
+            time_from: self.time_from,
+            time_to: self.time_to,
+            weekdays: self.weekdays,
+            auto_book: self.auto_book,
+            status: parse_text(&self.status, "waitlist_entries.status")?,
+            booking_id: self.booking_id,
+            created_at: ts(self.created_at, "waitlist_entries.created_at")?,
+            updated_at: ts(self.updated_at, "waitlist_entries.updated_at")?,
         })
     }
 }

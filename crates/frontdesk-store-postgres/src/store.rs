@@ -4,7 +4,7 @@
 
 use crate::{
     PostgresStore, bookings, calls, catalog, credentials, feeds, keys, outbox, people, templates,
-    webhooks,
+    waitlist, webhooks,
 };
 use async_trait::async_trait;
 use frontdesk_domain::*;
@@ -365,5 +365,62 @@ impl Store for PostgresStore {
     }
     async fn feed_bookings(&self, query: &FeedBookingsQuery) -> StoreResult<Vec<FeedBooking>> {
         feeds::feed_bookings(&self.pool, query).await
+    }
+
+    async fn join_waitlist(&self, new: NewWaitlistEntry) -> StoreResult<WaitlistEntry> {
+        waitlist::join(&self.pool, new).await
+    }
+    async fn list_waitlist(&self, query: &WaitlistQuery) -> StoreResult<Vec<WaitlistEntry>> {
+        waitlist::list(&self.pool, query).await
+    }
+    async fn get_waitlist_entry(
+        &self,
+        company_id: CompanyId,
+        id: i64,
+    ) -> StoreResult<WaitlistEntry> {
+        waitlist::get(&self.pool, company_id, id).await
+    }
+    async fn leave_waitlist(
+        &self,
+        company_id: CompanyId,
+        id: i64,
+        now: Timestamp,
+    ) -> StoreResult<WaitlistEntry> {
+        waitlist::leave(&self.pool, company_id, id, now).await
+    }
+    async fn set_preference_entries(
+        &self,
+        member_id: MemberId,
+        entries: Vec<NewWaitlistEntry>,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        waitlist::set_preference_entries(&self.pool, member_id, entries, now).await
+    }
+    async fn refill_slot(&self, refill: Refill) -> StoreResult<Refilled> {
+        waitlist::refill_slot(&self.pool, refill).await
+    }
+    async fn confirm_hold(
+        &self,
+        company_id: CompanyId,
+        id: BookingId,
+        notifications: Vec<NotificationDraft>,
+        now: Timestamp,
+    ) -> StoreResult<HoldOutcome> {
+        waitlist::confirm_hold(&self.pool, company_id, id, notifications, now).await
+    }
+    async fn lapsed_holds(&self, now: Timestamp, limit: i64) -> StoreResult<Vec<Booking>> {
+        waitlist::lapsed_holds(&self.pool, now, limit).await
+    }
+    async fn release_hold(
+        &self,
+        company_id: CompanyId,
+        id: BookingId,
+        refill: Option<Refill>,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        waitlist::release_hold(&self.pool, company_id, id, refill, now).await
+    }
+    async fn expire_waitlist(&self, now: Timestamp) -> StoreResult<u64> {
+        waitlist::expire(&self.pool, now).await
     }
 }

@@ -332,6 +332,7 @@ async fn booking_story() {
         starts_at: at("2026-11-25T08:00:00Z"),
         ends_at: at("2026-11-25T09:00:00Z"),
         notifications: Vec::new(),
+        refill: None,
     };
     let moved = store
         .reschedule_booking(f.company.id, a.id, later.clone(), limits(1))
@@ -381,6 +382,7 @@ async fn booking_story() {
         refund_applicable: true,
         now: at("2026-11-21T10:00:00Z"),
         notifications: Vec::new(),
+        refill: None,
     };
     let cancelled = store
         .cancel_booking(f.company.id, a.id, cancellation.clone())

@@ -3,7 +3,7 @@
 //! the engine builds availability from.
 
 use crate::rows::*;
-use crate::{SqliteStore, json_write, map_err, outbox};
+use crate::{SqliteStore, json_write, map_err, outbox, waitlist};
 use frontdesk_domain::*;
 use frontdesk_store::*;
 use jiff::Timestamp;
@@ -66,10 +66,10 @@ async fn register(
 }
 
 /// Where a booking is or would be, as the limits see it.
-struct Placement {
-    service_id: ServiceId,
-    staff_id: Option<StaffId>,
-    starts_at: Timestamp,
+pub(crate) struct Placement {
+    pub(crate) service_id: ServiceId,
+    pub(crate) staff_id: Option<StaffId>,
+    pub(crate) starts_at: Timestamp,
 }
 
 pub(crate) async fn create_booking(
@@ -108,7 +108,7 @@ pub(crate) async fn create_booking(
     if let (Some(limit), Some(member_id)) = (limits.member_quota, new.member_id) {
         let active: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM bookings \
-             WHERE member_id = ? AND status = 'confirmed' AND ends_at > ?",
+             WHERE member_id = ? AND status IN ('confirmed', 'held') AND ends_at > ?",
         )
         .bind(member_id)
         .bind(limits.now.as_second())
@@ -226,6 +226,9 @@ pub(crate) async fn reschedule_booking(
     add_event(&mut tx, id, "rescheduled", &detail, limits.now).await?;
     outbox::withdraw_reminders(&mut tx, id, limits.now).await?;
     outbox::queue(&mut tx, &to.notifications, &after, limits.now).await?;
+    if let Some(refill) = &to.refill {
+        waitlist::refill_in(&mut tx, refill).await?;
+    }
     tx.commit().await.map_err(map_err)?;
     Ok(RescheduleOutcome::Moved { before, after })
 }
@@ -238,13 +241,17 @@ pub(crate) async fn cancel_booking(
 ) -> StoreResult<CancelOutcome> {
     let mut tx = s.begin_write().await?;
     let current = load(&mut tx, company_id, id).await?;
-    if current.status != BookingStatus::Confirmed {
+    if !matches!(
+        current.status,
+        BookingStatus::Confirmed | BookingStatus::Held
+    ) {
         return Ok(CancelOutcome::NotActive(current));
     }
     let now = cancellation.now.as_second();
     let row: BookingRow = sqlx::query_as(concat!(
         "UPDATE bookings SET status = 'cancelled', cancellation_reason = ?, cancelled_at = ?, \
-         refund_applicable = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ? RETURNING ",
+         refund_applicable = ?, updated_at = ?, sequence = sequence + 1, hold_until = NULL \
+         WHERE id = ? RETURNING ",
         booking_cols!()
     ))
     .bind(&cancellation.reason)
@@ -270,12 +277,19 @@ pub(crate) async fn cancel_booking(
         cancellation.now,
     )
     .await?;
+    if current.status == BookingStatus::Held {
+        // Declining an offered place: the entry is done with, like leaving the waitlist.
+        waitlist::settle_entry(&mut tx, &booking, WaitlistStatus::Left, cancellation.now).await?;
+    }
+    if let Some(refill) = &cancellation.refill {
+        waitlist::refill_in(&mut tx, refill).await?;
+    }
     tx.commit().await.map_err(map_err)?;
     Ok(CancelOutcome::Cancelled(booking))
 }
 
 /// The first limit the placement breaks, counting confirmed bookings other than `except`.
-async fn check_place(
+pub(crate) async fn check_place(
     conn: &mut SqliteConnection,
     place: &Placement,
     limits: &BookingLimits,
@@ -284,7 +298,7 @@ async fn check_place(
     // `id IS NOT ?` with NULL excludes nothing, so one statement serves create and move.
     let taken: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM bookings \
-         WHERE service_id = ? AND starts_at = ? AND status = 'confirmed' \
+         WHERE service_id = ? AND starts_at = ? AND status IN ('confirmed', 'held') \
          AND (? IS NULL OR staff_id = ?) AND id IS NOT ?",
     )
     .bind(place.service_id)
@@ -304,7 +318,8 @@ async fn check_place(
     if let (Some((from, to)), Some(staff_id)) = (limits.staff_window, place.staff_id) {
         let clash: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM bookings \
-             WHERE staff_id = ? AND status = 'confirmed' AND blocked_from < ? AND blocked_to > ? \
+             WHERE staff_id = ? AND status IN ('confirmed', 'held') AND blocked_from < ? \
+             AND blocked_to > ? \
              AND id IS NOT ? LIMIT 1",
         )
         .bind(staff_id)
@@ -323,7 +338,7 @@ async fn check_place(
 
 /// A voucher code no booking of the company has. Checked inside the booking's transaction,
 /// which holds the write lock, so nobody can take the code before the insert.
-async fn free_voucher_code(
+pub(crate) async fn free_voucher_code(
     conn: &mut SqliteConnection,
     company_id: CompanyId,
 ) -> StoreResult<String> {
@@ -345,7 +360,7 @@ async fn free_voucher_code(
     )))
 }
 
-async fn load(
+pub(crate) async fn load(
     conn: &mut SqliteConnection,
     company_id: CompanyId,
     id: BookingId,
@@ -363,7 +378,7 @@ async fn load(
     row.into_model()
 }
 
-async fn add_event(
+pub(crate) async fn add_event(
     conn: &mut SqliteConnection,
     booking_id: BookingId,
     kind: &str,
@@ -497,7 +512,7 @@ pub(crate) async fn slot_usage(
     }
     let mut sql = QueryBuilder::<Sqlite>::new(
         "SELECT service_id, starts_at, COUNT(*) FROM bookings \
-         WHERE status = 'confirmed' AND company_id = ",
+         WHERE status IN ('confirmed', 'held') AND company_id = ",
     );
     sql.push_bind(company_id);
     sql.push(" AND starts_at >= ").push_bind(from.as_second());
@@ -537,7 +552,7 @@ pub(crate) async fn staff_busy(
     }
     let mut sql = QueryBuilder::<Sqlite>::new(
         "SELECT staff_id, blocked_from, blocked_to FROM bookings \
-         WHERE status = 'confirmed' AND company_id = ",
+         WHERE status IN ('confirmed', 'held') AND company_id = ",
     );
     sql.push_bind(company_id);
     sql.push(" AND blocked_from < ").push_bind(to.as_second());

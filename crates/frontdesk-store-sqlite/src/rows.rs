@@ -250,7 +250,8 @@ macro_rules! booking_cols {
     () => {
         "id, company_id, branch_id, service_id, staff_id, customer_id, member_id, starts_at, \
          ends_at, status, voucher_code, source, idempotency_key, call_id, notes, \
-         cancellation_reason, cancelled_at, refund_applicable, created_at, updated_at, sequence"
+         cancellation_reason, cancelled_at, refund_applicable, created_at, updated_at, sequence, \
+         hold_until, waitlist_entry_id"
     };
 }
 pub(crate) use booking_cols;
@@ -278,6 +279,8 @@ pub(crate) struct BookingRow {
     created_at: i64,
     updated_at: i64,
     sequence: i64,
+    hold_until: Option<i64>,
+    waitlist_entry_id: Option<i64>,
 }
 
 impl BookingRow {
@@ -304,6 +307,72 @@ impl BookingRow {
             created_at: ts("bookings.created_at", self.created_at)?,
             updated_at: ts("bookings.updated_at", self.updated_at)?,
             sequence: self.sequence,
+            hold_until: opt_ts("bookings.hold_until", self.hold_until)?,
+            waitlist_entry_id: self.waitlist_entry_id,
+        })
+    }
+}
+
+macro_rules! waitlist_cols {
+    () => {
+        "id, company_id, customer_id, member_id, kind, service_id, staff_id, first_date, \
+         last_date, from_at, to_at, time_from, time_to, weekdays, auto_book, status, booking_id, \
+         created_at, updated_at"
+    };
+}
+pub(crate) use waitlist_cols;
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct WaitlistRow {
+    id: i64,
+    company_id: i64,
+    customer_id: i64,
+    member_id: i64,
+    kind: String,
+    service_id: i64,
+    staff_id: Option<i64>,
+    first_date: String,
+    last_date: String,
+    from_at: i64,
+    to_at: i64,
+    time_from: Option<String>,
+    time_to: Option<String>,
+    weekdays: i64,
+    auto_book: bool,
+    status: String,
+    booking_id: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl WaitlistRow {
+    pub(crate) fn into_model(self) -> StoreResult<WaitlistEntry> {
+        let date = |column: &str, text: &str| {
+            text.parse::<jiff::civil::Date>()
+                .map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
+        };
+        Ok(WaitlistEntry {
+            id: self.id,
+            company_id: self.company_id,
+            customer_id: self.customer_id,
+            member_id: self.member_id,
+            kind: self.kind,
+            service_id: self.service_id,
+            staff_id: self.staff_id,
+            first_date: date("waitlist_entries.first_date", &self.first_date)?,
+            last_date: date("waitlist_entries.last_date", &self.last_date)?,
+            from_at: ts("waitlist_entries.from_at", self.from_at)?,
+            to_at: ts("waitlist_entries.to_at", self.to_at)?,
+            time_from: self.time_from,
+            time_to: self.time_to,
+            weekdays: self.weekdays,
+            auto_book: self.auto_book,
+            status: self.status.parse().map_err(|e: String| {
+                StoreError::Corrupt(format!("waitlist_entries.status: {e}"))
+            })?,
+            booking_id: self.booking_id,
+            created_at: ts("waitlist_entries.created_at", self.created_at)?,
+            updated_at: ts("waitlist_entries.updated_at", self.updated_at)?,
         })
     }
 }

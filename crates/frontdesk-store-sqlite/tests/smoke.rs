@@ -217,6 +217,7 @@ async fn booking_lifecycle() -> TestResult {
         starts_at: later,
         ends_at: later + SignedDuration::from_hours(1),
         notifications: Vec::new(),
+        refill: None,
     };
     let (before, after) = match store
         .reschedule_booking(f.company.id, first.id, to, limits(2, f.now))
@@ -236,6 +237,7 @@ async fn booking_lifecycle() -> TestResult {
         refund_applicable: true,
         now: f.now,
         notifications: Vec::new(),
+        refill: None,
     };
     let cancelled = match store
         .cancel_booking(f.company.id, first.id, cancel.clone())

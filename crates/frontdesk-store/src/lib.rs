@@ -11,11 +11,13 @@ pub mod error;
 pub mod feeds;
 pub mod models;
 pub mod outbox;
+pub mod waitlist;
 
 pub use error::{OptionalExt, StoreError, StoreResult};
 pub use feeds::*;
 pub use models::*;
 pub use outbox::*;
+pub use waitlist::*;
 
 use async_trait::async_trait;
 use frontdesk_domain::*;
@@ -324,4 +326,57 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<CalendarFeed>;
     /// The bookings a feed shows (see [`FeedBookingsQuery`]), earliest start first.
     async fn feed_bookings(&self, query: &FeedBookingsQuery) -> StoreResult<Vec<FeedBooking>>;
+
+    // ---- the waitlist --------------------------------------------------------------------
+    /// Adds a request entry (the engine has checked the caller's rules).
+    async fn join_waitlist(&self, new: NewWaitlistEntry) -> StoreResult<WaitlistEntry>;
+    /// Oldest first.
+    async fn list_waitlist(&self, query: &WaitlistQuery) -> StoreResult<Vec<WaitlistEntry>>;
+    async fn get_waitlist_entry(
+        &self,
+        company_id: CompanyId,
+        id: i64,
+    ) -> StoreResult<WaitlistEntry>;
+    /// Takes a waiting entry off the waitlist (`left`); an entry no longer active is returned
+    /// as it is. An offered entry is left by cancelling its held place (the engine does).
+    async fn leave_waitlist(
+        &self,
+        company_id: CompanyId,
+        id: i64,
+        now: Timestamp,
+    ) -> StoreResult<WaitlistEntry>;
+    /// Replaces the member's waiting preference entries with `entries` (none: the member no
+    /// longer auto-books); their first join time stays for an unchanged service.
+    async fn set_preference_entries(
+        &self,
+        member_id: MemberId,
+        entries: Vec<NewWaitlistEntry>,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// Gives the free places of one slot to the waitlist, in a transaction of its own (a
+    /// capacity raised by an import, a hold that lapsed, a sweep).
+    async fn refill_slot(&self, refill: Refill) -> StoreResult<Refilled>;
+    /// Confirms the member's held place: `confirmed`, its entry `booked`, `notifications`
+    /// queued. `NotHeld` when it is not held (or its hold ended before `now`).
+    async fn confirm_hold(
+        &self,
+        company_id: CompanyId,
+        id: BookingId,
+        notifications: Vec<NotificationDraft>,
+        now: Timestamp,
+    ) -> StoreResult<HoldOutcome>;
+    /// Held places whose hold ended at `now`, oldest first.
+    async fn lapsed_holds(&self, now: Timestamp, limit: i64) -> StoreResult<Vec<Booking>>;
+    /// In one transaction: ends a lapsed hold (the booking `cancelled`, its entry `lapsed`) and
+    /// gives the place to the next entry (`refill`). `false` when it was no longer a lapsed
+    /// hold (confirmed or released meanwhile).
+    async fn release_hold(
+        &self,
+        company_id: CompanyId,
+        id: BookingId,
+        refill: Option<Refill>,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+    /// Marks waiting entries whose dates have passed `expired`; how many.
+    async fn expire_waitlist(&self, now: Timestamp) -> StoreResult<u64>;
 }

@@ -3,6 +3,7 @@
 //! them as integer Unix seconds.
 
 use crate::outbox::NotificationDraft;
+use crate::waitlist::Refill;
 use frontdesk_domain::*;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -216,6 +217,10 @@ pub struct Booking {
     /// RFC 5545 `SEQUENCE`: 0 when made, raised by one by each reschedule and by the
     /// cancellation, so a calendar holding the event knows the newer version.
     pub sequence: i64,
+    /// A `held` place: until when it is kept for its waitlist entry.
+    pub hold_until: Option<Timestamp>,
+    /// The waitlist entry the booking was made or held for.
+    pub waitlist_entry_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -266,8 +271,8 @@ pub fn scoped_idempotency_key(customer_id: CustomerId, key: &str) -> String {
 /// transaction that writes the booking.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BookingLimits {
-    /// Most confirmed bookings of the service starting at the same instant (for a staff
-    /// service: with the same staff member).
+    /// Most confirmed or held bookings of the service starting at the same instant (for a
+    /// staff service: with the same staff member).
     pub capacity: i64,
     /// For a staff service: the interval (start minus buffer before, end plus buffer after)
     /// in which the staff member must have no other confirmed booking.
@@ -304,6 +309,8 @@ pub struct BookingMove {
     /// The messages to queue in the same transaction when the booking moves (the notice and
     /// the new reminders; the store withdraws the booking's pending reminders first).
     pub notifications: Vec<NotificationDraft>,
+    /// The place left behind, for the waitlist (in the same transaction).
+    pub refill: Option<Refill>,
 }
 
 // One value per reschedule, moved once: boxing the bookings would buy nothing.
@@ -327,6 +334,8 @@ pub struct Cancellation {
     /// The messages to queue in the same transaction when the booking is cancelled by it (the
     /// store withdraws the booking's pending reminders first).
     pub notifications: Vec<NotificationDraft>,
+    /// The place freed, for the waitlist (in the same transaction).
+    pub refill: Option<Refill>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

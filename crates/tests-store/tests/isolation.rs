@@ -117,6 +117,7 @@ async fn another_companys_bookings_are_not_found_by_id_or_voucher(h: Harness) {
                 refund_applicable: true,
                 now: h.now(),
                 notifications: Vec::new(),
+                refill: None,
             },
         )
         .await;

@@ -47,6 +47,7 @@ impl Turn {
             .target_dates
             .optional_as("target_dates", Hint::DateList)?;
         let notes = req.notes.optional("notes")?;
+        let auto_book = req.auto_book.optional("auto_book")?;
 
         let hours = hours
             .map(|hours| {
@@ -121,6 +122,9 @@ impl Turn {
         }
         if let Some(notes) = notes {
             preferences.notes = Some(notes);
+        }
+        if let Some(auto_book) = auto_book {
+            preferences.auto_book = auto_book;
         }
         let saved = self
             .engine

@@ -4,3 +4,4 @@ mod availability;
 mod bookings;
 mod business;
 mod members;
+mod waitlist;
