@@ -98,6 +98,7 @@ rescheduled = Termin { $code } verschoben von { $before } auf { $after }, { $ser
 waitlist-day = am { $date }
 waitlist-days = zwischen { $from } und { $to }
 waitlist-times-between = , Beginn zwischen { $from } und { $to }
+waitlist-times-at = , Beginn um { $time } Uhr
 waitlist-times-after = , Beginn ab { $from }
 waitlist-times-before = , Beginn bis { $to }
 waitlist-position = Platz { $n } in der Warteschlange

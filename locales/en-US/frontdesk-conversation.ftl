@@ -102,6 +102,7 @@ rescheduled = Booking { $code } moved from { $before } to { $after }, { $service
 waitlist-day = on { $date }
 waitlist-days = between { $from } and { $to }
 waitlist-times-between = , starting between { $from } and { $to }
+waitlist-times-at = , starting at { $time }
 waitlist-times-after = , starting at { $from } or later
 waitlist-times-before = , starting by { $to }
 waitlist-position = number { $n } in line

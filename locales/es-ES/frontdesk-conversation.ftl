@@ -98,6 +98,7 @@ rescheduled = Reserva { $code } cambiada del { $before } al { $after }, { $servi
 waitlist-day = el { $date }
 waitlist-days = entre el { $from } y el { $to }
 waitlist-times-between = , con inicio entre las { $from } y las { $to }
+waitlist-times-at = , con inicio a las { $time }
 waitlist-times-after = , con inicio a partir de las { $from }
 waitlist-times-before = , con inicio hasta las { $to }
 waitlist-position = número { $n } en la cola

@@ -98,6 +98,7 @@ rescheduled = Réservation { $code } déplacée du { $before } au { $after }, { 
 waitlist-day = le { $date }
 waitlist-days = entre le { $from } et le { $to }
 waitlist-times-between = , début entre { $from } et { $to }
+waitlist-times-at = , début à { $time }
 waitlist-times-after = , début à partir de { $from }
 waitlist-times-before = , début au plus tard à { $to }
 waitlist-position = numéro { $n } dans la file

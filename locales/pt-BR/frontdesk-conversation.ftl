@@ -98,6 +98,7 @@ rescheduled = Reserva { $code } remarcada de { $before } para { $after }, { $ser
 waitlist-day = em { $date }
 waitlist-days = entre { $from } e { $to }
 waitlist-times-between = , com início entre { $from } e { $to }
+waitlist-times-at = , com início às { $time }
 waitlist-times-after = , com início a partir de { $from }
 waitlist-times-before = , com início até { $to }
 waitlist-position = número { $n } na fila

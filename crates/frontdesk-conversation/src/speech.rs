@@ -341,6 +341,9 @@ impl Say {
             )
         };
         let times = match (&e.time_from, &e.time_to) {
+            (Some(from), Some(to)) if from == to => {
+                Some(t!(self, "waitlist-times-at", time = from.clone()))
+            }
             (Some(from), Some(to)) => Some(t!(
                 self,
                 "waitlist-times-between",

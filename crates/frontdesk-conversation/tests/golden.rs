@@ -446,6 +446,89 @@ async fn askproai_transcript(tag: &str) -> String {
             json!({"name": "Erika Mustermann", "service": service, "date": date, "time": "15:00"}),
         )
         .await;
+
+    // The waitlist: a full slot, a place held and confirmed, joining and leaving.
+    let again = t
+        .call(
+            "booked again",
+            "book_session",
+            json!({"service": service, "date": date, "time": time}),
+        )
+        .await;
+    let code = again.structured["booking"]["voucher_code"]
+        .as_str()
+        .expect("voucher")
+        .to_string();
+    let slot = json!({"service": service, "date": date, "time_from": time, "time_to": time,
+                      "auto_book": false});
+    newcomer
+        .call("joined, offer first", "join_waitlist", slot.clone())
+        .await;
+    newcomer
+        .call("already waiting", "join_waitlist", slot)
+        .await;
+    newcomer.call("waiting", "get_waitlist", json!({})).await;
+    t.call(
+        "cancelled, the place goes to the waitlist",
+        "cancel_booking",
+        json!({"voucher_code": code}),
+    )
+    .await;
+    let offered = newcomer
+        .call("a place held", "get_waitlist", json!({}))
+        .await;
+    newcomer
+        .call("with a held place", "get_bookings", json!({}))
+        .await;
+    newcomer
+        .call(
+            "held place confirmed",
+            "book_session",
+            json!({"service": service, "date": date, "time": time}),
+        )
+        .await;
+    let entry_id = offered.structured["entries"][0]["entry_id"].clone();
+    newcomer
+        .call(
+            "no longer waiting",
+            "leave_waitlist",
+            json!({"entry_id": entry_id}),
+        )
+        .await;
+    newcomer
+        .call(
+            "a place is free",
+            "join_waitlist",
+            json!({"service": service, "date": "2026-11-24"}),
+        )
+        .await;
+    newcomer
+        .call(
+            "already booked",
+            "join_waitlist",
+            json!({"service": service, "date": date, "time_from": "15:00", "time_to": "15:00"}),
+        )
+        .await;
+    let joined = t
+        .call(
+            "joined, auto-book",
+            "join_waitlist",
+            json!({"service": service, "date": date, "time_from": time, "time_to": time}),
+        )
+        .await;
+    t.call(
+        "left",
+        "leave_waitlist",
+        json!({"entry_id": joined.structured["entry"]["entry_id"]}),
+    )
+    .await;
+    t.call("none", "get_waitlist", json!({})).await;
+    t.call(
+        "no such entry",
+        "leave_waitlist",
+        json!({"entry_id": 999999}),
+    )
+    .await;
     let mut all = t.text;
     all.push_str(&newcomer.text);
     all
