@@ -6,6 +6,8 @@ sms-confirmed = { $company }: { $service } für { $who } ist gebucht für { $dat
 sms-rescheduled = { $company }: { $service } für { $who } ist verlegt auf { $date } um { $time }. Bestätigungscode { $code }.
 sms-cancelled = { $company }: { $service } für { $who } am { $date } um { $time } ist storniert. Bestätigungscode { $code }.
 sms-reminder = { $company }: Erinnerung an { $service } für { $who } am { $date } um { $time }. Bestätigungscode { $code }.
+sms-waitlist-booked = { $company }: Ein Platz ist frei geworden! { $service } für { $who } ist für { $date } um { $time } gebucht. Bestätigungscode { $code }.
+sms-waitlist-offered = { $company }: Ein Platz in { $service } für { $who } am { $date } um { $time } ist frei geworden. Er ist bis { $until } für Sie reserviert: rufen Sie uns zur Bestätigung an. Code { $code }.
 
 ## E-Mail an den Kunden
 mail-subject-confirmed = Termin bestätigt: { $service } am { $date } um { $time }
@@ -18,6 +20,10 @@ mail-intro-confirmed = Ihr Termin bei { $company } ist bestätigt.
 mail-intro-rescheduled = Ihr Termin bei { $company } wurde verlegt.
 mail-intro-cancelled = Ihr Termin bei { $company } ist storniert.
 mail-intro-reminder = dies ist eine Erinnerung an Ihren Termin bei { $company }.
+mail-subject-waitlist-booked = Ein Platz ist frei geworden: { $service } am { $date } um { $time }
+mail-subject-waitlist-offered = Ein Platz ist für Sie reserviert: { $service } am { $date } um { $time }
+mail-intro-waitlist-booked = bei { $company } ist ein Platz frei geworden, und wir haben ihn von der Warteliste für Sie gebucht.
+mail-intro-waitlist-offered = bei { $company } ist ein Platz frei geworden; er ist bis { $until } für Sie reserviert. Rufen Sie uns zur Bestätigung an.
 mail-label-service = Leistung
 mail-label-for = Für
 mail-label-when = Wann
@@ -37,3 +43,6 @@ notice-subject-cancelled = Termin storniert: { $service }, { $date } { $time }, 
 notice-intro-confirmed = Ein Termin wurde gebucht.
 notice-intro-rescheduled = Ein Termin wurde verlegt.
 notice-intro-cancelled = Ein Termin wurde storniert.
+notice-subject-offered = Platz für die Warteliste freigehalten: { $service }, { $date } { $time }, { $who }
+notice-intro-waitlist-booked = Ein frei gewordener Platz wurde von der Warteliste gebucht.
+notice-intro-waitlist-offered = Ein frei gewordener Platz ist für einen Wartelisteneintrag freigehalten, bis er bestätigt wird.

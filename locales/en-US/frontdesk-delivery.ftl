@@ -9,6 +9,8 @@ sms-confirmed = { $company }: { $service } for { $who } is booked for { $date } 
 sms-rescheduled = { $company }: { $service } for { $who } has moved to { $date } at { $time }. Confirmation code { $code }.
 sms-cancelled = { $company }: { $service } for { $who } on { $date } at { $time } is cancelled. Confirmation code { $code }.
 sms-reminder = { $company }: a reminder of { $service } for { $who } on { $date } at { $time }. Confirmation code { $code }.
+sms-waitlist-booked = { $company }: a place opened up! { $service } for { $who } is booked for { $date } at { $time }. Confirmation code { $code }.
+sms-waitlist-offered = { $company }: a place opened up in { $service } for { $who } on { $date } at { $time }. It is held for you until { $until }: call us to confirm. Code { $code }.
 
 ## E-mail to the customer
 mail-subject-confirmed = Booking confirmed: { $service } on { $date } at { $time }
@@ -21,6 +23,10 @@ mail-intro-confirmed = your booking at { $company } is confirmed.
 mail-intro-rescheduled = your booking at { $company } has moved to a new time.
 mail-intro-cancelled = your booking at { $company } is cancelled.
 mail-intro-reminder = this is a reminder of your booking at { $company }.
+mail-subject-waitlist-booked = A place opened up: { $service } on { $date } at { $time }
+mail-subject-waitlist-offered = A place is held for you: { $service } on { $date } at { $time }
+mail-intro-waitlist-booked = a place opened up at { $company } and we booked it for you from the waitlist.
+mail-intro-waitlist-offered = a place opened up at { $company } and is held for you until { $until }. Call us to confirm it.
 mail-label-service = Service
 mail-label-for = For
 mail-label-when = When
@@ -40,3 +46,6 @@ notice-subject-cancelled = Booking cancelled: { $service }, { $date } { $time },
 notice-intro-confirmed = A booking was made.
 notice-intro-rescheduled = A booking was moved.
 notice-intro-cancelled = A booking was cancelled.
+notice-subject-offered = Place held from the waitlist: { $service }, { $date } { $time }, { $who }
+notice-intro-waitlist-booked = A freed place was booked from the waitlist.
+notice-intro-waitlist-offered = A freed place is held for a waitlist entry until it is confirmed.

@@ -6,6 +6,8 @@ sms-confirmed = { $company }: { $service } para { $who } está reservado para el
 sms-rescheduled = { $company }: { $service } para { $who } se ha cambiado al { $date } a las { $time }. Código de confirmación { $code }.
 sms-cancelled = { $company }: { $service } para { $who } el { $date } a las { $time } está cancelado. Código de confirmación { $code }.
 sms-reminder = { $company }: recordatorio de { $service } para { $who } el { $date } a las { $time }. Código de confirmación { $code }.
+sms-waitlist-booked = { $company }: ¡se ha liberado una plaza! { $service } para { $who } está reservado el { $date } a las { $time }. Código de confirmación { $code }.
+sms-waitlist-offered = { $company }: se ha liberado una plaza en { $service } para { $who } el { $date } a las { $time }. Está guardada para usted hasta las { $until }: llámenos para confirmarla. Código { $code }.
 
 ## Correo al cliente
 mail-subject-confirmed = Reserva confirmada: { $service } el { $date } a las { $time }
@@ -18,6 +20,10 @@ mail-intro-confirmed = su reserva en { $company } está confirmada.
 mail-intro-rescheduled = su reserva en { $company } se ha cambiado de hora.
 mail-intro-cancelled = su reserva en { $company } está cancelada.
 mail-intro-reminder = le recordamos su reserva en { $company }.
+mail-subject-waitlist-booked = Se ha liberado una plaza: { $service } el { $date } a las { $time }
+mail-subject-waitlist-offered = Tiene una plaza guardada: { $service } el { $date } a las { $time }
+mail-intro-waitlist-booked = se ha liberado una plaza en { $company } y la hemos reservado para usted desde la lista de espera.
+mail-intro-waitlist-offered = se ha liberado una plaza en { $company } y está guardada para usted hasta las { $until }. Llámenos para confirmarla.
 mail-label-service = Servicio
 mail-label-for = Para
 mail-label-when = Cuándo
@@ -37,3 +43,6 @@ notice-subject-cancelled = Reserva cancelada: { $service }, { $date } { $time },
 notice-intro-confirmed = Se ha hecho una reserva.
 notice-intro-rescheduled = Se ha cambiado una reserva.
 notice-intro-cancelled = Se ha cancelado una reserva.
+notice-subject-offered = Plaza guardada de la lista de espera: { $service }, { $date } { $time }, { $who }
+notice-intro-waitlist-booked = Una plaza liberada se ha reservado desde la lista de espera.
+notice-intro-waitlist-offered = Una plaza liberada está guardada para una inscripción de la lista de espera hasta que se confirme.

@@ -6,6 +6,8 @@ sms-confirmed = { $company } : { $service } pour { $who } est réservé le { $da
 sms-rescheduled = { $company } : { $service } pour { $who } est déplacé au { $date } à { $time }. Code de confirmation { $code }.
 sms-cancelled = { $company } : { $service } pour { $who } le { $date } à { $time } est annulé. Code de confirmation { $code }.
 sms-reminder = { $company } : rappel de { $service } pour { $who } le { $date } à { $time }. Code de confirmation { $code }.
+sms-waitlist-booked = { $company } : une place s'est libérée ! { $service } pour { $who } est réservé le { $date } à { $time }. Code de confirmation { $code }.
+sms-waitlist-offered = { $company } : une place s'est libérée en { $service } pour { $who } le { $date } à { $time }. Elle vous est gardée jusqu'à { $until } : appelez-nous pour confirmer. Code { $code }.
 
 ## E-mail au client
 mail-subject-confirmed = Réservation confirmée : { $service } le { $date } à { $time }
@@ -18,6 +20,10 @@ mail-intro-confirmed = votre réservation chez { $company } est confirmée.
 mail-intro-rescheduled = votre réservation chez { $company } a été déplacée.
 mail-intro-cancelled = votre réservation chez { $company } est annulée.
 mail-intro-reminder = ceci est un rappel de votre réservation chez { $company }.
+mail-subject-waitlist-booked = Une place s'est libérée : { $service } le { $date } à { $time }
+mail-subject-waitlist-offered = Une place vous est gardée : { $service } le { $date } à { $time }
+mail-intro-waitlist-booked = une place s'est libérée chez { $company } et nous l'avons réservée pour vous depuis la liste d'attente.
+mail-intro-waitlist-offered = une place s'est libérée chez { $company } et vous est gardée jusqu'à { $until }. Appelez-nous pour la confirmer.
 mail-label-service = Prestation
 mail-label-for = Pour
 mail-label-when = Quand
@@ -37,3 +43,6 @@ notice-subject-cancelled = Réservation annulée : { $service }, { $date } { $ti
 notice-intro-confirmed = Une réservation a été faite.
 notice-intro-rescheduled = Une réservation a été déplacée.
 notice-intro-cancelled = Une réservation a été annulée.
+notice-subject-offered = Place gardée pour la liste d'attente : { $service }, { $date } { $time }, { $who }
+notice-intro-waitlist-booked = Une place libérée a été réservée depuis la liste d'attente.
+notice-intro-waitlist-offered = Une place libérée est gardée pour une inscription de la liste d'attente jusqu'à sa confirmation.

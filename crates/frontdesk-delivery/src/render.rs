@@ -19,6 +19,10 @@ pub enum Event {
     Rescheduled,
     Cancelled,
     Reminder,
+    /// A place freed up and the waitlist booked it.
+    WaitlistBooked,
+    /// A place freed up and is held for the member until `until`.
+    WaitlistOffered,
 }
 
 impl Event {
@@ -28,6 +32,8 @@ impl Event {
             "booking_rescheduled" => Event::Rescheduled,
             "booking_cancelled" => Event::Cancelled,
             "booking_reminder" => Event::Reminder,
+            "waitlist_booked" => Event::WaitlistBooked,
+            "waitlist_offered" => Event::WaitlistOffered,
             _ => return None,
         })
     }
@@ -56,6 +62,8 @@ pub struct Facts {
     pub reason: Option<String>,
     pub customer_phone: Option<String>,
     pub for_business: bool,
+    /// Until when an offered place is held (the business's local time).
+    pub until: String,
 }
 
 fn text(payload: &Value, field: &str) -> Option<String> {
@@ -110,6 +118,15 @@ impl Facts {
             reason: text(p, "reason"),
             customer_phone: text(p, "customer_phone"),
             for_business: text(p, "audience").as_deref() == Some("business"),
+            until: match event {
+                Event::WaitlistOffered => {
+                    let time: Time = need("held_until_time")?
+                        .parse()
+                        .map_err(|e| RenderError(format!("held_until_time: {e}")))?;
+                    locale.time(time)
+                }
+                _ => String::new(),
+            },
         })
     }
 
@@ -120,13 +137,14 @@ impl Facts {
     /// The text message to the customer.
     pub fn sms(&self) -> String {
         let t = self.texts;
-        let (company, who, service, date, time, code) = (
+        let (company, who, service, date, time, code, until) = (
             &self.company,
             &self.who,
             &self.service,
             &self.date,
             &self.time,
             &self.code,
+            &self.until,
         );
         match self.event {
             Event::Confirmed => fl!(
@@ -169,6 +187,27 @@ impl Facts {
                 time = time,
                 code = code
             ),
+            Event::WaitlistBooked => fl!(
+                t,
+                "sms-waitlist-booked",
+                company = company,
+                who = who,
+                service = service,
+                date = date,
+                time = time,
+                code = code
+            ),
+            Event::WaitlistOffered => fl!(
+                t,
+                "sms-waitlist-offered",
+                company = company,
+                who = who,
+                service = service,
+                date = date,
+                time = time,
+                code = code,
+                until = until
+            ),
         }
     }
 
@@ -177,7 +216,7 @@ impl Facts {
         let t = self.texts;
         let (who, service, date, time) = (&self.who, &self.service, &self.date, &self.time);
         match (self.for_business, self.event) {
-            (true, Event::Confirmed | Event::Reminder) => fl!(
+            (true, Event::Confirmed | Event::Reminder | Event::WaitlistBooked) => fl!(
                 t,
                 "notice-subject-confirmed",
                 who = who,
@@ -229,19 +268,43 @@ impl Facts {
                 date = date,
                 time = time
             ),
+            (true, Event::WaitlistOffered) => fl!(
+                t,
+                "notice-subject-offered",
+                who = who,
+                service = service,
+                date = date,
+                time = time
+            ),
+            (false, Event::WaitlistBooked) => fl!(
+                t,
+                "mail-subject-waitlist-booked",
+                service = service,
+                date = date,
+                time = time
+            ),
+            (false, Event::WaitlistOffered) => fl!(
+                t,
+                "mail-subject-waitlist-offered",
+                service = service,
+                date = date,
+                time = time
+            ),
         }
     }
 
     /// The e-mail's opening lines, then its facts as (label, value) rows.
     pub fn mail_parts(&self, with_invitation: bool) -> MailParts {
         let t = self.texts;
-        let company = &self.company;
+        let (company, until) = (&self.company, &self.until);
         let mut opening = Vec::new();
         if self.for_business {
             opening.push(match self.event {
                 Event::Confirmed | Event::Reminder => fl!(t, "notice-intro-confirmed"),
                 Event::Rescheduled => fl!(t, "notice-intro-rescheduled"),
                 Event::Cancelled => fl!(t, "notice-intro-cancelled"),
+                Event::WaitlistBooked => fl!(t, "notice-intro-waitlist-booked"),
+                Event::WaitlistOffered => fl!(t, "notice-intro-waitlist-offered"),
             });
         } else {
             opening.push(match &self.customer_name {
@@ -253,6 +316,15 @@ impl Facts {
                 Event::Rescheduled => fl!(t, "mail-intro-rescheduled", company = company),
                 Event::Cancelled => fl!(t, "mail-intro-cancelled", company = company),
                 Event::Reminder => fl!(t, "mail-intro-reminder", company = company),
+                Event::WaitlistBooked => {
+                    fl!(t, "mail-intro-waitlist-booked", company = company)
+                }
+                Event::WaitlistOffered => fl!(
+                    t,
+                    "mail-intro-waitlist-offered",
+                    company = company,
+                    until = until
+                ),
             });
         }
         let mut rows = vec![
@@ -393,7 +465,8 @@ mod tests {
                 "service": "Surf", "branch": "Beach", "staff": null, "date": "2026-12-07",
                 "time": "08:00", "previous_date": "2026-12-06", "previous_time": "09:00",
                 "confirmation_number": "ABC-123", "audience": audience,
-                "customer_phone": "+5511999999999", "reason": "rain"
+                "customer_phone": "+5511999999999", "reason": "rain",
+                "held_until_time": "10:15"
             }),
             status: frontdesk_store::MessageStatus::Sending,
             attempts: 1,
@@ -413,6 +486,8 @@ mod tests {
             "booking_rescheduled",
             "booking_cancelled",
             "booking_reminder",
+            "waitlist_booked",
+            "waitlist_offered",
         ];
         for locale in frontdesk_locale::shipped() {
             let company = company(locale.tag());

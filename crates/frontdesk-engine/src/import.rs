@@ -723,6 +723,16 @@ impl Engine {
             );
         }
 
+        // A raised capacity or new sessions may have made room for people waiting.
+        let refilled = self.refill_free_places(company.id).await?;
+        if refilled > 0 {
+            tracing::info!(
+                company_id = company.id,
+                refilled,
+                "the import made room for the waitlist"
+            );
+        }
+
         Ok(ImportSummary {
             webhooks_added,
             company,

@@ -18,6 +18,7 @@ use crate::catalog::Catalog;
 use crate::error::{EngineError, EngineResult, NotFoundAs};
 use crate::notifications::{AUDIENCE_CUSTOMER, EMAIL, NotificationKind, Recipient, SMS};
 use crate::text::plain;
+use crate::usage::BookingsChanging;
 use frontdesk_domain::{
     BookingSource, BookingStatus, MemberId, MemberPreferences, ServiceId, StaffId,
 };
@@ -401,6 +402,7 @@ impl Engine {
         for hold in self.store.lapsed_holds(now, SWEEP_BATCH).await? {
             let catalog = self.catalog(hold.company_id).await?;
             let refill = self.refill_for_booking(&catalog, &hold, now);
+            let _changing = BookingsChanging::new(&self.usage, hold.company_id);
             if self
                 .store
                 .release_hold(hold.company_id, hold.id, refill, now)
@@ -453,6 +455,7 @@ impl Engine {
             range.0 = range.0.min(e.first_date);
             range.1 = range.1.max(e.last_date);
         }
+        let _changing = BookingsChanging::new(&self.usage, company_id);
         let mut placed = 0;
         for (service_id, (from, to)) in ranges {
             let Ok(service) = catalog.service_by_id(service_id) else {

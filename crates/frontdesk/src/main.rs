@@ -9,6 +9,7 @@ mod delivery;
 mod logging;
 mod secret_key;
 mod store;
+mod waitlist;
 
 use clap::Parser;
 

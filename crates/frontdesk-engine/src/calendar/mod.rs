@@ -87,7 +87,11 @@ impl Engine {
         &self,
         message: &frontdesk_store::Notification,
     ) -> EngineResult<Option<(CalendarEvent, Method)>> {
-        let Some(booking_id) = message.booking_id else {
+        // A place only offered (held) is not in anyone's calendar until it is confirmed.
+        let Some(booking_id) = message
+            .booking_id
+            .filter(|_| message.kind != "waitlist_offered")
+        else {
             return Ok(None);
         };
         let booking = match self.store.get_booking(message.company_id, booking_id).await {

@@ -23,6 +23,7 @@ pub async fn run(engine: Engine, mut config: Config, with_demo: bool) -> anyhow:
     let public_url = config.server.public_url.clone();
     // The delivery worker runs beside the server and stops after it (its round finishes).
     let (stop_delivery, stopped) = tokio::sync::watch::channel(false);
+    let waitlist = tokio::spawn(crate::waitlist::sweep(engine.clone(), stopped.clone()));
     let delivery = if config.delivery.in_serve {
         let worker = crate::delivery::worker(engine.clone(), &config)?;
         let mut stopped = stopped;
@@ -44,6 +45,7 @@ pub async fn run(engine: Engine, mut config: Config, with_demo: bool) -> anyhow:
     );
     let served = serve(listener, state, shutdown_signal()).await;
     let _ = stop_delivery.send(true);
+    let _ = waitlist.await;
     if let Some(worker) = delivery {
         let _ = tokio::time::timeout(std::time::Duration::from_secs(20), worker).await;
     }
