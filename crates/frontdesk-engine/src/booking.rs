@@ -486,6 +486,8 @@ impl Engine {
         let recipient = self
             .recipient(caller.company_id, existing.customer_id)
             .await;
+        // Declining a place only held from the waitlist tells nobody: it was never booked.
+        let recipient = recipient.filter(|_| existing.status != BookingStatus::Held);
         let notifications = match &recipient {
             Some(to) => {
                 let cancelled = Booking {

@@ -221,10 +221,12 @@ impl Engine {
                 ..Default::default()
             })
             .await?;
-        if let Some(existing) = active
-            .into_iter()
-            .find(|e| e.first_date <= date_to && date_from <= e.last_date)
-        {
+        let wanted = (req.time_from.map(hh_mm), req.time_to.map(hh_mm));
+        if let Some(existing) = active.into_iter().find(|e| {
+            e.first_date <= date_to
+                && date_from <= e.last_date
+                && windows_overlap((&e.time_from, &e.time_to), (&wanted.0, &wanted.1))
+        }) {
             return Ok(JoinWaitlistResult {
                 entry: self.waitlist_view(&catalog, existing).await?,
                 already_waiting: true,
@@ -851,6 +853,18 @@ impl TimeWindow {
     fn contains(&self, t: Time) -> bool {
         self.from.is_none_or(|from| from <= t) && self.to.is_none_or(|to| t <= to)
     }
+}
+
+/// Whether two windows of `HH:MM` start times (open-ended where `None`) share a time.
+fn windows_overlap(
+    a: (&Option<String>, &Option<String>),
+    b: (&Option<String>, &Option<String>),
+) -> bool {
+    let starts_before_end = |from: &Option<String>, to: &Option<String>| match (from, to) {
+        (Some(from), Some(to)) => from <= to,
+        _ => true,
+    };
+    starts_before_end(a.0, b.1) && starts_before_end(b.0, a.1)
 }
 
 /// `1 << (ISO weekday - 1)`, the entries' weekday bits.

@@ -1,6 +1,7 @@
 //! Model-based property test: random sequences of book, cancel and reschedule — with retries
-//! that reuse an idempotency key — from several customers and their members at one or two
-//! companies, run against the engine and against a small in-memory model of the rules.
+//! that reuse an idempotency key — and of joining and leaving the waitlist, from several
+//! customers and their members at one or two companies, run against the engine and against a
+//! small in-memory model of the rules.
 //!
 //! After every step the engine's answer must be the model's (which booking was made, or which
 //! refusal: `SLOT_FULL`, `QUOTA_REACHED`, `NOT_FOUND`, `BOOKING_NOT_ACTIVE`, …), and the
@@ -10,17 +11,22 @@
 //! - isolation: a caller naming another customer's booking (by id or voucher code, in their
 //!   own company or another) gets `NOT_FOUND` and nothing changes; each caller's
 //!   `bookings` lists exactly their own;
-//! - idempotency: a reused key returns the booking it made first, and there is one row per key.
+//! - idempotency: a reused key returns the booking it made first, and there is one row per key;
+//! - the waitlist: a place freed by a cancellation or a move goes to the first waiting entry of
+//!   that slot whose member may take it (no booking of theirs in the slot, room in their
+//!   quota), every booking the waitlist made matches its entry, and no entry waits while a
+//!   place it matches is free and its member may take it.
 //!
 //! Each case imports fresh companies into the test's database (cheaper than a database per
 //! case). The slots are few and small (capacity 1 and 2) and the quotas low, so "full" and
-//! "quota reached" happen often. Cases: 24 by default, `PROPTEST_CASES` raises it; up to 30
+//! "quota reached" happen often. Cases: 64 by default, `PROPTEST_CASES` raises it; up to 30
 //! steps each. A failure is shrunk and the minimal world and sequence are printed.
 
-use frontdesk_domain::BookingStatus;
+use frontdesk_domain::{BookingSource, BookingStatus};
 use frontdesk_engine::booking::BookingScope;
+use frontdesk_engine::waitlist::JoinWaitlistRequest;
 use frontdesk_engine::{BookingRef, Caller, EngineError, RescheduleRequest};
-use frontdesk_store::{Booking, NewMember};
+use frontdesk_store::{Booking, NewMember, WaitlistQuery, WaitlistStatus};
 use jiff::Timestamp;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
@@ -31,7 +37,7 @@ use tests_store::*;
 
 tests_store::backend_tests!(random_sequences_of_bookings_agree_with_the_model);
 
-const DEFAULT_CASES: u32 = 24;
+const DEFAULT_CASES: u32 = 64;
 const MAX_STEPS: usize = 30;
 /// The companies' `max_active_bookings_per_member`; members may have their own.
 const POLICY_QUOTA: i64 = 2;
@@ -203,6 +209,16 @@ enum Op {
         target: Target,
         slot: usize,
     },
+    /// The actor puts one of their members on the waitlist of a bookable slot (auto-book).
+    Join {
+        actor: usize,
+        member: usize,
+        slot: usize,
+    },
+    /// The owner of the `nth` entry made so far takes it off the waitlist.
+    Leave {
+        nth: usize,
+    },
 }
 
 fn world_strategy() -> impl Strategy<Value = World> {
@@ -223,6 +239,19 @@ fn slot_strategy() -> impl Strategy<Value = usize> {
         2 => Just(5usize),
         1 => Just(6usize),
         1 => Just(7usize),
+    ]
+}
+
+fn join_slot_strategy() -> impl Strategy<Value = usize> {
+    // Mostly the slots that fill up (the first day's, the single places), so joins often find
+    // them full and cancellations often have someone waiting.
+    prop_oneof![
+        4 => Just(2usize),
+        3 => Just(0usize),
+        2 => Just(5usize),
+        1 => Just(1usize),
+        1 => Just(3usize),
+        1 => Just(4usize),
     ]
 }
 
@@ -250,6 +279,10 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         2 => target_strategy().prop_map(|target| Op::Cancel { target }),
         3 => (target_strategy(), slot_strategy())
             .prop_map(|(target, slot)| Op::Reschedule { target, slot }),
+        // Only the six bookable slots have a waitlist.
+        5 => (0..6usize, 0..MAX_STEPS, join_slot_strategy())
+            .prop_map(|(actor, member, slot)| Op::Join { actor, member, slot }),
+        1 => (0..MAX_STEPS).prop_map(|nth| Op::Leave { nth }),
     ]
 }
 
@@ -290,6 +323,26 @@ struct ModelBooking {
     slot: usize,
     confirmed: bool,
     voucher: String,
+    /// Made by the waitlist for this entry (its id and voucher code are learnt from the store
+    /// after the step: 0 and empty until then).
+    entry: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryState {
+    Waiting,
+    Booked,
+    Left,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ModelEntry {
+    id: i64,
+    company: usize,
+    actor: usize,
+    member: i64,
+    slot: usize,
+    state: EntryState,
 }
 
 #[derive(Default)]
@@ -300,6 +353,10 @@ struct Model {
     keys: BTreeMap<(usize, u8), i64>,
     /// Keyed book requests sent so far (the ones `Retry` picks from).
     keyed: Vec<Op>,
+    /// Every waitlist entry made, in the order they were made.
+    entries: Vec<ModelEntry>,
+    /// Each member's quota.
+    quotas: BTreeMap<i64, i64>,
 }
 
 /// What the model says the engine must answer.
@@ -311,6 +368,10 @@ enum Expected {
     AlreadyCancelled(i64),
     Moved(i64),
     Refused(&'static str),
+    Joined,
+    AlreadyWaiting(i64),
+    Left(i64),
+    AlreadyLeft(i64),
 }
 
 static CASE: AtomicUsize = AtomicUsize::new(0);
@@ -323,6 +384,8 @@ fn tally(backend: Backend, op: &Op, expected: &Expected) {
         Op::Book { .. } | Op::Retry { .. } => "book",
         Op::Cancel { .. } => "cancel",
         Op::Reschedule { .. } => "reschedule",
+        Op::Join { .. } => "join",
+        Op::Leave { .. } => "leave",
     };
     let answer = match expected {
         Expected::Refused(code) => (*code).to_string(),
@@ -393,6 +456,18 @@ async fn set_up(h: &Harness, world: &World) -> Setup {
     Setup { companies, actors }
 }
 
+fn fail(message: String) -> TestCaseError {
+    TestCaseError::fail(message)
+}
+
+macro_rules! ensure {
+    ($cond:expr, $($fmt:tt)+) => {
+        if !$cond {
+            return Err(fail(format!($($fmt)+)));
+        }
+    };
+}
+
 impl Model {
     fn confirmed_in(&self, company: usize, slot: usize, except: Option<i64>) -> i64 {
         let count = self
@@ -411,6 +486,120 @@ impl Model {
             .filter(|b| b.confirmed && b.member == Some(member))
             .count();
         i64::try_from(count).expect("small")
+    }
+
+    /// Whether the member may be given a place in the slot: no booking of theirs there (of any
+    /// status) and room in their quota.
+    fn may_take(&self, company: usize, member: i64, slot: usize) -> bool {
+        let there = self
+            .bookings
+            .iter()
+            .any(|b| b.company == company && b.member == Some(member) && b.slot == slot);
+        !there && self.active_of(member) < self.quotas[&member]
+    }
+
+    /// The first waiting entry of the slot whose member may take a place there.
+    fn next_in_line(&self, company: usize, slot: usize) -> Option<usize> {
+        self.entries.iter().position(|e| {
+            e.company == company
+                && e.slot == slot
+                && e.state == EntryState::Waiting
+                && self.may_take(company, e.member, slot)
+        })
+    }
+
+    /// Gives the slot's free places to the waitlist, as the store does in the change's
+    /// transaction: the bookings it makes are pending until [`Model::adopt`].
+    fn refill(&mut self, company: usize, slot: usize) {
+        if SLOTS[slot].validity != Validity::Open {
+            return;
+        }
+        while self.confirmed_in(company, slot, None) < SLOTS[slot].capacity {
+            let Some(i) = self.next_in_line(company, slot) else {
+                break;
+            };
+            self.entries[i].state = EntryState::Booked;
+            let e = self.entries[i].clone();
+            self.bookings.push(ModelBooking {
+                id: 0,
+                company,
+                actor: e.actor,
+                member: Some(e.member),
+                slot,
+                confirmed: true,
+                voucher: String::new(),
+                entry: Some(e.id),
+            });
+        }
+    }
+
+    /// After a cancellation frees the member's quota: their waiting entries' slots, by
+    /// service and time (as the engine goes through them), each refilled.
+    fn refill_for_member(&mut self, company: usize, member: i64) {
+        let mut slots: Vec<usize> = self
+            .entries
+            .iter()
+            .filter(|e| e.company == company && e.member == member)
+            .filter(|e| e.state == EntryState::Waiting)
+            .map(|e| e.slot)
+            .collect();
+        slots.sort_by_key(|&s| (SLOTS[s].service, SLOTS[s].starts_at()));
+        slots.dedup();
+        for slot in slots {
+            self.refill(company, slot);
+        }
+    }
+
+    /// Learns the ids and voucher codes of the bookings the waitlist made in the last step
+    /// from the store's rows: exactly one new row per pending booking, with its entry,
+    /// member and slot.
+    async fn adopt(&mut self, h: &Harness, setup: &Setup) -> Result<(), TestCaseError> {
+        let known: BTreeSet<i64> = self.bookings.iter().map(|b| b.id).collect();
+        for (c, company) in setup.companies.iter().enumerate() {
+            let new_rows: Vec<Booking> = h
+                .bookings_of(company.id)
+                .await
+                .into_iter()
+                .filter(|b| !known.contains(&b.id))
+                .collect();
+            let pending: Vec<usize> = (0..self.bookings.len())
+                .filter(|&i| self.bookings[i].id == 0 && self.bookings[i].company == c)
+                .collect();
+            ensure!(
+                new_rows.len() == pending.len(),
+                "company {c}: the waitlist made {:?}, the model expects {:?}",
+                new_rows,
+                pending
+                    .iter()
+                    .map(|&i| &self.bookings[i])
+                    .collect::<Vec<_>>()
+            );
+            for row in new_rows {
+                let Some(&i) = pending.iter().find(|&&i| {
+                    let m = &self.bookings[i];
+                    m.id == 0
+                        && row.waitlist_entry_id == m.entry
+                        && row.member_id == m.member
+                        && row.service_id == company.services[SLOTS[m.slot].service]
+                        && row.starts_at == SLOTS[m.slot].starts_at()
+                }) else {
+                    return Err(fail(format!(
+                        "company {c}: the waitlist made {row:?}, which the model does not expect"
+                    )));
+                };
+                ensure!(
+                    row.source == BookingSource::Waitlist && row.status == BookingStatus::Confirmed,
+                    "a waitlist booking must be confirmed and from the waitlist: {row:?}"
+                );
+                self.bookings[i].id = row.id;
+                self.bookings[i].voucher = row.voucher_code.clone();
+                if let Ok(mut t) = TALLY.lock() {
+                    *t.entry((format!("{:?}", h.backend), "waitlist placed".into()))
+                        .or_default() += 1;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn index_of(&self, id: i64) -> usize {
@@ -460,18 +649,6 @@ impl Model {
             found.filter(|&i| self.bookings[i].actor == actor),
         )
     }
-}
-
-fn fail(message: String) -> TestCaseError {
-    TestCaseError::fail(message)
-}
-
-macro_rules! ensure {
-    ($cond:expr, $($fmt:tt)+) => {
-        if !$cond {
-            return Err(fail(format!($($fmt)+)));
-        }
-    };
 }
 
 /// The code of an engine answer, for comparing with the model.
@@ -589,6 +766,7 @@ async fn step(h: &Harness, setup: &Setup, model: &mut Model, op: &Op) -> Result<
                         slot: *slot,
                         confirmed: true,
                         voucher: b.voucher_code.clone(),
+                        entry: None,
                     };
                     model.bookings.push(made);
                     if let Some(k) = key {
@@ -642,13 +820,124 @@ async fn step(h: &Harness, setup: &Setup, model: &mut Model, op: &Op) -> Result<
                         "expected {expected:?} (free: more than 24 h ahead), got {r:?}"
                     );
                     let i = model.index_of(*id);
-                    model.bookings[i].confirmed = false;
+                    if !again {
+                        model.bookings[i].confirmed = false;
+                        let (company, slot, member) = {
+                            let b = &model.bookings[i];
+                            (b.company, b.slot, b.member)
+                        };
+                        model.refill(company, slot);
+                        if let Some(member) = member {
+                            model.refill_for_member(company, member);
+                        }
+                        model.adopt(h, setup).await?;
+                    }
                 }
                 (expected, got) => {
                     return Err(fail(format!(
                         "expected {expected:?}, the engine answered {got:?}"
                     )));
                 }
+            }
+            Ok(())
+        }
+        Op::Join {
+            actor,
+            member,
+            slot,
+        } => {
+            let a = actor % n;
+            let actor = &setup.actors[a];
+            let m = &actor.members[member % actor.members.len()];
+            let slot_def = SLOTS[*slot];
+            let c = actor.company;
+            let waiting = model.entries.iter().find(|e| {
+                e.member == m.id
+                    && e.company == c
+                    && e.slot == *slot
+                    && e.state == EntryState::Waiting
+            });
+            let booked_there = model.bookings.iter().any(|b| {
+                b.confirmed && b.company == c && b.member == Some(m.id) && b.slot == *slot
+            });
+            let expected = if let Some(e) = waiting {
+                Expected::AlreadyWaiting(e.id)
+            } else if booked_there {
+                Expected::Refused("ALREADY_BOOKED")
+            } else if model.active_of(m.id) >= m.quota {
+                Expected::Refused("QUOTA_REACHED")
+            } else if model.confirmed_in(c, *slot, None) < slot_def.capacity {
+                Expected::Refused("SLOT_AVAILABLE")
+            } else {
+                Expected::Joined
+            };
+            let mut req = JoinWaitlistRequest::new(slot_def.date());
+            req.member_id = Some(m.id);
+            req.service = Some(slot_def.service.to_string());
+            req.time_from = Some(slot_def.time());
+            req.time_to = Some(slot_def.time());
+            tally(h.backend, op, &expected);
+            let got = h.engine.join_waitlist(&actor.caller, req).await;
+            match (&expected, got) {
+                (Expected::Refused(code), Err(e)) => {
+                    let got = refusal_code(&e)?;
+                    ensure!(got == *code, "expected {code}, the engine said {e:?}");
+                }
+                (Expected::AlreadyWaiting(id), Ok(r)) => {
+                    ensure!(
+                        r.already_waiting && r.entry.entry_id == *id,
+                        "expected entry {id} again, got {r:?}"
+                    );
+                }
+                (Expected::Joined, Ok(r)) => {
+                    ensure!(
+                        !r.already_waiting
+                            && r.entry.status == WaitlistStatus::Waiting
+                            && r.entry.member_id == m.id
+                            && model.entries.iter().all(|e| e.id != r.entry.entry_id),
+                        "expected a new entry, got {r:?}"
+                    );
+                    model.entries.push(ModelEntry {
+                        id: r.entry.entry_id,
+                        company: c,
+                        actor: a,
+                        member: m.id,
+                        slot: *slot,
+                        state: EntryState::Waiting,
+                    });
+                }
+                (expected, got) => {
+                    return Err(fail(format!(
+                        "expected {expected:?}, the engine answered {got:?}"
+                    )));
+                }
+            }
+            Ok(())
+        }
+        Op::Leave { nth } => {
+            if model.entries.is_empty() {
+                return Ok(());
+            }
+            let i = nth % model.entries.len();
+            let e = model.entries[i].clone();
+            let expected = if e.state == EntryState::Waiting {
+                Expected::Left(e.id)
+            } else {
+                Expected::AlreadyLeft(e.id)
+            };
+            tally(h.backend, op, &expected);
+            let got = h
+                .engine
+                .leave_waitlist(&setup.actors[e.actor].caller, e.id)
+                .await
+                .map_err(|err| fail(format!("leaving entry {}: {err:?}", e.id)))?;
+            ensure!(
+                got.entry.entry_id == e.id
+                    && got.already_left == matches!(expected, Expected::AlreadyLeft(_)),
+                "expected {expected:?}, got {got:?}"
+            );
+            if e.state == EntryState::Waiting {
+                model.entries[i].state = EntryState::Left;
             }
             Ok(())
         }
@@ -699,7 +988,12 @@ async fn step(h: &Harness, setup: &Setup, model: &mut Model, op: &Op) -> Result<
                             && r.after.status == BookingStatus::Confirmed,
                         "expected {m:?} to move to {slot_def:?}, got {r:?}"
                     );
+                    let from = model.bookings[i].slot;
                     model.bookings[i].slot = *slot;
+                    if from != *slot {
+                        model.refill(company, from);
+                        model.adopt(h, setup).await?;
+                    }
                 }
                 (expected, got) => {
                     return Err(fail(format!(
@@ -816,6 +1110,64 @@ async fn check_invariants(h: &Harness, setup: &Setup, model: &Model) -> Result<(
         }
     }
 
+    // The waitlist: the store's entries are the model's, every waitlist booking matches its
+    // entry, and no entry waits while a place it matches is free and its member may take it.
+    for (c, company) in setup.companies.iter().enumerate() {
+        let stored: BTreeMap<i64, WaitlistStatus> = h
+            .store
+            .list_waitlist(&WaitlistQuery {
+                company_id: company.id,
+                limit: 10_000,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| fail(format!("waitlist: {e:?}")))?
+            .into_iter()
+            .map(|e| (e.id, e.status))
+            .collect();
+        let expected: BTreeMap<i64, WaitlistStatus> = model
+            .entries
+            .iter()
+            .filter(|e| e.company == c)
+            .map(|e| {
+                let status = match e.state {
+                    EntryState::Waiting => WaitlistStatus::Waiting,
+                    EntryState::Booked => WaitlistStatus::Booked,
+                    EntryState::Left => WaitlistStatus::Left,
+                };
+                (e.id, status)
+            })
+            .collect();
+        ensure!(
+            stored == expected,
+            "company {c}: the store's waitlist is {stored:?}, the model's {expected:?}"
+        );
+        for b in model.bookings.iter().filter(|b| b.company == c) {
+            if let Some(entry) = b.entry {
+                let e = model.entries.iter().find(|e| e.id == entry);
+                // Its slot matched the entry's when it was made (see `adopt`); the member
+                // may have moved it since.
+                ensure!(
+                    e.is_some_and(
+                        |e| e.member == b.member.unwrap_or(-1) && e.state == EntryState::Booked
+                    ),
+                    "the waitlist booking {b:?} does not match its entry {e:?}"
+                );
+            }
+        }
+        for e in model
+            .entries
+            .iter()
+            .filter(|e| e.company == c && e.state == EntryState::Waiting)
+        {
+            let free = model.confirmed_in(c, e.slot, None) < SLOTS[e.slot].capacity;
+            ensure!(
+                !(free && model.may_take(c, e.member, e.slot)),
+                "entry {e:?} waits while its slot has a free place it may take"
+            );
+        }
+    }
+
     // Isolation: each caller sees exactly their own bookings.
     for (a, actor) in setup.actors.iter().enumerate() {
         let seen: BTreeSet<i64> = h
@@ -842,7 +1194,14 @@ async fn check_invariants(h: &Harness, setup: &Setup, model: &Model) -> Result<(
 
 async fn run_case(h: &Harness, world: &World, ops: &[Op]) -> Result<(), TestCaseError> {
     let setup = set_up(h, world).await;
-    let mut model = Model::default();
+    let mut model = Model {
+        quotas: setup
+            .actors
+            .iter()
+            .flat_map(|a| a.members.iter().map(|m| (m.id, m.quota)))
+            .collect(),
+        ..Model::default()
+    };
     for (i, op) in ops.iter().enumerate() {
         step(h, &setup, &mut model, op)
             .await
