@@ -268,7 +268,7 @@ pub struct WaitlistEntryOutput {
     /// `waiting`, `offered` (a place is held: see `booking`), `booked`, `left`, `lapsed` or
     /// `expired`.
     pub status: String,
-    /// Place in line among those waiting for the service (1: next).
+    /// Place in line among those waiting for some of the same places (1: next).
     pub position: Option<i64>,
     /// The place booked or held for the entry.
     pub booking: Option<BookingOutput>,

@@ -101,8 +101,8 @@ pub struct WaitlistView {
     /// `request` (joined by a caller) or `preference` (the member's auto-book preference).
     pub kind: String,
     pub status: WaitlistStatus,
-    /// Place in line among the waiting entries of the service (1: the next place is theirs
-    /// if it matches).
+    /// Place in line among the waiting entries that want some of the same places (1: the
+    /// next such place is theirs).
     pub position: Option<i64>,
     /// The place booked or held for the entry.
     pub booking: Option<BookingView>,
@@ -779,7 +779,13 @@ impl Engine {
                     ..Default::default()
                 })
                 .await?;
+            // Ahead are those who want some of the same places: overlapping dates and times.
             line.iter()
+                .filter(|o| {
+                    o.first_date <= e.last_date
+                        && e.first_date <= o.last_date
+                        && windows_overlap((&o.time_from, &o.time_to), (&e.time_from, &e.time_to))
+                })
                 .position(|other| other.id == e.id)
                 .map(|i| i as i64 + 1)
         } else {

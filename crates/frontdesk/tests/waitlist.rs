@@ -1,0 +1,308 @@
+//! The waitlist end to end (issue 14), over the real binary, MCP tool calls and the Twilio
+//! stand-in:
+//!
+//! - a full slot, a caller joins, another cancels: the first caller's `get_bookings` shows the
+//!   new booking and the caller was texted, in the business's language, with its code;
+//! - without auto-book the freed place is held and offered by text; booking it confirms it;
+//! - on PostgreSQL, ten places freed at once through two instances go to the first ten of
+//!   twenty waiting callers, one each, and nobody else.
+//!
+//! PostgreSQL variants run when `FRONTDESK_TEST_POSTGRES_URL` is set.
+
+mod support;
+
+use serde_json::{Value, json};
+use std::time::Duration;
+use support::twilio::TwilioStandIn;
+use support::*;
+
+const TEST_LIMIT: Duration = Duration::from_secs(150);
+const SMS_WAIT: Duration = Duration::from_secs(20);
+
+/// The business in Portuguese, `customers` known callers, `capacity` places at 08:00 and 09:00.
+fn business(setup: &Setup, customers: usize, capacity: u32) -> String {
+    let text = Business {
+        capacity,
+        times: vec!["08:00", "09:00"],
+        customers,
+    }
+    .toml()
+    .replace("language = \"en-US\"", "language = \"pt-BR\"");
+    let file = setup.dir.path().join("business.toml");
+    std::fs::write(&file, text).expect("write business file");
+    setup.cli(&["import", file.to_str().expect("utf-8 path")]);
+    setup.key("mcp")
+}
+
+fn env_of<'a>(pairs: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    pairs.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+async fn tool(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    name: &str,
+    arguments: Value,
+) -> Value {
+    let (status, body) = call_tool(client, base, token, name, arguments)
+        .await
+        .unwrap_or_else(|e| panic!("{name} answers: {e}"));
+    tool_ok(status, &body).clone()
+}
+
+async fn book(client: &reqwest::Client, base: &str, token: &str, date: &str, time: &str) -> Value {
+    tool(
+        client,
+        base,
+        token,
+        "book_session",
+        json!({"service": SERVICE, "date": date, "time": time}),
+    )
+    .await["booking"]
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_freed_place_goes_to_the_waiting_caller_who_is_texted_sqlite() {
+    bounded(TEST_LIMIT, freed_place(Setup::sqlite())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_freed_place_goes_to_the_waiting_caller_who_is_texted_postgres() {
+    let test = "a_freed_place_goes_to_the_waiting_caller_who_is_texted_postgres";
+    if let Some(pg) = PgDatabase::create_or_skip(test).await {
+        bounded(TEST_LIMIT, freed_place(Setup::postgres(pg))).await;
+    }
+}
+
+async fn freed_place(setup: Setup) {
+    let key = business(&setup, 3, 1);
+    let stand_in = TwilioStandIn::start().await;
+    let env = stand_in.env();
+    let server = setup.serve(None, &env_of(&env)).await;
+    let (client, base) = (client(), server.base.clone());
+    let date = utc_date_in(2);
+    let tokens = [
+        open_session(&client, &base, &key, &phone(0)).await,
+        open_session(&client, &base, &key, &phone(1)).await,
+        open_session(&client, &base, &key, &phone(2)).await,
+    ];
+
+    // Caller 0 takes the only place at 08:00 and at 09:00.
+    let first = book(&client, &base, &tokens[0], &date, "08:00").await;
+    let second = book(&client, &base, &tokens[0], &date, "09:00").await;
+
+    // Caller 1 waits for 08:00 (auto-book); caller 2 for 09:00, offer first.
+    let (status, body) = call_tool(
+        &client,
+        &base,
+        &tokens[1],
+        "book_session",
+        json!({"service": SERVICE, "date": date, "time": "08:00"}),
+    )
+    .await
+    .expect("book_session answers");
+    assert_eq!(
+        body["result"]["structuredContent"]["code"],
+        json!("SLOT_FULL"),
+        "{status} {body}"
+    );
+    let joined = tool(
+        &client,
+        &base,
+        &tokens[1],
+        "join_waitlist",
+        json!({"service": SERVICE, "date": date, "time_from": "08:00", "time_to": "08:00"}),
+    )
+    .await;
+    assert_eq!(joined["entry"]["status"], json!("waiting"), "{joined}");
+    assert_eq!(joined["entry"]["position"], json!(1), "{joined}");
+    tool(
+        &client,
+        &base,
+        &tokens[2],
+        "join_waitlist",
+        json!({"service": SERVICE, "date": date, "time_from": "09:00", "time_to": "09:00",
+               "auto_book": false}),
+    )
+    .await;
+
+    // Act: caller 0 cancels the 08:00 place.
+    tool(
+        &client,
+        &base,
+        &tokens[0],
+        "cancel_booking",
+        json!({"booking_id": first["booking_id"]}),
+    )
+    .await;
+
+    // Assert: caller 1 holds it now, and is texted in Portuguese with its code.
+    let theirs = tool(&client, &base, &tokens[1], "get_bookings", json!({})).await;
+    let bookings = theirs["bookings"].as_array().expect("bookings");
+    assert_eq!(bookings.len(), 1, "{theirs}");
+    assert_eq!(bookings[0]["status"], json!("confirmed"));
+    assert_eq!(bookings[0]["time"], json!("08:00"));
+    let code = bookings[0]["voucher_code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    let texts = stand_in
+        .wait_for(SMS_WAIT, "the waitlist booking's text", |r| {
+            r.iter().any(|s| s.to == phone(1) && s.body.contains(&code))
+        })
+        .await;
+    let text = texts
+        .iter()
+        .find(|s| s.to == phone(1) && s.body.contains(&code))
+        .expect("text");
+    assert!(text.body.contains("abriu uma vaga"), "{text:?}");
+    let left = tool(&client, &base, &tokens[1], "get_waitlist", json!({})).await;
+    assert_eq!(
+        left["count"],
+        json!(0),
+        "a booked entry is off the list: {left}"
+    );
+
+    // Act: caller 0 cancels 09:00, which is offered to caller 2.
+    tool(
+        &client,
+        &base,
+        &tokens[0],
+        "cancel_booking",
+        json!({"booking_id": second["booking_id"]}),
+    )
+    .await;
+    let waiting = tool(&client, &base, &tokens[2], "get_waitlist", json!({})).await;
+    let entry = &waiting["entries"][0];
+    assert_eq!(entry["status"], json!("offered"), "{waiting}");
+    assert_eq!(entry["booking"]["status"], json!("held"), "{waiting}");
+    assert!(entry["booking"]["held_until"].is_string(), "{waiting}");
+    stand_in
+        .wait_for(SMS_WAIT, "the offer", |r| {
+            r.iter()
+                .any(|s| s.to == phone(2) && s.body.contains("guardada para você"))
+        })
+        .await;
+    // Nobody else can take the held place.
+    let (_, refused) = call_tool(
+        &client,
+        &base,
+        &tokens[1],
+        "book_session",
+        json!({"service": SERVICE, "date": date, "time": "09:00"}),
+    )
+    .await
+    .expect("book_session answers");
+    assert_eq!(
+        refused["result"]["structuredContent"]["code"],
+        json!("SLOT_FULL"),
+        "{refused}"
+    );
+
+    // Caller 2 calls back and books it: the held place is confirmed.
+    let confirmed = book(&client, &base, &tokens[2], &date, "09:00").await;
+    assert_eq!(confirmed["booking_id"], entry["booking"]["booking_id"]);
+    let code = confirmed["voucher_code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    stand_in
+        .wait_for(SMS_WAIT, "the confirmation of the held place", |r| {
+            r.iter()
+                .filter(|s| s.to == phone(2) && s.body.contains(&code))
+                .count()
+                >= 2
+        })
+        .await;
+    server.assert_no_panic();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn places_freed_through_two_instances_go_to_one_waiting_caller_each_postgres() {
+    let test = "places_freed_through_two_instances_go_to_one_waiting_caller_each_postgres";
+    let Some(pg) = PgDatabase::create_or_skip(test).await else {
+        return;
+    };
+    let setup = Setup::postgres(pg);
+    bounded(TEST_LIMIT, async {
+        let (booked, waiting) = (10, 20);
+        let key = business(&setup, booked + waiting, 10);
+        let a = setup.serve(None, &[]).await;
+        let b = setup.serve(None, &[]).await;
+        let (client, date) = (client(), utc_date_in(3));
+        let base = |i: usize| {
+            if i % 2 == 0 {
+                a.base.clone()
+            } else {
+                b.base.clone()
+            }
+        };
+        let mut tokens = Vec::new();
+        for i in 0..booked + waiting {
+            tokens.push(open_session(&client, &base(i), &key, &phone(i)).await);
+        }
+        let mut ids = Vec::new();
+        for (i, token) in tokens.iter().enumerate().take(booked) {
+            ids.push(book(&client, &base(i), token, &date, "08:00").await["booking_id"].clone());
+        }
+        for (i, token) in tokens.iter().enumerate().skip(booked) {
+            tool(
+                &client,
+                &base(i),
+                token,
+                "join_waitlist",
+                json!({"service": SERVICE, "date": date, "time_from": "08:00",
+                       "time_to": "08:00"}),
+            )
+            .await;
+        }
+
+        // Act: the ten cancel at once, half through each instance.
+        let cancels: Vec<_> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let (client, base, token) = (client.clone(), base(i), tokens[i].clone());
+                let id = id.clone();
+                tokio::spawn(async move {
+                    call_tool(
+                        &client,
+                        &base,
+                        &token,
+                        "cancel_booking",
+                        json!({"booking_id": id}),
+                    )
+                    .await
+                    .map(|(status, body)| (status, body["result"]["isError"].clone()))
+                })
+            })
+            .collect();
+        for cancel in cancels {
+            let (status, is_error) = cancel.await.expect("task").expect("cancel answers");
+            assert_eq!((status, is_error), (200, json!(false)));
+        }
+
+        // Assert: the first ten waiting callers have one place each; the other ten none.
+        for i in booked..booked + waiting {
+            let theirs = tool(
+                &client,
+                &base(i),
+                &tokens[i],
+                "get_bookings",
+                json!({"status": "upcoming"}),
+            )
+            .await;
+            let expected = usize::from(i < 2 * booked);
+            assert_eq!(
+                theirs["bookings"].as_array().map(Vec::len),
+                Some(expected),
+                "caller {i}: {theirs}"
+            );
+        }
+        a.assert_no_panic();
+        b.assert_no_panic();
+    })
+    .await;
+}
