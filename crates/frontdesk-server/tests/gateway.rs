@@ -486,6 +486,104 @@ async fn check_availability_for_a_taken_time_offers_the_nearest_free_times() {
 }
 
 #[tokio::test]
+async fn a_caller_on_the_waitlist_by_phone_gets_the_appointment_freed_by_another() {
+    let gw = gateway().await;
+    // Erika becomes a customer with an appointment on Tuesday.
+    gw.result(
+        "appointment_mgmt.createAppointment",
+        json!({ "name": "Erika Mustermann", "phone": "+4915123456789", "service": "Beratung",
+                "date": "2026-11-24", "time": "10:00" }),
+    )
+    .await;
+
+    // Monday 14:00 is John's: Erika joins its waitlist.
+    let wait = json!({ "phone": "+4915123456789", "service": "Beratung",
+                       "date": "2026-11-23", "time_from": "14:00", "time_to": "14:00" });
+    let joined = gw
+        .result("appointment_mgmt.joinWaitlist", wait.clone())
+        .await;
+    assert_eq!(joined["success"], true);
+    assert_eq!(joined["already_waiting"], false);
+    assert_eq!(joined["entry"]["status"], "waiting");
+    assert_eq!(joined["entry"]["position"], 1);
+    let again = gw.result("appointment_mgmt.joinWaitlist", wait).await;
+    assert_eq!(again["already_waiting"], true);
+    assert_eq!(again["entry"]["entry_id"], joined["entry"]["entry_id"]);
+    let listed = gw
+        .result(
+            "appointment_mgmt.findWaitlist",
+            json!({ "phone": "+4915123456789" }),
+        )
+        .await;
+    assert_eq!(listed["entries"].as_array().map(Vec::len), Some(1));
+
+    // A free time is booked, not waited for; an unknown number cannot wait.
+    let free = gw
+        .error(
+            "appointment_mgmt.joinWaitlist",
+            json!({ "phone": "+4915123456789", "service": "Beratung", "date": "2026-11-25" }),
+        )
+        .await;
+    assert_eq!(free["data"]["code"], "SLOT_AVAILABLE");
+    let stranger = gw
+        .error(
+            "appointment_mgmt.joinWaitlist",
+            json!({ "phone": "+4917099999999", "service": "Beratung", "date": "2026-11-23" }),
+        )
+        .await;
+    assert_eq!(stranger["data"]["code"], "UNKNOWN_CALLER");
+    // Nobody else can leave Erika's entry.
+    let theirs = gw
+        .error(
+            "appointment_mgmt.leaveWaitlist",
+            json!({ "phone": JOHN, "entry_id": joined["entry"]["entry_id"] }),
+        )
+        .await;
+    assert_eq!(theirs["data"]["code"], "NOT_FOUND");
+
+    // Act: John cancels.
+    let johns = gw.johns_appointment().await;
+    gw.result(
+        "appointment_mgmt.cancelAppointment",
+        json!({ "appointment_id": johns["id"], "phone": JOHN }),
+    )
+    .await;
+
+    // Assert: Erika has Monday 14:00, was told, and is no longer waiting.
+    let found = gw
+        .result(
+            "appointment_mgmt.findAppointments",
+            json!({ "phone": "+4915123456789" }),
+        )
+        .await;
+    let times: Vec<(Value, Value)> = found["appointments"]
+        .as_array()
+        .expect("appointments")
+        .iter()
+        .map(|a| (a["date"].clone(), a["time"].clone()))
+        .collect();
+    assert!(
+        times.contains(&(json!("2026-11-23"), json!("14:00"))),
+        "{found}"
+    );
+    let outbox = gw.outbox().await;
+    assert!(
+        outbox
+            .iter()
+            .any(|n| n.kind == "waitlist_booked" && n.recipient == "+4915123456789"),
+        "{outbox:?}"
+    );
+    let left = gw
+        .result(
+            "appointment_mgmt.leaveWaitlist",
+            json!({ "phone": "+4915123456789", "entry_id": joined["entry"]["entry_id"] }),
+        )
+        .await;
+    assert_eq!(left["already_left"], true);
+    assert_eq!(left["entry"]["status"], "booked");
+}
+
+#[tokio::test]
 async fn the_phone_of_another_customer_does_not_find_the_appointment() {
     let gw = gateway().await;
     let id = gw.johns_appointment().await["id"].clone();

@@ -1,5 +1,6 @@
 //! `appointment_mgmt.*`: the document's `findAppointments`, `rescheduleAppointment` and
-//! `cancelAppointment`, plus `createAppointment` and `checkAvailability`.
+//! `cancelAppointment`, plus `createAppointment`, `checkAvailability` and the waitlist by
+//! phone: `joinWaitlist`, `findWaitlist`, `leaveWaitlist`.
 //!
 //! Each method reads its parameters, makes one engine call and shapes the answer as the
 //! document shows it. The rules (whose appointment it is, slots, notice, refunds) are the
@@ -9,19 +10,23 @@
 use super::error::GatewayError;
 use super::params::Params;
 use crate::state::AppState;
-use frontdesk_conversation::results::Appointment;
+use frontdesk_conversation::results::{Appointment, WaitlistEntryOutput};
 use frontdesk_domain::BookingSource;
 use frontdesk_engine::appointments::{AppointmentRequest, StaffChoice};
+use frontdesk_engine::waitlist::JoinWaitlistRequest;
 use frontdesk_engine::{AvailabilityQuery, BookingView, Caller, EngineError, Slot};
 use frontdesk_store::Company;
 use serde_json::{Value, json};
 
-pub const METHODS: [&str; 5] = [
+pub const METHODS: [&str; 8] = [
     "findAppointments",
     "rescheduleAppointment",
     "cancelAppointment",
     "createAppointment",
     "checkAvailability",
+    "joinWaitlist",
+    "findWaitlist",
+    "leaveWaitlist",
 ];
 
 /// Most slots listed in one `checkAvailability` answer.
@@ -39,6 +44,9 @@ pub async fn call(
         "cancelAppointment" => cancel_appointment(state, company, params).await,
         "createAppointment" => create_appointment(state, company, params).await,
         "checkAvailability" => check_availability(state, company, params).await,
+        "joinWaitlist" => join_waitlist(state, company, params).await,
+        "findWaitlist" => find_waitlist(state, company, params).await,
+        "leaveWaitlist" => leave_waitlist(state, company, params).await,
         other => Err(GatewayError::MethodNotFound(format!(
             "Method not found: appointment_mgmt.{other}"
         ))),
@@ -214,6 +222,99 @@ async fn check_availability(
     }))
 }
 
+/// `{"phone", "service", "date" | "date_from" + "date_to", "time_from"?, "time_to"?,
+/// "member_name"?, "auto_book"?}` → `{"success", "entry", "already_waiting"}`. Refused when a
+/// matching place is free now (`SLOT_AVAILABLE`, with the slots), the member is already booked
+/// there (`ALREADY_BOOKED`) or at their quota (`QUOTA_REACHED`); only a known customer waits.
+async fn join_waitlist(
+    state: &AppState,
+    company: &Company,
+    params: &Params,
+) -> Result<Value, GatewayError> {
+    let phone = params.required_str("phone")?;
+    let service = params.required_str("service")?;
+    let date = params.date("date", &state.engine, company.id).await?;
+    let date_from = params.date("date_from", &state.engine, company.id).await?;
+    let date_to = params.date("date_to", &state.engine, company.id).await?;
+    let Some(first) = date_from.or(date) else {
+        return Err(super::params::missing("date"));
+    };
+    let mut req = JoinWaitlistRequest::new(first);
+    req.date_to = date_to;
+    req.service = Some(service);
+    req.member_name = params.str("member_name")?;
+    req.time_from = params.time("time_from")?;
+    req.time_to = params.time("time_to")?;
+    req.auto_book = params.bool("auto_book")?.unwrap_or(true);
+    let caller = state
+        .engine
+        .identify(company.id, &phone)
+        .await
+        .map_err(refusal)?
+        .caller;
+    let joined = state
+        .engine
+        .join_waitlist(&caller, req)
+        .await
+        .map_err(refusal)?;
+    Ok(json!({
+        "success": true,
+        "entry": WaitlistEntryOutput::from(&joined.entry),
+        "already_waiting": joined.already_waiting,
+    }))
+}
+
+/// `{"phone"}` → `{"entries": [...]}`: the customer's entries still waiting or with a place
+/// held for them.
+async fn find_waitlist(
+    state: &AppState,
+    company: &Company,
+    params: &Params,
+) -> Result<Value, GatewayError> {
+    let phone = params.required_str("phone")?;
+    let caller = state
+        .engine
+        .identify(company.id, &phone)
+        .await
+        .map_err(refusal)?
+        .caller;
+    let entries = state
+        .engine
+        .waitlist(&caller, None)
+        .await
+        .map_err(refusal)?;
+    Ok(json!({
+        "entries": entries.iter().map(WaitlistEntryOutput::from).collect::<Vec<_>>(),
+    }))
+}
+
+/// `{"phone", "entry_id"}` → `{"success", "entry", "already_left"}`; a place held for the
+/// entry goes to the next in line.
+async fn leave_waitlist(
+    state: &AppState,
+    company: &Company,
+    params: &Params,
+) -> Result<Value, GatewayError> {
+    let phone = params.required_str("phone")?;
+    let entry_id = params.required_i64("entry_id")?;
+    let caller = state
+        .engine
+        .identify(company.id, &phone)
+        .await
+        .map_err(refusal)?
+        .caller;
+    let left = state
+        .engine
+        .leave_waitlist(&caller, entry_id)
+        .await
+        .map_err(refusal)?;
+    Ok(json!({
+        "success": true,
+        "entry": WaitlistEntryOutput::from(&left.entry),
+        "already_left": left.already_left,
+    }))
+}
+
 /// An appointment as `findAppointments` lists it (the document's fields, then ours).
 fn appointment(b: &BookingView) -> Value {
     serde_json::to_value(Appointment::from(b)).unwrap_or(Value::Null)
@@ -241,6 +342,9 @@ fn refusal(e: EngineError) -> GatewayError {
         EngineError::NotFound { what: "booking" } => {
             GatewayError::server("NOT_FOUND", "Appointment not found")
         }
+        EngineError::NotFound {
+            what: "waitlist entry",
+        } => GatewayError::server("NOT_FOUND", "Waitlist entry not found"),
         EngineError::InvalidPhone(message) => {
             GatewayError::InvalidParams(format!("Invalid parameter phone: {message}"))
         }
