@@ -539,12 +539,21 @@ pub async fn contention(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
     let (mut booked, mut full, mut other) = (0u64, 0u64, 0u64);
     let mut other_example = None;
     let mut last = started;
-    for t in tasks {
+    // Which callers got a place (their booking), and which were refused.
+    let mut holders: Vec<(usize, Value)> = Vec::new();
+    let mut refused: Vec<usize> = Vec::new();
+    for (i, t) in tasks.into_iter().enumerate() {
         let (r, at) = t.await?;
         last = last.max(at);
         match r {
-            Ok(r) if !r.is_error => booked += 1,
-            Ok(r) if r.code() == "SLOT_FULL" => full += 1,
+            Ok(r) if !r.is_error => {
+                booked += 1;
+                holders.push((i, r.structured["booking"]["booking_id"].clone()));
+            }
+            Ok(r) if r.code() == "SLOT_FULL" => {
+                full += 1;
+                refused.push(i);
+            }
             Ok(r) => {
                 other += 1;
                 other_example.get_or_insert(format!("{}: {}", r.code(), r.structured));
@@ -631,6 +640,161 @@ pub async fn contention(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
             &e.chars().take(300).collect::<String>(),
         ));
     }
+    rows.extend(waitlist_storm(ctx, &sessions, &date, &time, holders, refused).await?);
+    Ok(rows)
+}
+
+/// Rounds of cancellation storms at the contended slot.
+const STORM_ROUNDS: usize = 5;
+
+/// The waitlist under a cancel storm: every caller refused at the contended slot joins its
+/// waitlist (auto-book); then, `STORM_ROUNDS` times, everyone holding a place there cancels at
+/// once. Each freed place must go to exactly one entry, in the order the entries joined; the
+/// time to settle is from the storm's start to its last answer (the places are given in the
+/// cancellations' own transactions).
+async fn waitlist_storm(
+    ctx: &Ctx,
+    sessions: &[Session],
+    date: &Value,
+    time: &Value,
+    mut holders: Vec<(usize, Value)>,
+    refused: Vec<usize>,
+) -> anyhow::Result<Vec<Row>> {
+    let scenario = "contention waitlist";
+    let joined = Instant::now();
+    let answers: Vec<(usize, anyhow::Result<ToolResult>)> = futures::stream::iter(refused)
+        .map(|i| {
+            let http = ctx.http.clone();
+            let session = sessions[i].clone();
+            let body = tool_call_body(
+                3,
+                "join_waitlist",
+                json!({"service": CONTENTION_SERVICE, "date": date, "time_from": time, "time_to": time}),
+            );
+            async move { (i, http.tool(&session, body).await) }
+        })
+        .buffer_unordered(50)
+        .collect()
+        .await;
+    let join_time = joined.elapsed();
+    // The line: callers by entry id, which is the order of joining.
+    let mut line: Vec<(i64, usize)> = Vec::new();
+    for (i, answer) in answers {
+        let answer = answer.with_context(|| format!("join_waitlist of caller {i}"))?;
+        if answer.is_error {
+            bail!("join_waitlist of caller {i} refused: {}", answer.structured);
+        }
+        let id = answer.structured["entry"]["entry_id"]
+            .as_i64()
+            .context("no entry_id")?;
+        line.push((id, i));
+    }
+    line.sort_unstable();
+    let entries = line.len();
+
+    let mut rows = vec![Row::num(scenario, "waitlist entries", entries as f64, "")];
+    rows.push(Row::num(
+        scenario,
+        "joins per second",
+        entries as f64 / join_time.as_secs_f64().max(1e-9),
+        "/s",
+    ));
+    let mut settle = histogram();
+    let mut given = 0usize;
+    let mut failures = 0u64;
+    let mut next_in_line = 0usize;
+    for _ in 0..STORM_ROUNDS {
+        if holders.is_empty() || next_in_line >= line.len() {
+            break;
+        }
+        let go = Arc::new(tokio::sync::Barrier::new(holders.len() + 1));
+        let tasks: Vec<_> = holders
+            .iter()
+            .map(|(i, booking_id)| {
+                let http = ctx.http.clone();
+                let session = sessions[*i].clone();
+                let go = go.clone();
+                let body = tool_call_body(
+                    4,
+                    "cancel_booking",
+                    json!({"booking_id": booking_id, "reason": "bench storm"}),
+                );
+                tokio::spawn(async move {
+                    go.wait().await;
+                    let r = http.tool(&session, body).await;
+                    (r, Instant::now())
+                })
+            })
+            .collect();
+        go.wait().await;
+        let started = Instant::now();
+        let mut last = started;
+        for t in tasks {
+            let (r, at) = t.await?;
+            last = last.max(at);
+            if !matches!(r, Ok(ref r) if !r.is_error) {
+                failures += 1;
+            }
+        }
+        let _ = settle.record((last - started).as_micros().max(1) as u64);
+
+        // The next holders: whoever of the line now has the place, asked of the server.
+        let freed = holders.len();
+        let candidates = &line[next_in_line..line.len().min(next_in_line + freed * 2)];
+        let mut now_holding = Vec::new();
+        for &(_, i) in candidates {
+            let r = ctx
+                .http
+                .tool(
+                    &sessions[i],
+                    tool_call_body(9, "get_bookings", json!({"status": "upcoming"})),
+                )
+                .await?;
+            if let Some(b) = r.structured["bookings"].as_array().and_then(|b| {
+                b.iter().find(|b| {
+                    b["service_code"] == CONTENTION_SERVICE
+                        && &b["date"] == date
+                        && &b["time"] == time
+                        && b["status"] == "confirmed"
+                })
+            }) {
+                now_holding.push((i, b["booking_id"].clone()));
+            }
+        }
+        let expected: Vec<usize> = line[next_in_line..line.len().min(next_in_line + freed)]
+            .iter()
+            .map(|&(_, i)| i)
+            .collect();
+        let got: Vec<usize> = now_holding.iter().map(|(i, _)| *i).collect();
+        if got != expected {
+            bail!("the freed places went to callers {got:?}, the first in line were {expected:?}");
+        }
+        given += now_holding.len();
+        next_in_line += freed;
+        holders = now_holding;
+    }
+    rows.push(
+        Row::num(
+            scenario,
+            "places freed and given, in line order",
+            given as f64,
+            "",
+        )
+        .target_eq((STORM_ROUNDS * CONTENTION_CAPACITY as usize).min(entries) as f64),
+    );
+    rows.push(Row::num(scenario, "cancel failures", failures as f64, "").target_max(Some(0.0)));
+    rows.push(Row::num(
+        scenario,
+        "storm settled in p50",
+        settle.value_at_quantile(0.5) as f64 / 1000.0,
+        "ms",
+    ));
+    rows.push(Row::num(
+        scenario,
+        "storm settled in max",
+        settle.max() as f64 / 1000.0,
+        "ms",
+    ));
     Ok(rows)
 }
 

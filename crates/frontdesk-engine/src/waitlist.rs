@@ -769,25 +769,7 @@ impl Engine {
             .map(|m| m.name)
             .unwrap_or_default();
         let position = if e.status == WaitlistStatus::Waiting {
-            let line = self
-                .store
-                .list_waitlist(&WaitlistQuery {
-                    company_id: e.company_id,
-                    service_id: Some(e.service_id),
-                    statuses: vec![WaitlistStatus::Waiting],
-                    limit: REFILL_SCAN,
-                    ..Default::default()
-                })
-                .await?;
-            // Ahead are those who want some of the same places: overlapping dates and times.
-            line.iter()
-                .filter(|o| {
-                    o.first_date <= e.last_date
-                        && e.first_date <= o.last_date
-                        && windows_overlap((&o.time_from, &o.time_to), (&e.time_from, &e.time_to))
-                })
-                .position(|other| other.id == e.id)
-                .map(|i| i as i64 + 1)
+            Some(self.store.waitlist_position(&e).await?)
         } else {
             None
         };

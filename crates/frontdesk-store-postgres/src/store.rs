@@ -380,6 +380,9 @@ impl Store for PostgresStore {
     ) -> StoreResult<WaitlistEntry> {
         waitlist::get(&self.pool, company_id, id).await
     }
+    async fn waitlist_position(&self, entry: &WaitlistEntry) -> StoreResult<i64> {
+        waitlist::position(&self.pool, entry).await
+    }
     async fn leave_waitlist(
         &self,
         company_id: CompanyId,

@@ -111,6 +111,25 @@ pub(crate) async fn get(
     .into_model()
 }
 
+pub(crate) async fn position(pool: &PgPool, e: &WaitlistEntry) -> StoreResult<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM waitlist_entries o
+          WHERE o.service_id = $1 AND o.status = 'waiting' AND o.id <= $2
+            AND o.first_date <= $3 AND o.last_date >= $4
+            AND (o.time_from IS NULL OR $5::text IS NULL OR o.time_from <= $5)
+            AND (o.time_to IS NULL OR $6::text IS NULL OR o.time_to >= $6)",
+    )
+    .bind(e.service_id)
+    .bind(e.id)
+    .bind(e.last_date.to_string())
+    .bind(e.first_date.to_string())
+    .bind(&e.time_to)
+    .bind(&e.time_from)
+    .fetch_one(pool)
+    .await
+    .map_err(map_err)
+}
+
 pub(crate) async fn leave(
     pool: &PgPool,
     company_id: CompanyId,

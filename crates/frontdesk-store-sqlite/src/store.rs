@@ -365,6 +365,9 @@ impl Store for SqliteStore {
     ) -> StoreResult<WaitlistEntry> {
         waitlist::get(self, company_id, id).await
     }
+    async fn waitlist_position(&self, entry: &WaitlistEntry) -> StoreResult<i64> {
+        waitlist::position(self, entry).await
+    }
     async fn leave_waitlist(
         &self,
         company_id: CompanyId,

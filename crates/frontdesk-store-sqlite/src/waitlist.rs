@@ -110,6 +110,27 @@ pub(crate) async fn get(
     row.into_model()
 }
 
+pub(crate) async fn position(s: &SqliteStore, e: &WaitlistEntry) -> StoreResult<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM waitlist_entries o \
+         WHERE o.service_id = ? AND o.status = 'waiting' AND o.id <= ? \
+           AND o.first_date <= ? AND o.last_date >= ? \
+           AND (o.time_from IS NULL OR ? IS NULL OR o.time_from <= ?) \
+           AND (o.time_to IS NULL OR ? IS NULL OR o.time_to >= ?)",
+    )
+    .bind(e.service_id)
+    .bind(e.id)
+    .bind(e.last_date.to_string())
+    .bind(e.first_date.to_string())
+    .bind(&e.time_to)
+    .bind(&e.time_to)
+    .bind(&e.time_from)
+    .bind(&e.time_from)
+    .fetch_one(&s.read)
+    .await
+    .map_err(map_err)
+}
+
 pub(crate) async fn leave(
     s: &SqliteStore,
     company_id: CompanyId,

@@ -337,6 +337,9 @@ pub trait Store: Send + Sync + 'static {
         company_id: CompanyId,
         id: i64,
     ) -> StoreResult<WaitlistEntry>;
+    /// The entry's place in line: how many waiting entries of its service, itself included,
+    /// joined no later and want some of the same places (overlapping dates and times).
+    async fn waitlist_position(&self, entry: &WaitlistEntry) -> StoreResult<i64>;
     /// Takes a waiting entry off the waitlist (`left`); an entry no longer active is returned
     /// as it is. An offered entry is left by cancelling its held place (the engine does).
     async fn leave_waitlist(
