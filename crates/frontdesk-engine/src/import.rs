@@ -170,6 +170,9 @@ pub struct MemberDef {
     pub preferences: Option<MemberPreferences>,
 }
 
+/// The longest a freed place may be held for a waiting caller: a week.
+pub const MAX_HOLD_MINUTES: i64 = 7 * 24 * 60;
+
 /// An appointment to hold for the customer: on the first day from `date` (a date word such
 /// as `tomorrow` or `monday`, or YYYY-MM-DD) on which `time` can be booked. Skipped when the
 /// customer already has an upcoming booking of that service.
@@ -323,6 +326,13 @@ impl BusinessFile {
             }
         }
         let c = &self.company;
+        let hold = c.policy.waitlist_hold_minutes;
+        if !(1..=MAX_HOLD_MINUTES).contains(&hold) {
+            return bad(
+                "company.policy.waitlist_hold_minutes",
+                format!("{hold} is not between 1 and {MAX_HOLD_MINUTES} (a week)"),
+            );
+        }
         if let Some(problem) = c.messaging.problems().into_iter().next() {
             return bad("company.messaging", problem);
         }
@@ -680,6 +690,7 @@ impl Engine {
                     now,
                 })
                 .await?;
+            let caller = Caller::customer(company.id, customer.id, Some(phone.as_str().into()));
             for m in &cu.members {
                 let member = self
                     .store
@@ -695,10 +706,15 @@ impl Engine {
                     .await?;
                 if let Some(p) = &m.preferences {
                     self.store.set_member_preferences(member.id, p, now).await?;
+                    // Auto-book preferences are standing waitlist entries; the refill at the
+                    // end of the import gives them the places already free.
+                    let entries = self.preference_entries(&caller, &member, p).await?;
+                    self.store
+                        .set_preference_entries(member.id, entries, now)
+                        .await?;
                 }
                 members += 1;
             }
-            let caller = Caller::customer(company.id, customer.id, Some(phone.into_string()));
             for a in &cu.appointments {
                 if self.hold_appointment(&caller, a).await? {
                     appointments_created += 1;

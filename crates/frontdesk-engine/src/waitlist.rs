@@ -567,7 +567,9 @@ impl Engine {
         }
         let tz = catalog.tz(service.branch_id);
         let local = starts_at.to_zoned(tz.clone());
-        let hold_minutes = policy.waitlist_hold_minutes.clamp(1, 7 * 24 * 60);
+        let hold_minutes = policy
+            .waitlist_hold_minutes
+            .clamp(1, crate::import::MAX_HOLD_MINUTES);
         let hold_until = now
             .saturating_add(SignedDuration::from_mins(hold_minutes))
             .unwrap_or(now);

@@ -160,19 +160,57 @@ pub(crate) async fn set_preference_entries(
     now: Timestamp,
 ) -> StoreResult<()> {
     let mut tx = begin(pool).await?;
-    sqlx::query(
-        "UPDATE waitlist_entries SET status = 'left', updated_at = $3
-          WHERE member_id = $1 AND kind = $2 AND status = 'waiting'",
+    let rows = sqlx::query_as::<_, WaitlistRow>(
+        "SELECT * FROM waitlist_entries
+          WHERE member_id = $1 AND kind = $2 AND status = 'waiting'
+          FOR UPDATE",
     )
     .bind(member_id)
     .bind(WAITLIST_PREFERENCE)
-    .bind(now.as_second())
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await
     .map_err(map_err)?;
+    let existing = convert_all(rows, WaitlistRow::into_model)?;
+    let mut kept = Vec::new();
     for entry in &entries {
-        insert(&mut *tx, entry).await?;
+        match existing
+            .iter()
+            .find(|e| !kept.contains(&e.id) && entry.same_wish(e))
+        {
+            // The same wish keeps its entry (and place in line), with the new dates.
+            Some(e) => {
+                kept.push(e.id);
+                sqlx::query(
+                    "UPDATE waitlist_entries SET first_date = $2, last_date = $3, from_at = $4,
+                         to_at = $5, updated_at = $6
+                      WHERE id = $1",
+                )
+                .bind(e.id)
+                .bind(entry.first_date.to_string())
+                .bind(entry.last_date.to_string())
+                .bind(entry.from_at.as_second())
+                .bind(entry.to_at.as_second())
+                .bind(now.as_second())
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            }
+            None => {
+                insert(&mut *tx, entry).await?;
+            }
+        }
     }
+    let gone: Vec<i64> = existing
+        .iter()
+        .filter(|e| !kept.contains(&e.id))
+        .map(|e| e.id)
+        .collect();
+    sqlx::query("UPDATE waitlist_entries SET status = 'left', updated_at = $2 WHERE id = ANY($1)")
+        .bind(&gone)
+        .bind(now.as_second())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
     commit(tx).await
 }
 

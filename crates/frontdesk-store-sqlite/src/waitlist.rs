@@ -161,18 +161,55 @@ pub(crate) async fn set_preference_entries(
     now: Timestamp,
 ) -> StoreResult<()> {
     let mut tx = s.begin_write().await?;
-    sqlx::query(
-        "UPDATE waitlist_entries SET status = 'left', updated_at = ? \
-         WHERE member_id = ? AND kind = ? AND status = 'waiting'",
-    )
-    .bind(now.as_second())
+    let rows: Vec<WaitlistRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        waitlist_cols!(),
+        " FROM waitlist_entries WHERE member_id = ? AND kind = ? AND status = 'waiting'"
+    ))
     .bind(member_id)
     .bind(WAITLIST_PREFERENCE)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await
     .map_err(map_err)?;
+    let existing = rows
+        .into_iter()
+        .map(WaitlistRow::into_model)
+        .collect::<StoreResult<Vec<_>>>()?;
+    let mut kept = Vec::new();
     for entry in &entries {
-        insert(&mut *tx, entry).await?;
+        match existing
+            .iter()
+            .find(|e| !kept.contains(&e.id) && entry.same_wish(e))
+        {
+            // The same wish keeps its entry (and place in line), with the new dates.
+            Some(e) => {
+                kept.push(e.id);
+                sqlx::query(
+                    "UPDATE waitlist_entries SET first_date = ?, last_date = ?, from_at = ?, \
+                     to_at = ?, updated_at = ? WHERE id = ?",
+                )
+                .bind(entry.first_date.to_string())
+                .bind(entry.last_date.to_string())
+                .bind(entry.from_at.as_second())
+                .bind(entry.to_at.as_second())
+                .bind(now.as_second())
+                .bind(e.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            }
+            None => {
+                insert(&mut *tx, entry).await?;
+            }
+        }
+    }
+    for e in existing.iter().filter(|e| !kept.contains(&e.id)) {
+        sqlx::query("UPDATE waitlist_entries SET status = 'left', updated_at = ? WHERE id = ?")
+            .bind(now.as_second())
+            .bind(e.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
     }
     tx.commit().await.map_err(map_err)?;
     Ok(())

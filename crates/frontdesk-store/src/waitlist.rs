@@ -201,6 +201,18 @@ pub enum HoldOutcome {
     NotHeld(crate::models::Booking),
 }
 
+impl NewWaitlistEntry {
+    /// Whether `entry` asks for the same thing (service, staff, times, weekdays): a saved
+    /// preference that did not change keeps its entry, and its place in line, with new dates.
+    pub fn same_wish(&self, entry: &WaitlistEntry) -> bool {
+        self.service_id == entry.service_id
+            && self.staff_id == entry.staff_id
+            && self.time_from == entry.time_from
+            && self.time_to == entry.time_to
+            && self.weekdays == entry.weekdays
+    }
+}
+
 /// The customer an entry belongs to, as a refill's messages address them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntryContact {

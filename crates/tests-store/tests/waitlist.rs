@@ -22,6 +22,7 @@ tests_store::backend_tests!(
     an_import_raising_the_capacity_fills_it_from_the_waitlist,
     places_freed_at_once_go_to_different_entries_exactly_once,
     leaving_takes_an_entry_off_and_releases_a_held_place,
+    a_business_file_sets_the_hold_and_auto_book_preferences,
 );
 
 /// Two places at 10:00 and 18:00 every day, one coach; one hour's notice; two active
@@ -654,4 +655,61 @@ async fn leaving_takes_an_entry_off_and_releases_a_held_place(h: Harness) {
         .expect("again");
     assert!(again.already_left);
     expect_code(h.engine.leave_waitlist(p.caller(1), e3).await, "NOT_FOUND");
+}
+
+async fn a_business_file_sets_the_hold_and_auto_book_preferences(h: Harness) {
+    // A hold outside one minute to a week refuses the whole file.
+    for bad in ["0", "-5", "10081"] {
+        let text = TIDE_POOL.replace(
+            "waitlist_hold_minutes = 15",
+            &format!("waitlist_hold_minutes = {bad}"),
+        );
+        let file = frontdesk_engine::import::BusinessFile::parse(&text, "toml").expect("parses");
+        let refused = expect_code(h.engine.import_business(&file).await, "INVALID_INPUT");
+        assert!(
+            refused.to_string().contains("waitlist_hold_minutes"),
+            "{refused}"
+        );
+    }
+    assert!(h.engine.companies().await.expect("companies").is_empty());
+
+    // A member listed with auto-book preferences waits from the import on, and takes the
+    // free place the import itself leaves.
+    let text = format!(
+        "{TIDE_POOL}\n[[customers]]\nphone = \"+5511900000001\"\nname = \"Ana\"\n\n\
+         [[customers.members]]\nname = \"Ana\"\npreferences = {{ services = [\"lane\"], \
+         target_hours = [\"18:00\"], target_dates = [\"2026-11-21\"], auto_book = true }}\n"
+    );
+    let summary = h.import_toml(&text).await;
+    let ana = h.known_caller(summary.company.id, "+5511900000001").await;
+    let upcoming = h
+        .engine
+        .bookings(&ana, None, BookingScope::Upcoming)
+        .await
+        .expect("bookings");
+    assert_eq!(upcoming.len(), 1, "{upcoming:?}");
+    assert_eq!(upcoming[0].source, BookingSource::Waitlist);
+    assert_eq!(upcoming[0].starts_at, ts("2026-11-21T21:00:00Z"));
+    // Importing the same file again changes nothing: the same entry, the same booking.
+    let entries = |h: Harness, company_id| async move {
+        h.store
+            .list_waitlist(&WaitlistQuery {
+                company_id,
+                ..Default::default()
+            })
+            .await
+            .expect("entries")
+    };
+    let before = entries(h.clone(), summary.company.id).await;
+    h.import_toml(&text).await;
+    assert_eq!(
+        entries(h.clone(), summary.company.id).await.len(),
+        before.len()
+    );
+    let again = h
+        .engine
+        .bookings(&ana, None, BookingScope::Upcoming)
+        .await
+        .expect("bookings");
+    assert_eq!(again.len(), 1);
 }
