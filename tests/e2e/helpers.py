@@ -34,18 +34,24 @@ TOOL_NAMES = {
     "get_bookings",
     "reschedule_booking",
     "get_business_info",
+    "join_waitlist",
+    "get_waitlist",
+    "leave_waitlist",
 }
 # The arguments the tests (and voice agents following the docs) send, per tool.
 DOCUMENTED_ARGUMENTS = {
     "get_members": set(),
     "get_member_preferences": {"member_id"},
-    "set_member_preferences": {"member_id", "level", "wave_side", "target_hours", "notes"},
+    "set_member_preferences": {"member_id", "level", "wave_side", "target_hours", "notes", "auto_book"},
     "get_availability": {"date", "level", "wave_side", "service", "member_id"},
     "book_session": {"member_id", "date", "time", "service", "level", "wave_side", "idempotency_key"},
     "cancel_booking": {"booking_id", "voucher_code", "reason"},
     "get_bookings": {"member_id"},
     "reschedule_booking": {"booking_id", "voucher_code", "date", "time"},
     "get_business_info": set(),
+    "join_waitlist": {"member_id", "service", "level", "wave_side", "date", "date_from", "date_to", "time_from", "time_to", "auto_book"},
+    "get_waitlist": {"member_id"},
+    "leave_waitlist": {"entry_id"},
 }
 # Names other MCP servers use for the same tools; frontdesk must not expose them.
 ALIASES = {"check_availability", "list_bookings"}
