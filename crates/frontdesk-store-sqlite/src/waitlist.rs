@@ -242,12 +242,14 @@ pub(crate) async fn refill_in(
     let mut refilled = Refilled::default();
     // Each round takes one place; capacity bounds the rounds.
     for _ in 0..refill.capacity.max(0) {
-        if check_place(conn, &place, &limits, None).await?.is_some() {
-            break;
-        }
+        // The entry first: with nobody waiting (the common case) this one indexed look-up is
+        // all a cancellation adds to the writer's transaction.
         let Some((entry, contact)) = next_entry(conn, refill).await? else {
             break;
         };
+        if check_place(conn, &place, &limits, None).await?.is_some() {
+            break;
+        }
         let booking = place_entry(conn, refill, &entry, &contact).await?;
         let entry = crate::waitlist::get_in(conn, entry.company_id, entry.id).await?;
         refilled.placed.push((entry, booking));
