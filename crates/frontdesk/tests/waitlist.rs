@@ -233,7 +233,7 @@ async fn places_freed_through_two_instances_go_to_one_waiting_caller_each_postgr
         let b = setup.serve(None, &[]).await;
         let (client, date) = (client(), utc_date_in(3));
         let base = |i: usize| {
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 a.base.clone()
             } else {
                 b.base.clone()
@@ -285,11 +285,11 @@ async fn places_freed_through_two_instances_go_to_one_waiting_caller_each_postgr
         }
 
         // Assert: the first ten waiting callers have one place each; the other ten none.
-        for i in booked..booked + waiting {
+        for (i, token) in tokens.iter().enumerate().skip(booked) {
             let theirs = tool(
                 &client,
                 &base(i),
-                &tokens[i],
+                token,
                 "get_bookings",
                 json!({"status": "upcoming"}),
             )
