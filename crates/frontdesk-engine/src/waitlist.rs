@@ -315,6 +315,19 @@ impl Engine {
             service_id = entry.service_id,
             "joined the waitlist"
         );
+        // A cancellation that committed between the look at the slots and the insert found
+        // nobody waiting: give its place now rather than leave it free next to the entry.
+        let entry = if self
+            .refill_entries(caller.company_id, std::slice::from_ref(&entry))
+            .await?
+            > 0
+        {
+            self.store
+                .get_waitlist_entry(caller.company_id, entry.id)
+                .await?
+        } else {
+            entry
+        };
         Ok(JoinWaitlistResult {
             entry: self.waitlist_view(&catalog, entry).await?,
             already_waiting: false,

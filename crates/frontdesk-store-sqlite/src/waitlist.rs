@@ -97,17 +97,8 @@ pub(crate) async fn get(
     company_id: CompanyId,
     id: i64,
 ) -> StoreResult<WaitlistEntry> {
-    let row: WaitlistRow = sqlx::query_as(concat!(
-        "SELECT ",
-        waitlist_cols!(),
-        " FROM waitlist_entries WHERE company_id = ? AND id = ?"
-    ))
-    .bind(company_id)
-    .bind(id)
-    .fetch_one(&s.read)
-    .await
-    .map_err(map_err)?;
-    row.into_model()
+    let mut conn = s.read.acquire().await.map_err(map_err)?;
+    get_in(&mut conn, company_id, id).await
 }
 
 pub(crate) async fn position(s: &SqliteStore, e: &WaitlistEntry) -> StoreResult<i64> {

@@ -246,12 +246,7 @@ async fn join_waitlist(
     req.time_from = params.time("time_from")?;
     req.time_to = params.time("time_to")?;
     req.auto_book = params.bool("auto_book")?.unwrap_or(true);
-    let caller = state
-        .engine
-        .identify(company.id, &phone)
-        .await
-        .map_err(refusal)?
-        .caller;
+    let caller = caller_by_phone(state, company, &phone).await?;
     let joined = state
         .engine
         .join_waitlist(&caller, req)
@@ -272,12 +267,7 @@ async fn find_waitlist(
     params: &Params,
 ) -> Result<Value, GatewayError> {
     let phone = params.required_str("phone")?;
-    let caller = state
-        .engine
-        .identify(company.id, &phone)
-        .await
-        .map_err(refusal)?
-        .caller;
+    let caller = caller_by_phone(state, company, &phone).await?;
     let entries = state
         .engine
         .waitlist(&caller, None)
@@ -297,12 +287,7 @@ async fn leave_waitlist(
 ) -> Result<Value, GatewayError> {
     let phone = params.required_str("phone")?;
     let entry_id = params.required_i64("entry_id")?;
-    let caller = state
-        .engine
-        .identify(company.id, &phone)
-        .await
-        .map_err(refusal)?
-        .caller;
+    let caller = caller_by_phone(state, company, &phone).await?;
     let left = state
         .engine
         .leave_waitlist(&caller, entry_id)
@@ -313,6 +298,20 @@ async fn leave_waitlist(
         "entry": WaitlistEntryOutput::from(&left.entry),
         "already_left": left.already_left,
     }))
+}
+
+/// The company's customer with this number (or an unknown caller, whom the engine refuses).
+async fn caller_by_phone(
+    state: &AppState,
+    company: &Company,
+    phone: &str,
+) -> Result<Caller, GatewayError> {
+    Ok(state
+        .engine
+        .identify(company.id, phone)
+        .await
+        .map_err(refusal)?
+        .caller)
 }
 
 /// An appointment as `findAppointments` lists it (the document's fields, then ours).
