@@ -7,7 +7,7 @@ sms-rescheduled = { $company }: { $service } für { $who } ist verlegt auf { $da
 sms-cancelled = { $company }: { $service } für { $who } am { $date } um { $time } ist storniert. Bestätigungscode { $code }.
 sms-reminder = { $company }: Erinnerung an { $service } für { $who } am { $date } um { $time }. Bestätigungscode { $code }.
 sms-waitlist-booked = { $company }: Ein Platz ist frei geworden! { $service } für { $who } ist für { $date } um { $time } gebucht. Bestätigungscode { $code }.
-sms-waitlist-offered = { $company }: Ein Platz in { $service } für { $who } am { $date } um { $time } ist frei geworden. Er ist bis { $until } für Sie reserviert: rufen Sie uns zur Bestätigung an. Code { $code }.
+sms-waitlist-offered = { $company }: Ein Platz in { $service } für { $who } am { $date } um { $time } ist frei geworden. Er ist bis { $until } für Sie reserviert: antworten Sie JA oder rufen Sie uns zur Bestätigung an. Code { $code }.
 
 ## E-Mail an den Kunden
 mail-subject-confirmed = Termin bestätigt: { $service } am { $date } um { $time }
@@ -46,3 +46,8 @@ notice-intro-cancelled = Ein Termin wurde storniert.
 notice-subject-offered = Platz für die Warteliste freigehalten: { $service }, { $date } { $time }, { $who }
 notice-intro-waitlist-booked = Ein frei gewordener Platz wurde von der Warteliste gebucht.
 notice-intro-waitlist-offered = Ein frei gewordener Platz ist für einen Wartelisteneintrag freigehalten, bis er bestätigt wird.
+
+## Replies to a text a customer sends (Twilio's inbound webhook)
+sms-reply-yes-words = ja, j, ok, okay, bestätigen
+sms-reply-nothing-held = Für diese Nummer ist gerade nichts reserviert. Rufen Sie uns an, um zu buchen.
+sms-reply-say-yes = Um den für Sie reservierten Platz zu nehmen, antworten Sie JA.

@@ -10,7 +10,7 @@ sms-rescheduled = { $company }: { $service } for { $who } has moved to { $date }
 sms-cancelled = { $company }: { $service } for { $who } on { $date } at { $time } is cancelled. Confirmation code { $code }.
 sms-reminder = { $company }: a reminder of { $service } for { $who } on { $date } at { $time }. Confirmation code { $code }.
 sms-waitlist-booked = { $company }: a place opened up! { $service } for { $who } is booked for { $date } at { $time }. Confirmation code { $code }.
-sms-waitlist-offered = { $company }: a place opened up in { $service } for { $who } on { $date } at { $time }. It is held for you until { $until }: call us to confirm. Code { $code }.
+sms-waitlist-offered = { $company }: a place opened up in { $service } for { $who } on { $date } at { $time }. It is held for you until { $until }: reply YES or call us to confirm. Code { $code }.
 
 ## E-mail to the customer
 mail-subject-confirmed = Booking confirmed: { $service } on { $date } at { $time }
@@ -49,3 +49,8 @@ notice-intro-cancelled = A booking was cancelled.
 notice-subject-offered = Place held from the waitlist: { $service }, { $date } { $time }, { $who }
 notice-intro-waitlist-booked = A freed place was booked from the waitlist.
 notice-intro-waitlist-offered = A freed place is held for a waitlist entry until it is confirmed.
+
+## Replies to a text a customer sends (Twilio's inbound webhook)
+sms-reply-yes-words = yes, y, ok, okay, confirm
+sms-reply-nothing-held = Nothing is held for this number right now. Call us to book.
+sms-reply-say-yes = To take the place held for you, reply YES.

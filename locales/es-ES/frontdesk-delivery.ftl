@@ -7,7 +7,7 @@ sms-rescheduled = { $company }: { $service } para { $who } se ha cambiado al { $
 sms-cancelled = { $company }: { $service } para { $who } el { $date } a las { $time } está cancelado. Código de confirmación { $code }.
 sms-reminder = { $company }: recordatorio de { $service } para { $who } el { $date } a las { $time }. Código de confirmación { $code }.
 sms-waitlist-booked = { $company }: ¡se ha liberado una plaza! { $service } para { $who } está reservado el { $date } a las { $time }. Código de confirmación { $code }.
-sms-waitlist-offered = { $company }: se ha liberado una plaza en { $service } para { $who } el { $date } a las { $time }. Está guardada para usted hasta las { $until }: llámenos para confirmarla. Código { $code }.
+sms-waitlist-offered = { $company }: se ha liberado una plaza en { $service } para { $who } el { $date } a las { $time }. Está guardada para usted hasta las { $until }: responda SÍ o llámenos para confirmarla. Código { $code }.
 
 ## Correo al cliente
 mail-subject-confirmed = Reserva confirmada: { $service } el { $date } a las { $time }
@@ -46,3 +46,8 @@ notice-intro-cancelled = Se ha cancelado una reserva.
 notice-subject-offered = Plaza guardada de la lista de espera: { $service }, { $date } { $time }, { $who }
 notice-intro-waitlist-booked = Una plaza liberada se ha reservado desde la lista de espera.
 notice-intro-waitlist-offered = Una plaza liberada está guardada para una inscripción de la lista de espera hasta que se confirme.
+
+## Replies to a text a customer sends (Twilio's inbound webhook)
+sms-reply-yes-words = sí, si, s, ok, vale, confirmo
+sms-reply-nothing-held = No hay ninguna plaza guardada para este número ahora mismo. Llámenos para reservar.
+sms-reply-say-yes = Para quedarse con la plaza guardada para usted, responda SÍ.

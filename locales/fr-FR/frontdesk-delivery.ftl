@@ -7,7 +7,7 @@ sms-rescheduled = { $company } : { $service } pour { $who } est déplacé au { $
 sms-cancelled = { $company } : { $service } pour { $who } le { $date } à { $time } est annulé. Code de confirmation { $code }.
 sms-reminder = { $company } : rappel de { $service } pour { $who } le { $date } à { $time }. Code de confirmation { $code }.
 sms-waitlist-booked = { $company } : une place s'est libérée ! { $service } pour { $who } est réservé le { $date } à { $time }. Code de confirmation { $code }.
-sms-waitlist-offered = { $company } : une place s'est libérée en { $service } pour { $who } le { $date } à { $time }. Elle vous est gardée jusqu'à { $until } : appelez-nous pour confirmer. Code { $code }.
+sms-waitlist-offered = { $company } : une place s'est libérée en { $service } pour { $who } le { $date } à { $time }. Elle vous est gardée jusqu'à { $until } : répondez OUI ou appelez-nous pour confirmer. Code { $code }.
 
 ## E-mail au client
 mail-subject-confirmed = Réservation confirmée : { $service } le { $date } à { $time }
@@ -46,3 +46,8 @@ notice-intro-cancelled = Une réservation a été annulée.
 notice-subject-offered = Place gardée pour la liste d'attente : { $service }, { $date } { $time }, { $who }
 notice-intro-waitlist-booked = Une place libérée a été réservée depuis la liste d'attente.
 notice-intro-waitlist-offered = Une place libérée est gardée pour une inscription de la liste d'attente jusqu'à sa confirmation.
+
+## Replies to a text a customer sends (Twilio's inbound webhook)
+sms-reply-yes-words = oui, ok, d'accord, confirmer
+sms-reply-nothing-held = Aucune place n'est gardée pour ce numéro en ce moment. Appelez-nous pour réserver.
+sms-reply-say-yes = Pour prendre la place gardée pour vous, répondez OUI.

@@ -7,7 +7,7 @@ sms-rescheduled = { $company }: { $service } para { $who } foi remarcado para { 
 sms-cancelled = { $company }: { $service } para { $who } em { $date } às { $time } foi cancelado. Código de confirmação { $code }.
 sms-reminder = { $company }: lembrete de { $service } para { $who } em { $date } às { $time }. Código de confirmação { $code }.
 sms-waitlist-booked = { $company }: abriu uma vaga! { $service } para { $who } está reservado para { $date } às { $time }. Código de confirmação { $code }.
-sms-waitlist-offered = { $company }: abriu uma vaga em { $service } para { $who } em { $date } às { $time }. Ela está guardada para você até { $until }: ligue para confirmar. Código { $code }.
+sms-waitlist-offered = { $company }: abriu uma vaga em { $service } para { $who } em { $date } às { $time }. Ela está guardada para você até { $until }: responda SIM ou ligue para confirmar. Código { $code }.
 
 ## E-mail ao cliente
 mail-subject-confirmed = Reserva confirmada: { $service } em { $date } às { $time }
@@ -46,3 +46,8 @@ notice-intro-cancelled = Uma reserva foi cancelada.
 notice-subject-offered = Vaga guardada pela lista de espera: { $service }, { $date } { $time }, { $who }
 notice-intro-waitlist-booked = Uma vaga liberada foi reservada pela lista de espera.
 notice-intro-waitlist-offered = Uma vaga liberada está guardada para uma inscrição da lista de espera até ser confirmada.
+
+## Replies to a text a customer sends (Twilio's inbound webhook)
+sms-reply-yes-words = sim, s, ok, confirmo, confirmar
+sms-reply-nothing-held = Não há vaga guardada para este número agora. Ligue para reservar.
+sms-reply-say-yes = Para ficar com a vaga guardada para você, responda SIM.

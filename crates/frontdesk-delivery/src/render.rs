@@ -370,6 +370,42 @@ impl Facts {
     }
 }
 
+/// What frontdesk answers a text message a customer sends (Twilio's inbound webhook).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmsReply {
+    /// The sender has no place held for them.
+    NothingHeld,
+    /// A place is held but the text was not a yes.
+    SayYes,
+}
+
+/// The reply's words in the locale of `language` (the nearest shipped one).
+pub fn sms_reply(language: &frontdesk_domain::Language, reply: SmsReply) -> String {
+    let texts = TEXTS.get(frontdesk_locale::resolve(language.tag()).locale);
+    match reply {
+        SmsReply::NothingHeld => fl!(texts, "sms-reply-nothing-held"),
+        SmsReply::SayYes => fl!(texts, "sms-reply-say-yes"),
+    }
+}
+
+/// Whether a customer's text means "yes" in any shipped language (`sms-reply-yes-words`):
+/// case, accents, spaces and punctuation around the word do not matter.
+pub fn is_yes(text: &str) -> bool {
+    let fold = |s: &str| {
+        s.trim()
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+            .replace(['í', 'ì'], "i")
+    };
+    let said = fold(text);
+    !said.is_empty()
+        && frontdesk_locale::shipped().iter().any(|locale| {
+            fl!(TEXTS.get(locale), "sms-reply-yes-words")
+                .split(',')
+                .any(|word| fold(word) == said)
+        })
+}
+
 /// An e-mail's content before it is laid out as text and as HTML.
 pub struct MailParts {
     pub opening: Vec<String>,
@@ -515,6 +551,25 @@ mod tests {
             sms.contains("Bestätigungscode") && sms.contains("Montag"),
             "{sms}"
         );
+    }
+
+    #[test]
+    fn yes_is_understood_in_every_shipped_language() {
+        for yes in ["YES", "yes!", " Sim ", "ja", "Sí", "si", "oui", "OK"] {
+            assert!(is_yes(yes), "{yes:?}");
+        }
+        for no in [
+            "no",
+            "não",
+            "nein",
+            "maybe",
+            "",
+            "yes please book the other one",
+        ] {
+            assert!(!is_yes(no), "{no:?}");
+        }
+        let german: frontdesk_domain::Language = "de-DE".parse().expect("tag");
+        assert!(sms_reply(&german, SmsReply::SayYes).contains("JA"));
     }
 
     #[test]

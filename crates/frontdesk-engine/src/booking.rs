@@ -404,7 +404,7 @@ impl Engine {
 
     /// Books the place held for the member from the waitlist; `None` when the hold ended
     /// meanwhile (then the booking is tried like any other).
-    async fn confirm_held(
+    pub(crate) async fn confirm_held(
         &self,
         catalog: &Catalog,
         held: Booking,

@@ -745,6 +745,38 @@ impl Engine {
         Ok(())
     }
 
+    /// A text message answering an offer ("yes"): confirms the place held for the sender's
+    /// number whose hold ends first, in whichever company. `None` when nothing is held for
+    /// that number (or the hold ended meanwhile).
+    pub async fn confirm_offer_by_text(
+        &self,
+        from: &str,
+    ) -> EngineResult<Option<(frontdesk_store::Company, BookingView)>> {
+        let now = self.now();
+        for held in self.store.held_for_phone(from, now).await? {
+            let catalog = self.catalog(held.company_id).await?;
+            let member = match held.member_id {
+                Some(id) => self.store.get_member(held.company_id, id).await?.name,
+                None => String::new(),
+            };
+            if let Some(done) = self.confirm_held(&catalog, held, member, true, now).await? {
+                return Ok(Some((catalog.company.clone(), done.booking)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The company holding a place for this number, if one does.
+    pub async fn held_offer_company(
+        &self,
+        from: &str,
+    ) -> EngineResult<Option<frontdesk_store::Company>> {
+        match self.store.held_for_phone(from, self.now()).await?.first() {
+            Some(held) => Ok(Some(self.catalog(held.company_id).await?.company.clone())),
+            None => Ok(None),
+        }
+    }
+
     /// The member's place held at `service`, `date` `time`, if they have one.
     pub(crate) async fn held_place(
         &self,

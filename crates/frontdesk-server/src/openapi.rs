@@ -53,6 +53,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         crate::retell::webhook::post,
         crate::vapi::tool_calls::post,
         crate::sms::twilio_status::post,
+        crate::sms::twilio_inbound::post,
         crate::calendar::feed::get,
         openapi_json,
         crate::prometheus::get,
@@ -884,6 +885,19 @@ pub struct TwilioStatusForm {
     /// `queued`, `sent`, `delivered`, `undelivered`, `failed`, …
     pub MessageStatus: String,
     pub ErrorCode: Option<String>,
+}
+
+/// `POST /api/sms/twilio/inbound`: the fields frontdesk reads (Twilio sends more; every field
+/// is covered by the signature).
+#[derive(ToSchema)]
+#[allow(non_snake_case, dead_code)]
+pub struct TwilioInboundForm {
+    pub AccountSid: String,
+    /// The sender, E.164.
+    pub From: String,
+    /// The business's number the text was sent to.
+    pub To: Option<String>,
+    pub Body: Option<String>,
 }
 
 /// `POST /api/vapi/tool-calls`.

@@ -59,6 +59,10 @@ pub fn router(state: AppState) -> Router {
             "/api/sms/twilio/status",
             post(crate::sms::twilio_status::post),
         )
+        .route(
+            "/api/sms/twilio/inbound",
+            post(crate::sms::twilio_inbound::post),
+        )
         .route("/ical/{feed}", get(calendar::feed::get))
         .merge(streamable_http)
         // After routing, so each request is counted under its route's surface.

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The REST routes, as `(method, path)`: all of them are documented.
-const REST: [(&str, &str); 16] = [
+const REST: [(&str, &str); 17] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/openapi.json"),
@@ -30,6 +30,7 @@ const REST: [(&str, &str); 16] = [
     ("post", "/api/mcp/retell/webhook"),
     ("post", "/api/vapi/tool-calls"),
     ("post", "/api/sms/twilio/status"),
+    ("post", "/api/sms/twilio/inbound"),
     ("get", "/ical/{feed}"),
 ];
 

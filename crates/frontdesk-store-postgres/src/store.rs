@@ -411,6 +411,9 @@ impl Store for PostgresStore {
     ) -> StoreResult<HoldOutcome> {
         waitlist::confirm_hold(&self.pool, company_id, id, notifications, now).await
     }
+    async fn held_for_phone(&self, phone: &str, now: Timestamp) -> StoreResult<Vec<Booking>> {
+        waitlist::held_for_phone(&self.pool, phone, now).await
+    }
     async fn lapsed_holds(&self, now: Timestamp, limit: i64) -> StoreResult<Vec<Booking>> {
         waitlist::lapsed_holds(&self.pool, now, limit).await
     }

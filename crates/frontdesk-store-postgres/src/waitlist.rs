@@ -522,6 +522,25 @@ pub(crate) async fn confirm_hold(
     Ok(HoldOutcome::Confirmed(booking))
 }
 
+pub(crate) async fn held_for_phone(
+    pool: &PgPool,
+    phone: &str,
+    now: Timestamp,
+) -> StoreResult<Vec<Booking>> {
+    let rows = sqlx::query_as::<_, BookingRow>(
+        "SELECT * FROM bookings
+          WHERE status = 'held' AND hold_until > $1
+            AND customer_id IN (SELECT id FROM customers WHERE phone = $2)
+          ORDER BY hold_until, id LIMIT 20",
+    )
+    .bind(now.as_second())
+    .bind(phone)
+    .fetch_all(pool)
+    .await
+    .map_err(map_err)?;
+    convert_all(rows, BookingRow::into_model)
+}
+
 pub(crate) async fn lapsed_holds(
     pool: &PgPool,
     now: Timestamp,

@@ -396,6 +396,9 @@ impl Store for SqliteStore {
     ) -> StoreResult<HoldOutcome> {
         waitlist::confirm_hold(self, company_id, id, notifications, now).await
     }
+    async fn held_for_phone(&self, phone: &str, now: Timestamp) -> StoreResult<Vec<Booking>> {
+        waitlist::held_for_phone(self, phone, now).await
+    }
     async fn lapsed_holds(&self, now: Timestamp, limit: i64) -> StoreResult<Vec<Booking>> {
         waitlist::lapsed_holds(self, now, limit).await
     }

@@ -368,6 +368,9 @@ pub trait Store: Send + Sync + 'static {
         notifications: Vec<NotificationDraft>,
         now: Timestamp,
     ) -> StoreResult<HoldOutcome>;
+    /// Places held, at `now`, for the customers with this phone number (E.164), in any
+    /// company: the hold ending first, first.
+    async fn held_for_phone(&self, phone: &str, now: Timestamp) -> StoreResult<Vec<Booking>>;
     /// Held places whose hold ended at `now`, oldest first.
     async fn lapsed_holds(&self, now: Timestamp, limit: i64) -> StoreResult<Vec<Booking>>;
     /// In one transaction: ends a lapsed hold (the booking `cancelled`, its entry `lapsed`) and

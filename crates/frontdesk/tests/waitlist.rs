@@ -3,7 +3,8 @@
 //!
 //! - a full slot, a caller joins, another cancels: the first caller's `get_bookings` shows the
 //!   new booking and the caller was texted, in the business's language, with its code;
-//! - without auto-book the freed place is held and offered by text; booking it confirms it;
+//! - without auto-book the freed place is held and offered by text; booking it confirms it, and
+//!   so does answering the text with a yes (Twilio's signed inbound webhook);
 //! - on PostgreSQL, ten places freed at once through two instances go to the first ten of
 //!   twenty waiting callers, one each, and nobody else.
 //!
@@ -13,7 +14,7 @@ mod support;
 
 use serde_json::{Value, json};
 use std::time::Duration;
-use support::twilio::TwilioStandIn;
+use support::twilio::{self, TwilioStandIn};
 use support::*;
 
 const TEST_LIMIT: Duration = Duration::from_secs(150);
@@ -216,6 +217,104 @@ async fn freed_place(setup: Setup) {
                 >= 2
         })
         .await;
+
+    // Answering an offer by text: caller 2 waits for 08:00 too (offer first), caller 1 gives
+    // it up. (Caller 0 cancelled a place at 08:00 before, so is not given it back.)
+    tool(
+        &client,
+        &base,
+        &tokens[2],
+        "join_waitlist",
+        json!({"service": SERVICE, "date": date, "time_from": "08:00", "time_to": "08:00",
+               "auto_book": false}),
+    )
+    .await;
+    tool(
+        &client,
+        &base,
+        &tokens[1],
+        "cancel_booking",
+        json!({"booking_id": bookings[0]["booking_id"]}),
+    )
+    .await;
+    stand_in
+        .wait_for(SMS_WAIT, "the second offer to caller 2", |r| {
+            r.iter()
+                .filter(|s| s.to == phone(2) && s.body.contains("responda SIM"))
+                .count()
+                >= 2
+        })
+        .await;
+    let inbound = format!("{base}/api/sms/twilio/inbound");
+    let reply = |from: String, text: &'static str, forge: bool| {
+        let (client, inbound) = (client.clone(), inbound.clone());
+        async move {
+            let params = [
+                ("AccountSid", twilio::ACCOUNT_SID.to_string()),
+                ("From", from),
+                ("To", twilio::FROM.to_string()),
+                ("Body", text.to_string()),
+            ];
+            let borrowed: Vec<(&str, &str)> =
+                params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let signature = if forge {
+                "bm90IGEgc2lnbmF0dXJl".to_string()
+            } else {
+                twilio::sign(&inbound, &borrowed)
+            };
+            let response = client
+                .post(&inbound)
+                .header("x-twilio-signature", signature)
+                .form(&params)
+                .send()
+                .await
+                .expect("inbound answers");
+            (
+                response.status().as_u16(),
+                response.text().await.expect("body"),
+            )
+        }
+    };
+    let at_eight = |answer: &Value| {
+        answer["bookings"]
+            .as_array()
+            .and_then(|b| b.iter().find(|b| b["time"] == json!("08:00")).cloned())
+            .unwrap_or(Value::Null)
+    };
+    // A forged request changes nothing; a text that is not a yes is told how to answer.
+    assert_eq!(reply(phone(2), "Sim", true).await.0, 403);
+    let (status, twiml) = reply(phone(2), "talvez", false).await;
+    assert_eq!(status, 200, "{twiml}");
+    assert!(twiml.contains("responda SIM"), "{twiml}");
+    let held = tool(&client, &base, &tokens[2], "get_bookings", json!({})).await;
+    assert_eq!(at_eight(&held)["status"], json!("held"), "{held}");
+
+    // "Sim": the held place is confirmed, and the confirmation is texted.
+    let (status, twiml) = reply(phone(2), " Sim! ", false).await;
+    assert_eq!(
+        (status, twiml.contains("<Response/>")),
+        (200, true),
+        "{twiml}"
+    );
+    let mine = tool(&client, &base, &tokens[2], "get_bookings", json!({})).await;
+    let confirmed = at_eight(&mine);
+    assert_eq!(confirmed["status"], json!("confirmed"), "{mine}");
+    let code = confirmed["voucher_code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    stand_in
+        .wait_for(SMS_WAIT, "the confirmation after the yes", |r| {
+            r.iter()
+                .filter(|s| s.to == phone(2) && s.body.contains(&code))
+                .count()
+                >= 2
+        })
+        .await;
+    // Nothing is held for caller 0: they are told so.
+    let (status, twiml) = reply(phone(0), "sim", false).await;
+    assert_eq!(status, 200);
+    assert!(twiml.contains("<Message>"), "{twiml}");
     server.assert_no_panic();
 }
 

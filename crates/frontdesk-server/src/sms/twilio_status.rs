@@ -112,8 +112,12 @@ async fn handle(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<()
     }
 }
 
-/// The auth token of the account that sent the message: the server's, or a company's own.
-async fn auth_token(state: &AppState, account: &str) -> Result<Option<String>, ApiError> {
+/// The auth token of the account that sent (or received) the message: the server's, or a
+/// company's own.
+pub(crate) async fn auth_token(
+    state: &AppState,
+    account: &str,
+) -> Result<Option<String>, ApiError> {
     if let (Some(sid), Some(token)) = (
         &state.settings.twilio_account_sid,
         &state.settings.twilio_auth_token,
