@@ -365,6 +365,29 @@ impl Engine {
         Ok(views)
     }
 
+    /// The company's entries still on the waitlist (waiting, or with a place held), oldest
+    /// first: what its operators see (`frontdesk waitlist list`).
+    pub async fn company_waitlist(
+        &self,
+        company_id: frontdesk_domain::CompanyId,
+    ) -> EngineResult<Vec<WaitlistView>> {
+        let catalog = self.catalog(company_id).await?;
+        let entries = self
+            .store
+            .list_waitlist(&WaitlistQuery {
+                company_id,
+                statuses: vec![WaitlistStatus::Waiting, WaitlistStatus::Offered],
+                limit: REFILL_SCAN,
+                ..Default::default()
+            })
+            .await?;
+        let mut views = Vec::with_capacity(entries.len());
+        for entry in entries {
+            views.push(self.waitlist_view(&catalog, entry).await?);
+        }
+        Ok(views)
+    }
+
     /// Takes the caller's entry off the waitlist; a place held for it goes to the next entry.
     /// Leaving twice changes nothing.
     pub async fn leave_waitlist(

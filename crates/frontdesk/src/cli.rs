@@ -79,6 +79,11 @@ pub enum Command {
         #[command(subcommand)]
         command: MessagesCommand,
     },
+    /// The waitlist: who waits for which places, and the places held for them.
+    Waitlist {
+        #[command(subcommand)]
+        command: WaitlistCommand,
+    },
     /// A company's webhook endpoints: events signed per Standard Webhooks.
     Webhook {
         #[command(subcommand)]
@@ -173,6 +178,19 @@ pub enum MessagesCommand {
     },
     /// Send a failed (or withdrawn) message again, at the worker's next round.
     Retry { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WaitlistCommand {
+    /// The company's entries still waiting or with a place held, oldest first.
+    List {
+        /// The company's slug.
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -129,6 +129,20 @@ async fn freed_place(setup: Setup) {
     )
     .await;
 
+    // The operator sees both, in order of joining.
+    let listed = setup.cli(&["waitlist", "list", "--company", SLUG, "--json"]);
+    let listed: Value = serde_json::from_slice(&listed.stdout).expect("waitlist JSON");
+    let members: Vec<&str> = listed
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["member"].as_str())
+        .collect();
+    assert_eq!(members, ["Caller 1", "Caller 2"], "{listed}");
+    let table = setup.cli(&["waitlist", "list", "--company", SLUG]);
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("waiting, #1 in line"), "{table}");
+
     // Act: caller 0 cancels the 08:00 place.
     tool(
         &client,

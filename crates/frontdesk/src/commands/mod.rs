@@ -6,6 +6,7 @@ mod ical;
 mod messages;
 mod serve;
 mod stdio;
+mod waitlist;
 mod webhooks;
 
 use crate::cli::{Command, CompanyCommand};
@@ -44,6 +45,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             crate::delivery::run(engine, config, frontdesk_server::shutdown_signal()).await
         }
         Command::Webhook { command } => webhooks::run(&engine, command).await,
+        Command::Waitlist { command } => waitlist::run(&engine, command).await,
         Command::Messages { command } => messages::run(&engine, command, &config.delivery).await,
         Command::Ical { command } => ical::run(&engine, command, &config).await,
         Command::McpStdio {
