@@ -456,6 +456,11 @@ impl Engine {
         Ok(WaitlistSweep { expired, lapsed })
     }
 
+    /// Entries waiting and with a place held, in all companies (`/metrics`).
+    pub async fn waitlist_counts(&self) -> EngineResult<Vec<(WaitlistStatus, i64)>> {
+        Ok(self.store.waitlist_counts().await?)
+    }
+
     /// Gives every free place of the company that a waiting entry matches to the waitlist, slot
     /// by slot (after an import raised a capacity or added sessions); how many were placed.
     pub async fn refill_free_places(

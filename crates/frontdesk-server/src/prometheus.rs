@@ -89,6 +89,15 @@ pub async fn get(State(state): State<AppState>) -> Response {
         }
         Err(e) => tracing::debug!(error = %e, "message counts not read for /metrics"),
     }
+    match state.engine.waitlist_counts().await {
+        Ok(counts) => {
+            for (status, count) in counts {
+                metrics::gauge!("frontdesk_waitlist_entries", "status" => status.as_str())
+                    .set(count as f64);
+            }
+        }
+        Err(e) => tracing::debug!(error = %e, "waitlist counts not read for /metrics"),
+    }
     let body = handle().map(PrometheusHandle::render).unwrap_or_default();
     let mut response = body.into_response();
     response.headers_mut().insert(

@@ -426,6 +426,9 @@ impl Store for PostgresStore {
     ) -> StoreResult<bool> {
         waitlist::release_hold(&self.pool, company_id, id, refill, now).await
     }
+    async fn waitlist_counts(&self) -> StoreResult<Vec<(WaitlistStatus, i64)>> {
+        waitlist::counts(&self.pool).await
+    }
     async fn expire_waitlist(&self, now: Timestamp) -> StoreResult<u64> {
         waitlist::expire(&self.pool, now).await
     }

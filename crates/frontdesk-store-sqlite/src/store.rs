@@ -411,6 +411,9 @@ impl Store for SqliteStore {
     ) -> StoreResult<bool> {
         waitlist::release_hold(self, company_id, id, refill, now).await
     }
+    async fn waitlist_counts(&self) -> StoreResult<Vec<(WaitlistStatus, i64)>> {
+        waitlist::counts(self).await
+    }
     async fn expire_waitlist(&self, now: Timestamp) -> StoreResult<u64> {
         waitlist::expire(self, now).await
     }

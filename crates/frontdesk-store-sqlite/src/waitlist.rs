@@ -547,6 +547,23 @@ pub(crate) async fn release_hold(
     Ok(true)
 }
 
+pub(crate) async fn counts(s: &SqliteStore) -> StoreResult<Vec<(WaitlistStatus, i64)>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, COUNT(*) FROM waitlist_entries \
+         WHERE status IN ('waiting', 'offered') GROUP BY status",
+    )
+    .fetch_all(&s.read)
+    .await
+    .map_err(map_err)?;
+    let mut counts = vec![(WaitlistStatus::Waiting, 0), (WaitlistStatus::Offered, 0)];
+    for (status, n) in rows {
+        if let Some(slot) = counts.iter_mut().find(|(s, _)| s.as_str() == status) {
+            slot.1 = n;
+        }
+    }
+    Ok(counts)
+}
+
 pub(crate) async fn expire(s: &SqliteStore, now: Timestamp) -> StoreResult<u64> {
     // A read first: the sweep runs every second and most seconds there is nothing to write.
     let due: Option<i64> = sqlx::query_scalar(

@@ -383,6 +383,9 @@ pub trait Store: Send + Sync + 'static {
         refill: Option<Refill>,
         now: Timestamp,
     ) -> StoreResult<bool>;
+    /// How many entries are waiting and how many have a place held (offered), in all
+    /// companies, for `/metrics`.
+    async fn waitlist_counts(&self) -> StoreResult<Vec<(WaitlistStatus, i64)>>;
     /// Marks waiting entries whose dates have passed `expired`; how many.
     async fn expire_waitlist(&self, now: Timestamp) -> StoreResult<u64>;
 }

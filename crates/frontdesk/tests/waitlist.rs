@@ -129,6 +129,20 @@ async fn freed_place(setup: Setup) {
     )
     .await;
 
+    // /metrics counts them.
+    let metrics = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains("frontdesk_waitlist_entries{status=\"waiting\"} 2"),
+        "{metrics}"
+    );
+
     // The operator sees both, in order of joining.
     let listed = setup.cli(&["waitlist", "list", "--company", SLUG, "--json"]);
     let listed: Value = serde_json::from_slice(&listed.stdout).expect("waitlist JSON");
