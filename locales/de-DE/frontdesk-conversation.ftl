@@ -104,7 +104,7 @@ waitlist-times-before = , Beginn bis { $to }
 waitlist-position = Platz { $n } in der Warteschlange
 waitlist-joined = { $member } steht auf der Warteliste für { $service } { $when } ({ $position }). { $auto ->
     [yes] Wird ein Platz frei, wird er automatisch gebucht und eine SMS bestätigt es.
-   *[no] Wird ein Platz frei, wird er kurz freigehalten und per SMS angeboten; der Anrufer bestätigt mit einem Rückruf.
+   *[no] Wird ein Platz frei, wird er kurz freigehalten und per SMS angeboten; der Anrufer bestätigt mit der Antwort JA auf die SMS oder mit einem Rückruf.
 }
 waitlist-already = { $member } stand schon auf der Warteliste für { $service } { $when } ({ $position }).
 waitlist-none = Es gibt keine Einträge auf der Warteliste.

@@ -108,7 +108,7 @@ waitlist-times-before = , starting by { $to }
 waitlist-position = number { $n } in line
 waitlist-joined = { $member } is on the waitlist for { $service } { $when } ({ $position }). { $auto ->
     [yes] If a place frees up, it is booked automatically and a text message confirms it.
-   *[no] If a place frees up, it is held for a short time and offered by text message; the caller confirms by calling back.
+   *[no] If a place frees up, it is held for a short time and offered by text message; the caller confirms by answering the text with YES or by calling back.
 }
 waitlist-already = { $member } was already on the waitlist for { $service } { $when } ({ $position }).
 waitlist-none = There are no waitlist entries.

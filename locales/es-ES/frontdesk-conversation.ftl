@@ -104,7 +104,7 @@ waitlist-times-before = , con inicio hasta las { $to }
 waitlist-position = número { $n } en la cola
 waitlist-joined = { $member } está en la lista de espera de { $service } { $when } ({ $position }). { $auto ->
     [yes] Si se libera una plaza, se reserva automáticamente y un mensaje de texto lo confirma.
-   *[no] Si se libera una plaza, se guarda un rato y se ofrece por mensaje de texto; la persona confirma devolviendo la llamada.
+   *[no] Si se libera una plaza, se guarda un rato y se ofrece por mensaje de texto; la persona confirma respondiendo SÍ al mensaje o devolviendo la llamada.
 }
 waitlist-already = { $member } ya estaba en la lista de espera de { $service } { $when } ({ $position }).
 waitlist-none = No hay inscripciones en la lista de espera.

@@ -104,7 +104,7 @@ waitlist-times-before = , début au plus tard à { $to }
 waitlist-position = numéro { $n } dans la file
 waitlist-joined = { $member } est sur la liste d'attente de { $service } { $when } ({ $position }). { $auto ->
     [yes] Si une place se libère, elle est réservée automatiquement et un SMS le confirme.
-   *[no] Si une place se libère, elle est gardée un court moment et proposée par SMS ; la personne confirme en rappelant.
+   *[no] Si une place se libère, elle est gardée un court moment et proposée par SMS ; la personne confirme en répondant OUI au SMS ou en rappelant.
 }
 waitlist-already = { $member } était déjà sur la liste d'attente de { $service } { $when } ({ $position }).
 waitlist-none = Il n'y a aucune inscription sur la liste d'attente.

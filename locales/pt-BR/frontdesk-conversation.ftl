@@ -104,7 +104,7 @@ waitlist-times-before = , com início até { $to }
 waitlist-position = número { $n } na fila
 waitlist-joined = { $member } está na lista de espera de { $service } { $when } ({ $position }). { $auto ->
     [yes] Se uma vaga abrir, ela é reservada automaticamente e uma mensagem de texto confirma.
-   *[no] Se uma vaga abrir, ela fica guardada por pouco tempo e é oferecida por mensagem de texto; o cliente confirma ligando de volta.
+   *[no] Se uma vaga abrir, ela fica guardada por pouco tempo e é oferecida por mensagem de texto; o cliente confirma respondendo SIM à mensagem ou ligando de volta.
 }
 waitlist-already = { $member } já estava na lista de espera de { $service } { $when } ({ $position }).
 waitlist-none = Não há inscrições na lista de espera.

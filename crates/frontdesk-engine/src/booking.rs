@@ -483,11 +483,14 @@ impl Engine {
         let reason = reason
             .map(|r| r.trim().chars().take(500).collect::<String>())
             .filter(|r| !r.is_empty());
-        let recipient = self
-            .recipient(caller.company_id, existing.customer_id)
-            .await;
         // Declining a place only held from the waitlist tells nobody: it was never booked.
-        let recipient = recipient.filter(|_| existing.status != BookingStatus::Held);
+        let recipient = match existing.status {
+            BookingStatus::Held => None,
+            _ => {
+                self.recipient(caller.company_id, existing.customer_id)
+                    .await
+            }
+        };
         let notifications = match &recipient {
             Some(to) => {
                 let cancelled = Booking {
