@@ -228,6 +228,50 @@ pub async fn run_tool_from(
     args: Value,
     origin: ToolOrigin,
 ) -> ToolAnswer {
+    let answer = answer_tool(engine, caller, name, args.clone(), origin.clone()).await;
+    record(engine, caller, name, args, &origin, &answer);
+    answer
+}
+
+/// Keeps what the agent asked and heard during a voice call, for the call's page in the
+/// console. The write runs beside the answer, so the caller never waits for it.
+fn record(
+    engine: &Engine,
+    caller: &Caller,
+    name: &str,
+    arguments: Value,
+    origin: &ToolOrigin,
+    answer: &ToolAnswer,
+) {
+    let provider = match origin.source {
+        BookingSource::Retell => "retell",
+        BookingSource::Vapi => "vapi",
+        _ => return,
+    };
+    let Some(call_id) = origin.call_id.clone() else {
+        return;
+    };
+    let record = frontdesk_store::NewCallToolCall {
+        company_id: caller.company_id,
+        provider: provider.to_string(),
+        call_external_id: call_id,
+        tool: name.chars().take(100).collect(),
+        arguments,
+        result: Value::String(answer.text.clone()),
+        error_code: answer.code().map(str::to_string),
+        now: engine.now(),
+    };
+    let engine = engine.clone();
+    tokio::spawn(async move { engine.record_tool_call(record).await });
+}
+
+async fn answer_tool(
+    engine: &Engine,
+    caller: &Caller,
+    name: &str,
+    args: Value,
+    origin: ToolOrigin,
+) -> ToolAnswer {
     let mut turn = Turn::start(engine, caller.clone()).await;
     turn.origin = origin;
     let call = match ToolCall::parse(name, args) {

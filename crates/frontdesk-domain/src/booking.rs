@@ -26,6 +26,8 @@ pub enum BookingSource {
     Admin,
     /// Made by the engine from a waitlist entry or an auto-book preference.
     Waitlist,
+    /// Made by an operator in the console.
+    Console,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +68,21 @@ text_enum!(BookingSource {
     Gateway => "gateway",
     Admin => "admin",
     Waitlist => "waitlist",
+    Console => "console",
+});
+
+/// What an operator of the console may do: `owner` also manages settings, keys and
+/// operators; `staff` runs the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperatorRole {
+    Owner,
+    Staff,
+}
+
+text_enum!(OperatorRole {
+    Owner => "owner",
+    Staff => "staff",
 });
 
 /// The two kinds of API key: `mcp` keys open caller sessions, `gateway` keys call the

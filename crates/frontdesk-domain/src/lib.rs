@@ -18,7 +18,7 @@ pub mod schedule;
 pub mod text;
 pub mod voucher;
 
-pub use booking::{ApiKeyKind, BookingSource, BookingStatus};
+pub use booking::{ApiKeyKind, BookingSource, BookingStatus, OperatorRole};
 pub use dates::{DateParseError, parse_date, parse_time};
 pub use ids::*;
 pub use language::Language;

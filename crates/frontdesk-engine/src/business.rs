@@ -252,7 +252,7 @@ impl Engine {
     }
 }
 
-fn main_zone(branches: &[Branch], company_tz: &str) -> EngineResult<TimeZone> {
+pub(crate) fn main_zone(branches: &[Branch], company_tz: &str) -> EngineResult<TimeZone> {
     let branch_tz = branches
         .iter()
         .find(|b| !b.retired)

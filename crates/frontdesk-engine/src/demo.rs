@@ -48,6 +48,16 @@ pub struct DemoLoad {
     pub retell_api_key: Option<String>,
     /// The Vapi secret set because the voice demo company had none.
     pub vapi_secret: Option<String>,
+    /// An owner of the console (`owner@<slug>.demo`) and their password, created because the
+    /// company had no operator.
+    pub operator: Option<DemoOperator>,
+}
+
+/// The demo's console login, shown once.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoOperator {
+    pub email: String,
+    pub password: String,
 }
 
 /// The demo company that is reached through Retell and Vapi.
@@ -120,6 +130,22 @@ impl Engine {
                     .await?;
                 }
             }
+            let operator = if self.operators(company.id).await?.is_empty() {
+                let login = DemoOperator {
+                    email: format!("owner@{}.demo", company.slug),
+                    password: random_token(16),
+                };
+                self.create_operator(
+                    company.id,
+                    &login.email,
+                    frontdesk_domain::OperatorRole::Owner,
+                    &login.password,
+                )
+                .await?;
+                Some(login)
+            } else {
+                None
+            };
             out.push(DemoLoad {
                 company,
                 created,
@@ -127,6 +153,7 @@ impl Engine {
                 gateway_token,
                 retell_api_key,
                 vapi_secret,
+                operator,
             });
         }
         Ok(out)

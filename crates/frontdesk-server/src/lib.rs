@@ -11,6 +11,7 @@
 mod auth;
 pub mod calendar;
 pub mod cluster;
+pub mod console;
 mod error;
 pub mod gateway;
 mod http;

@@ -26,6 +26,9 @@ use std::time::Duration;
 const SESSIONS_WHAT: &str = "too many sessions opened from this address";
 const MESSAGES_WHAT: &str = "too many messages in this session";
 const FAILURES_WHAT: &str = "too many refused API keys from this address";
+const LOGINS_WHAT: &str = "too many console logins from this address";
+/// Console login attempts allowed per client IP per minute (each costs an argon2id hash).
+pub const LOGINS_PER_IP_PER_MINUTE: u32 = 10;
 
 /// Most messages in one JSON-RPC batch, as on the gateway.
 pub const MAX_BATCH: usize = 100;
@@ -33,6 +36,7 @@ pub const MAX_BATCH: usize = 100;
 pub struct RateLimits {
     sessions_per_ip: DefaultKeyedRateLimiter<IpAddr>,
     failed_auth_per_ip: DefaultKeyedRateLimiter<IpAddr>,
+    logins_per_ip: DefaultKeyedRateLimiter<IpAddr>,
     messages_per_session: DefaultKeyedRateLimiter<i64>,
     sessions_per_minute: u32,
     messages_per_minute: u32,
@@ -49,6 +53,7 @@ impl RateLimits {
             failed_auth_per_ip: DefaultKeyedRateLimiter::keyed(per_minute(
                 sessions_per_ip_per_minute,
             )),
+            logins_per_ip: DefaultKeyedRateLimiter::keyed(per_minute(LOGINS_PER_IP_PER_MINUTE)),
             messages_per_session: DefaultKeyedRateLimiter::keyed(per_minute(
                 messages_per_session_per_minute,
             )),
@@ -86,6 +91,19 @@ impl RateLimits {
             Counted::PerIp(&self.failed_auth_per_ip, &ip),
             "auth_failures",
             FAILURES_WHAT,
+        )
+        .await
+    }
+
+    /// Counts one console login attempt from `ip`, right or wrong.
+    pub async fn check_login(&self, ip: IpAddr) -> Result<(), ApiError> {
+        self.count(
+            &format!("rl:console-logins:{ip}"),
+            LOGINS_PER_IP_PER_MINUTE,
+            1,
+            Counted::PerIp(&self.logins_per_ip, &ip),
+            "console_logins",
+            LOGINS_WHAT,
         )
         .await
     }
@@ -137,6 +155,7 @@ impl RateLimits {
     pub fn prune(&self) {
         self.sessions_per_ip.retain_recent();
         self.failed_auth_per_ip.retain_recent();
+        self.logins_per_ip.retain_recent();
         self.messages_per_session.retain_recent();
     }
 }

@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/ical/{feed}", get(calendar::feed::get))
         .merge(streamable_http)
+        .merge(crate::console::routes())
         // After routing, so each request is counted under its route's surface.
         .layer(middleware::from_fn(crate::prometheus::track))
         .fallback(not_found)
@@ -136,8 +137,10 @@ async fn json_errors(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
+    // The console's error pages are HTML meant for a person.
     if !(status.is_client_error() || status.is_server_error())
         || content_type.starts_with("application/json")
+        || content_type.starts_with("text/html")
     {
         return response;
     }

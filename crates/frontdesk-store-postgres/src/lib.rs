@@ -8,6 +8,7 @@
 mod bookings;
 mod calls;
 mod catalog;
+mod console;
 mod credentials;
 mod feeds;
 mod keys;

@@ -3,8 +3,8 @@
 //! trait's for callers outside this crate.
 
 use crate::{
-    PostgresStore, bookings, calls, catalog, credentials, feeds, keys, outbox, people, templates,
-    waitlist, webhooks,
+    PostgresStore, bookings, calls, catalog, console, credentials, feeds, keys, outbox, people,
+    templates, waitlist, webhooks,
 };
 use async_trait::async_trait;
 use frontdesk_domain::*;
@@ -431,5 +431,87 @@ impl Store for PostgresStore {
     }
     async fn expire_waitlist(&self, now: Timestamp) -> StoreResult<u64> {
         waitlist::expire(&self.pool, now).await
+    }
+
+    async fn create_operator(&self, new: NewOperator) -> StoreResult<Operator> {
+        console::create_operator(&self.pool, new).await
+    }
+    async fn list_operators(&self, company_id: CompanyId) -> StoreResult<Vec<Operator>> {
+        console::list_operators(&self.pool, company_id).await
+    }
+    async fn find_operator_by_email(&self, email: &str) -> StoreResult<Operator> {
+        console::find_operator_by_email(&self.pool, email).await
+    }
+    async fn get_operator(&self, company_id: CompanyId, id: i64) -> StoreResult<Operator> {
+        console::get_operator(&self.pool, company_id, id).await
+    }
+    async fn set_operator_disabled(
+        &self,
+        company_id: CompanyId,
+        id: i64,
+        disabled_at: Option<Timestamp>,
+    ) -> StoreResult<Operator> {
+        console::set_operator_disabled(&self.pool, company_id, id, disabled_at).await
+    }
+    async fn set_operator_password(
+        &self,
+        company_id: CompanyId,
+        id: i64,
+        password_hash: &str,
+    ) -> StoreResult<Operator> {
+        console::set_operator_password(&self.pool, company_id, id, password_hash).await
+    }
+    async fn set_operator_language(
+        &self,
+        company_id: CompanyId,
+        id: i64,
+        language: Option<&str>,
+    ) -> StoreResult<Operator> {
+        console::set_operator_language(&self.pool, company_id, id, language).await
+    }
+    async fn create_operator_session(
+        &self,
+        new: NewOperatorSession,
+    ) -> StoreResult<OperatorSession> {
+        console::create_operator_session(&self.pool, new).await
+    }
+    async fn find_operator_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<OperatorSession> {
+        console::find_operator_session(&self.pool, token_hash, now).await
+    }
+    async fn revoke_operator_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<()> {
+        console::revoke_operator_session(&self.pool, token_hash, now).await
+    }
+    async fn record_call_tool_call(&self, new: NewCallToolCall) -> StoreResult<CallToolCall> {
+        console::record_call_tool_call(&self.pool, new).await
+    }
+    async fn list_call_tool_calls(
+        &self,
+        company_id: CompanyId,
+        provider: &str,
+        call_external_id: &str,
+    ) -> StoreResult<Vec<CallToolCall>> {
+        console::list_call_tool_calls(&self.pool, company_id, provider, call_external_id).await
+    }
+    async fn list_calls(&self, query: CallQuery) -> StoreResult<Vec<CallSummary>> {
+        console::list_calls(&self.pool, query).await
+    }
+    async fn get_call_by_id(&self, company_id: CompanyId, id: CallId) -> StoreResult<Call> {
+        console::get_call_by_id(&self.pool, company_id, id).await
+    }
+    async fn search_customers(&self, query: CustomerSearch) -> StoreResult<Vec<Customer>> {
+        console::search_customers(&self.pool, query).await
+    }
+    async fn update_customer(
+        &self,
+        company_id: CompanyId,
+        id: CustomerId,
+        name: Option<&str>,
+        email: Option<&str>,
+    ) -> StoreResult<Customer> {
+        console::update_customer(&self.pool, company_id, id, name, email).await
     }
 }

@@ -7,12 +7,14 @@
 //! the engine decided and enforce them inside one transaction. This crate must not depend on
 //! a database driver, the engine or any adapter.
 
+pub mod console;
 pub mod error;
 pub mod feeds;
 pub mod models;
 pub mod outbox;
 pub mod waitlist;
 
+pub use console::*;
 pub use error::{OptionalExt, StoreError, StoreResult};
 pub use feeds::*;
 pub use models::*;
@@ -388,4 +390,97 @@ pub trait Store: Send + Sync + 'static {
     async fn waitlist_counts(&self) -> StoreResult<Vec<(WaitlistStatus, i64)>>;
     /// Marks waiting entries whose dates have passed `expired`; how many.
     async fn expire_waitlist(&self, now: Timestamp) -> StoreResult<u64>;
+
+    // The operator console (issue 15).
+
+    /// `Conflict` when an operator with this e-mail exists (in any company).
+    async fn create_operator(&self, new: NewOperator) -> StoreResult<Operator>;
+    /// The company's operators by e-mail.
+    async fn list_operators(&self, company_id: CompanyId) -> StoreResult<Vec<Operator>>;
+    /// `NotFound` when no operator has this (lower-case) e-mail.
+    async fn find_operator_by_email(&self, email: &str) -> StoreResult<Operator>;
+    /// `NotFound` when the company has no such operator.
+    async fn get_operator(&self, company_id: CompanyId, id: i64) -> StoreResult<Operator>;
+    /// Disables (`Some(now)`) or enables (`None`) the operator; disabling ends their sessions
+    /// in the same transaction. `NotFound` when the company has no such operator.
+    async fn set_operator_disabled(
+        &self,
+        company_id: CompanyId,
+        id: i64,
+        disabled_at: Option<Timestamp>,
+    ) -> StoreResult<Operator>;
+    /// Sets the operator's password hash and ends their sessions. `NotFound` as above.
+    async fn set_operator_password(
+        &self,
+        company_id: CompanyId,
+        id: i64,
+        password_hash: &str,
+    ) -> StoreResult<Operator>;
+    /// Sets the operator's console language (`None`: the business's).
+    async fn set_operator_language(
+        &self,
+        company_id: CompanyId,
+        id: i64,
+        language: Option<&str>,
+    ) -> StoreResult<Operator>;
+    async fn create_operator_session(
+        &self,
+        new: NewOperatorSession,
+    ) -> StoreResult<OperatorSession>;
+    /// The session with this token hash if it is live at `now` (not revoked, not expired, its
+    /// operator not disabled); `NotFound` otherwise.
+    async fn find_operator_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<OperatorSession>;
+    /// Ends the session (idempotent: ending an ended or unknown session is not an error).
+    async fn revoke_operator_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<()>;
+    /// Records one tool call an agent made during a call.
+    async fn record_call_tool_call(&self, new: NewCallToolCall) -> StoreResult<CallToolCall>;
+    /// The tool calls of one call, in the order they were made.
+    async fn list_call_tool_calls(
+        &self,
+        company_id: CompanyId,
+        provider: &str,
+        call_external_id: &str,
+    ) -> StoreResult<Vec<CallToolCall>>;
+    /// The bookings of `query` with their member's and customer's names (one query in the
+    /// backends; this default reads them one by one).
+    async fn desk_bookings(&self, query: &BookingQuery) -> StoreResult<Vec<DeskBooking>> {
+        let mut rows = Vec::new();
+        for booking in self.list_bookings(query).await? {
+            let member_name = match booking.member_id {
+                Some(id) => self
+                    .get_member(booking.company_id, id)
+                    .await
+                    .optional()?
+                    .map(|m| m.name),
+                None => None,
+            };
+            let customer = self
+                .get_customer(booking.company_id, booking.customer_id)
+                .await?;
+            rows.push(DeskBooking {
+                booking,
+                member_name,
+                customer_name: customer.name,
+                customer_phone: customer.phone,
+            });
+        }
+        Ok(rows)
+    }
+    /// The company's calls, newest first, with their customers.
+    async fn list_calls(&self, query: CallQuery) -> StoreResult<Vec<CallSummary>>;
+    /// `NotFound` when the company has no call with this id.
+    async fn get_call_by_id(&self, company_id: CompanyId, id: CallId) -> StoreResult<Call>;
+    async fn search_customers(&self, query: CustomerSearch) -> StoreResult<Vec<Customer>>;
+    /// `NotFound` when the company has no customer with this id.
+    async fn update_customer(
+        &self,
+        company_id: CompanyId,
+        id: CustomerId,
+        name: Option<&str>,
+        email: Option<&str>,
+    ) -> StoreResult<Customer>;
 }

@@ -84,6 +84,16 @@ pub enum Command {
         #[command(subcommand)]
         command: WaitlistCommand,
     },
+    /// The people who log in to the console at `/console`.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
+    /// A company's bookings, for scripts.
+    Bookings {
+        #[command(subcommand)]
+        command: BookingsCommand,
+    },
     /// A company's webhook endpoints: events signed per Standard Webhooks.
     Webhook {
         #[command(subcommand)]
@@ -187,6 +197,74 @@ pub enum WaitlistCommand {
         /// The company's slug.
         #[arg(long, value_name = "SLUG")]
         company: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OperatorRoleArg {
+    /// Runs the day and manages settings, keys and operators.
+    Owner,
+    /// Runs the day.
+    Staff,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Add an operator; the password is read from standard input (one line).
+    Create {
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+        /// The login; unique across the server.
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum, default_value = "staff")]
+        role: OperatorRoleArg,
+        /// Read the password from standard input (required: it never goes on a command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List a company's operators.
+    List {
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+    },
+    /// Disable an operator: they cannot log in and their sessions end at once.
+    Disable {
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// Let a disabled operator log in again.
+    Enable {
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// Set a new password (read from standard input); the operator's sessions end.
+    Password {
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BookingsCommand {
+    /// The bookings starting on one day (every status), in start order.
+    List {
+        #[arg(long, value_name = "SLUG")]
+        company: String,
+        /// The day (YYYY-MM-DD); default: today at the business.
+        #[arg(long, value_name = "DATE")]
+        date: Option<jiff::civil::Date>,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,

@@ -29,6 +29,9 @@ pub struct DemoCompany {
     /// The Vapi secret set on this run because the AskProAI demo had none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vapi_secret: Option<String>,
+    /// The console owner created on this run (the company had no operator).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<frontdesk_engine::demo::DemoOperator>,
     /// The business was imported on this run (false: it existed and was left as it was).
     pub created: bool,
 }
@@ -43,6 +46,7 @@ impl From<DemoLoad> for DemoCompany {
             gateway_token: d.gateway_token,
             retell_api_key: d.retell_api_key,
             vapi_secret: d.vapi_secret,
+            operator: d.operator,
             created: d.created,
         }
     }
@@ -92,6 +96,12 @@ pub fn print_welcome(companies: &[DemoCompany], addr: SocketAddr) {
         }
         if let Some(secret) = &c.vapi_secret {
             println!("    Vapi secret:              {secret}");
+        }
+        if let Some(op) = &c.operator {
+            println!(
+                "    console (http://{addr}/console): {}  password {}",
+                op.email, op.password
+            );
         }
         if c.mcp_api_key.is_none() && c.gateway_token.is_none() {
             println!(

@@ -1,9 +1,11 @@
 //! One function per command.
 
 mod admin;
+mod bookings;
 mod demo;
 mod ical;
 mod messages;
+mod operators;
 mod serve;
 mod stdio;
 mod waitlist;
@@ -46,6 +48,8 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Webhook { command } => webhooks::run(&engine, command).await,
         Command::Waitlist { command } => waitlist::run(&engine, command).await,
+        Command::Operator { command } => operators::run(&engine, command).await,
+        Command::Bookings { command } => bookings::run(&engine, command).await,
         Command::Messages { command } => messages::run(&engine, command, &config.delivery).await,
         Command::Ical { command } => ical::run(&engine, command, &config).await,
         Command::McpStdio {
