@@ -11,13 +11,12 @@ use crate::text::plain;
 use crate::{BookingView, Engine, RescheduleResult};
 use frontdesk_domain::{
     BookingId, BookingSource, BookingStatus, BranchId, CallId, CompanyId, CustomerId, MemberId,
-    MemberPreferences,
-    ServiceId, StaffId,
+    MemberPreferences, ServiceId, StaffId,
 };
 use frontdesk_store::{
     BookingEvent, BookingQuery, Call, CallQuery, CallSummary, CallToolCall, Customer,
-    CustomerSearch, DeskBooking, Member, MessageQuery, Notification,
-    OptionalExt, WaitlistEntry, WaitlistQuery,
+    CustomerSearch, DeskBooking, Member, MessageQuery, Notification, OptionalExt, WaitlistEntry,
+    WaitlistQuery,
 };
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
@@ -258,7 +257,9 @@ impl Engine {
         let mut day = from;
         while day <= to {
             by_day.insert(day, Vec::new());
-            day = day.tomorrow().map_err(|e| EngineError::Internal(e.to_string()))?;
+            day = day
+                .tomorrow()
+                .map_err(|e| EngineError::Internal(e.to_string()))?;
         }
         for (_, mut session) in sessions {
             // Cancelled bookings last, so the list reads as who is coming.
@@ -495,7 +496,11 @@ impl Engine {
     }
 
     /// A call with its transcript, the agent's tool calls and the bookings it produced.
-    pub async fn call_dossier(&self, company_id: CompanyId, id: CallId) -> EngineResult<CallDossier> {
+    pub async fn call_dossier(
+        &self,
+        company_id: CompanyId,
+        id: CallId,
+    ) -> EngineResult<CallDossier> {
         let call = self
             .store
             .get_call_by_id(company_id, id)
@@ -612,7 +617,10 @@ impl Engine {
         plain("name", name)?;
         plain("email", email)?;
         if name.chars().count() > 200 {
-            return Err(EngineError::invalid("name", "a name has at most 200 characters"));
+            return Err(EngineError::invalid(
+                "name",
+                "a name has at most 200 characters",
+            ));
         }
         if !email.is_empty() && !frontdesk_domain::messaging::looks_like_email(email) {
             return Err(EngineError::invalid(

@@ -34,7 +34,10 @@ pub fn routes() -> Router<AppState> {
             "/console/bookings/{id}/move",
             post(pages::booking::move_booking),
         )
-        .route("/console/bookings/{id}/cancel", post(pages::booking::cancel))
+        .route(
+            "/console/bookings/{id}/cancel",
+            post(pages::booking::cancel),
+        )
         .route("/console/calls", get(pages::calls::list))
         .route("/console/calls/{id}", get(pages::calls::show))
         .route("/console/customers", get(pages::customers::list))
@@ -44,10 +47,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/console/waitlist", get(pages::waitlist::list))
         .route("/console/messages", get(pages::messages::list))
-        .route(
-            "/console/messages/{id}/retry",
-            post(pages::messages::retry),
-        )
+        .route("/console/messages/{id}/retry", post(pages::messages::retry))
         .route(
             "/console/login",
             get(pages::login::show).post(pages::login::submit),

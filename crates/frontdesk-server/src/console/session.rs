@@ -34,22 +34,14 @@ impl Desk {
         self.session.operator.role == OperatorRole::Owner
     }
 
-    /// Refuses a form whose CSRF token is not this session's.
-    pub fn check_csrf(&self, sent: &str) -> Result<(), Response> {
-        if same_secret(sent, &self.session.csrf_token) {
-            Ok(())
-        } else {
-            Err(forbidden(&self.words))
-        }
+    /// The refusal of a form whose CSRF token is not this session's.
+    pub fn csrf_refusal(&self, sent: &str) -> Option<Response> {
+        (!same_secret(sent, &self.session.csrf_token)).then(|| forbidden(&self.words))
     }
 
-    /// Refuses a staff operator on an owner's page.
-    pub fn require_owner(&self) -> Result<(), Response> {
-        if self.is_owner() {
-            Ok(())
-        } else {
-            Err(forbidden(&self.words))
-        }
+    /// The refusal of a staff operator on an owner's page.
+    pub fn owner_refusal(&self) -> Option<Response> {
+        (!self.is_owner()).then(|| forbidden(&self.words))
     }
 }
 
@@ -58,7 +50,11 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 }
 
 fn forbidden(words: &Words) -> Response {
-    (StatusCode::FORBIDDEN, super::pages::plain_page(words, "error-forbidden")).into_response()
+    (
+        StatusCode::FORBIDDEN,
+        super::pages::plain_page(words, "error-forbidden"),
+    )
+        .into_response()
 }
 
 /// The value of cookie `name` in the request.

@@ -3,10 +3,10 @@
 //! Templates ask for messages by id; `tests/console_words.rs` checks that every id a
 //! template uses exists in the English file and that every locale's ids are English ones.
 
-use frontdesk_locale::{Loaders, Locale};
-use i18n_embed::fluent::FluentLanguageLoader;
 use frontdesk_domain::{BookingSource, BookingStatus};
+use frontdesk_locale::{Loaders, Locale};
 use frontdesk_store::MessageStatus;
+use i18n_embed::fluent::FluentLanguageLoader;
 use jiff::Timestamp;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -52,7 +52,14 @@ impl Words {
     }
 
     /// The message `id` with two arguments.
-    pub fn t2(&self, id: &str, a: &str, a_value: impl ToString, b: &str, b_value: impl ToString) -> String {
+    pub fn t2(
+        &self,
+        id: &str,
+        a: &str,
+        a_value: impl ToString,
+        b: &str,
+        b_value: impl ToString,
+    ) -> String {
         let mut args = HashMap::new();
         args.insert(a.to_string(), a_value.to_string());
         args.insert(b.to_string(), b_value.to_string());
@@ -94,7 +101,13 @@ impl Words {
         match (started, ended) {
             (Some(s), Some(e)) if e >= s => {
                 let secs = e.duration_since(*s).as_secs();
-                self.t2("duration", "minutes", secs / 60, "seconds", format!("{:02}", secs % 60))
+                self.t2(
+                    "duration",
+                    "minutes",
+                    secs / 60,
+                    "seconds",
+                    format!("{:02}", secs % 60),
+                )
             }
             _ => String::new(),
         }

@@ -44,13 +44,17 @@ pub async fn run(engine: &Engine, command: OperatorCommand) -> anyhow::Result<()
         }
         OperatorCommand::Disable { company, email } => {
             let (company_id, op) = find(engine, &company, &email).await?;
-            engine.set_operator_disabled(company_id, op.id, true).await?;
+            engine
+                .set_operator_disabled(company_id, op.id, true)
+                .await?;
             println!("{} is disabled; their sessions have ended", op.email);
             Ok(())
         }
         OperatorCommand::Enable { company, email } => {
             let (company_id, op) = find(engine, &company, &email).await?;
-            engine.set_operator_disabled(company_id, op.id, false).await?;
+            engine
+                .set_operator_disabled(company_id, op.id, false)
+                .await?;
             println!("{} can log in again", op.email);
             Ok(())
         }
@@ -60,7 +64,10 @@ pub async fn run(engine: &Engine, command: OperatorCommand) -> anyhow::Result<()
             engine
                 .set_operator_password(company_id, op.id, &password)
                 .await?;
-            println!("{}'s password is changed; their sessions have ended", op.email);
+            println!(
+                "{}'s password is changed; their sessions have ended",
+                op.email
+            );
             Ok(())
         }
     }

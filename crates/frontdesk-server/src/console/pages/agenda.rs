@@ -115,14 +115,20 @@ async fn page(
     };
     let (prev, next) = (link(-step), link(step));
     let title = if section == "today" && agenda.from == agenda.today {
-        chrome.w.t1("today-title", "date", chrome.w.date(&agenda.from))
+        chrome
+            .w
+            .t1("today-title", "date", chrome.w.date(&agenda.from))
     } else {
         chrome.w.t("nav-agenda")
     };
     render(&AgendaPage {
         c: chrome,
         title,
-        path: if section == "today" { "/console" } else { "/console/agenda" },
+        path: if section == "today" {
+            "/console"
+        } else {
+            "/console/agenda"
+        },
         agenda,
         week,
         branch,
@@ -148,8 +154,12 @@ pub struct BookForm {
 }
 
 /// `POST /console/bookings`: the new booking's page, or today's page with the refusal.
-pub async fn book(State(state): State<AppState>, desk: Desk, Form(form): Form<BookForm>) -> Response {
-    if let Err(refused) = desk.check_csrf(&form.csrf) {
+pub async fn book(
+    State(state): State<AppState>,
+    desk: Desk,
+    Form(form): Form<BookForm>,
+) -> Response {
+    if let Some(refused) = desk.csrf_refusal(&form.csrf) {
         return refused;
     }
     let parsed = (
@@ -182,7 +192,10 @@ pub async fn book(State(state): State<AppState>, desk: Desk, Form(form): Form<Bo
         }),
     };
     match outcome {
-        Ok(booked) => done(&format!("/console/bookings/{}", booked.booking.id), "booked"),
+        Ok(booked) => done(
+            &format!("/console/bookings/{}", booked.booking.id),
+            "booked",
+        ),
         Err(e) => {
             let message = match refusal(&desk, &state, e).await {
                 Ok(message) => message,

@@ -90,10 +90,13 @@ pub async fn move_booking(
     Path(id): Path<i64>,
     Form(form): Form<MoveForm>,
 ) -> Response {
-    if let Err(refused) = desk.check_csrf(&form.csrf) {
+    if let Some(refused) = desk.csrf_refusal(&form.csrf) {
         return refused;
     }
-    let outcome = match (form.date.parse::<Date>(), frontdesk_domain::parse_time(&form.time)) {
+    let outcome = match (
+        form.date.parse::<Date>(),
+        frontdesk_domain::parse_time(&form.time),
+    ) {
         (Ok(date), Ok(time)) => {
             state
                 .engine
@@ -125,11 +128,15 @@ pub async fn cancel(
     Path(id): Path<i64>,
     Form(form): Form<CancelForm>,
 ) -> Response {
-    if let Err(refused) = desk.check_csrf(&form.csrf) {
+    if let Some(refused) = desk.csrf_refusal(&form.csrf) {
         return refused;
     }
     let reason = form.reason.filter(|r| !r.trim().is_empty());
-    match state.engine.desk_cancel(desk.company_id(), id, reason).await {
+    match state
+        .engine
+        .desk_cancel(desk.company_id(), id, reason)
+        .await
+    {
         Ok(_) => done(&format!("/console/bookings/{id}"), "cancelled"),
         Err(e) => refused_page(&state, desk, id, e).await,
     }

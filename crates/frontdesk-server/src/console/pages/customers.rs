@@ -104,7 +104,7 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(form): Form<CustomerForm>,
 ) -> Response {
-    if let Err(refused) = desk.check_csrf(&form.csrf) {
+    if let Some(refused) = desk.csrf_refusal(&form.csrf) {
         return refused;
     }
     match state

@@ -1,12 +1,14 @@
 //! `/console/login` and `/console/logout`.
 
+use crate::auth::ClientIp;
 use crate::console::assets::CONSOLE_CSS;
-use crate::console::session::{Desk, LOGIN_COOKIE, SESSION_COOKIE, cookie, same_secret, set_cookie};
+use crate::console::session::{
+    Desk, LOGIN_COOKIE, SESSION_COOKIE, cookie, same_secret, set_cookie,
+};
 use crate::console::words::Words;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use crate::auth::ClientIp;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -92,7 +94,13 @@ pub async fn submit(
     let email = form.email.trim().chars().take(254).collect::<String>();
     let sent = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
     if !same_secret(&form.csrf, sent) {
-        return login_page(&state, &headers, StatusCode::FORBIDDEN, email, Some("login-expired"));
+        return login_page(
+            &state,
+            &headers,
+            StatusCode::FORBIDDEN,
+            email,
+            Some("login-expired"),
+        );
     }
     if state.limits.check_login(ip).await.is_err() {
         return login_page(
@@ -103,7 +111,11 @@ pub async fn submit(
             Some("login-too-many"),
         );
     }
-    match state.engine.operator_login(&form.email, &form.password).await {
+    match state
+        .engine
+        .operator_login(&form.email, &form.password)
+        .await
+    {
         Ok(Some(login)) => {
             let ttl = frontdesk_engine::operators::OPERATOR_SESSION_TTL.as_secs();
             let mut response = Redirect::to("/console").into_response();
@@ -140,7 +152,7 @@ pub async fn logout(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    if let Err(refused) = desk.check_csrf(&form.csrf) {
+    if let Some(refused) = desk.csrf_refusal(&form.csrf) {
         return refused;
     }
     if let Some(token) = cookie(&headers, SESSION_COOKIE)
@@ -149,8 +161,9 @@ pub async fn logout(
         return super::fault(e);
     }
     let mut response = Redirect::to("/console/login").into_response();
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, "", 0),
+    );
     response
 }

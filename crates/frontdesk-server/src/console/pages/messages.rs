@@ -69,13 +69,10 @@ pub async fn retry(
     Path(id): Path<i64>,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    if let Err(refused) = desk.check_csrf(&form.csrf) {
+    if let Some(refused) = desk.csrf_refusal(&form.csrf) {
         return refused;
     }
-    let retried = state
-        .engine
-        .desk_retry_message(desk.company_id(), id)
-        .await;
+    let retried = state.engine.desk_retry_message(desk.company_id(), id).await;
     match or_page(&desk, &state, retried).await {
         Ok(_) => done("/console/messages", "retried"),
         Err(response) => response,

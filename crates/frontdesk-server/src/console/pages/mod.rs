@@ -51,8 +51,7 @@ impl Chrome {
 
     /// The notice of a finished action, from the `done` query parameter of the redirect.
     pub fn with_done(mut self, done: Option<&str>) -> Chrome {
-        if let Some(done) = done.filter(|d| d.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
-        {
+        if let Some(done) = done.filter(|d| d.chars().all(|c| c.is_ascii_lowercase() || c == '-')) {
             let id = format!("done-{done}");
             self.notice = Some(self.w.t(&id));
         }
@@ -98,9 +97,17 @@ pub fn fault(e: impl std::fmt::Display) -> Response {
 /// The engine's answer to a page's request that failed: not found as a 404 page, a fault as a
 /// 500, a rule's refusal as the words a caller would hear (in the business's language) with
 /// its code, to show above the form.
-pub async fn refusal(desk: &Desk, state: &crate::state::AppState, e: EngineError) -> Result<String, Response> {
+pub async fn refusal(
+    desk: &Desk,
+    state: &crate::state::AppState,
+    e: EngineError,
+) -> Result<String, Response> {
     match &e {
-        EngineError::NotFound { .. } => Err((StatusCode::NOT_FOUND, plain_page(&desk.words, "error-not-found")).into_response()),
+        EngineError::NotFound { .. } => Err((
+            StatusCode::NOT_FOUND,
+            plain_page(&desk.words, "error-not-found"),
+        )
+            .into_response()),
         _ if !e.is_client_error() => Err(fault(e)),
         _ => {
             let anyone = Caller::anonymous(desk.company_id(), None);
