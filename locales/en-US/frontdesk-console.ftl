@@ -156,3 +156,70 @@ no = No
 
 ## Messages
 retry = Send again
+
+## Account
+account-title = Your account
+language-business = The business's language
+# The language's own name, as the language picker lists it.
+language-name = English
+
+## Roles
+role-owner = Owner
+role-staff = Staff
+
+## Settings
+settings-sections = Settings sections
+closures-title = Closed days
+close-day = Close this day
+no-closures = No closed days ahead.
+closed = Closed
+special-hours = Special hours
+reopen = Reopen
+affected-title = Bookings on that day
+affected-intro = These confirmed bookings would fall outside the schedule. They stay booked until you move or cancel them.
+close-anyway = Close the day anyway
+keep-open = Keep it open
+policy-title = Booking rules
+policy-notice = Notice (minutes)
+policy-window = Booking window (days)
+policy-quota = Active bookings per member (empty: no limit)
+policy-free-cancel = Free cancellation until (hours before)
+policy-reminders = Reminders (e.g. 24h, 2h)
+policy-hold = Waitlist hold (minutes)
+policy-unknown = New callers may book
+file-title = Hours, services and staff
+file-intro = The business file: opening hours, breaks, services, staff and branches. Check shows what would change, and which bookings would fall outside the new schedule, before you save.
+file-label = Business file (TOML)
+file-check = Check
+plan-title = What saving would change
+plan-nothing = Nothing would change.
+keys-title = API keys
+key-shown-once = Copy this key now: it is shown only once.
+key-mcp = MCP (voice agents)
+key-gateway = Gateway
+key-create = Create key
+key-prefix = Starts with
+key-last-used = Last used
+revoke = Revoke
+revoked = Revoked
+voice-title = Voice platforms
+voice-intro = Paste these addresses into Retell or Vapi. The Retell API key and the Vapi secret are set in the business file.
+url-mcp = MCP (Streamable HTTP)
+url-sse = MCP (SSE)
+url-retell-function = Retell custom functions
+url-retell-webhook = Retell webhook
+url-vapi = Vapi tool calls
+url-gateway = JSON-RPC gateway
+configured = Configured
+not-configured = Not configured
+webhooks-title = Webhooks
+feeds-title = Calendar feeds
+none-yet = None yet.
+cli-hint = Webhooks and calendar feeds are added with `frontdesk webhook add` and `frontdesk ical create`.
+operators-title = Operators
+operator-add = Add operator
+disabled = Disabled
+active = Active
+enable = Enable
+disable = Disable
+you = You

@@ -29,6 +29,7 @@ pub mod notifications;
 pub mod operators;
 pub mod prompts;
 pub mod sessions;
+pub mod settings;
 mod text;
 mod usage;
 pub mod waitlist;

@@ -48,6 +48,35 @@ pub fn routes() -> Router<AppState> {
         .route("/console/waitlist", get(pages::waitlist::list))
         .route("/console/messages", get(pages::messages::list))
         .route("/console/messages/{id}/retry", post(pages::messages::retry))
+        .route("/console/account", get(pages::account::show))
+        .route(
+            "/console/account/language",
+            post(pages::account::set_language),
+        )
+        .route("/console/settings", get(pages::settings::show))
+        .route(
+            "/console/settings/closures",
+            post(pages::settings::close_day),
+        )
+        .route(
+            "/console/settings/closures/remove",
+            post(pages::settings::reopen_day),
+        )
+        .route("/console/settings/policy", post(pages::settings::policy))
+        .route("/console/settings/file", post(pages::settings::file))
+        .route("/console/settings/keys", post(pages::settings::create_key))
+        .route(
+            "/console/settings/keys/{id}/revoke",
+            post(pages::settings::revoke_key),
+        )
+        .route(
+            "/console/settings/operators",
+            post(pages::settings::add_operator),
+        )
+        .route(
+            "/console/settings/operators/{id}/{action}",
+            post(pages::settings::set_operator),
+        )
         .route(
             "/console/login",
             get(pages::login::show).post(pages::login::submit),

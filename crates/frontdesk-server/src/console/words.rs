@@ -126,6 +126,11 @@ impl Words {
         serde_json::to_string_pretty(value).unwrap_or_default()
     }
 
+    /// An operator's role (`role-owner`, `role-staff`).
+    pub fn role(&self, role: &frontdesk_domain::OperatorRole) -> String {
+        self.t(&format!("role-{}", role.as_str()))
+    }
+
     /// Whether the desk may send this message again.
     pub fn retryable(&self, status: &MessageStatus) -> bool {
         matches!(status, MessageStatus::Failed | MessageStatus::Cancelled)

@@ -1,12 +1,14 @@
 //! The console's pages: one file per page, each a handler that asks the engine once or a few
 //! times and renders one template.
 
+pub mod account;
 pub mod agenda;
 pub mod booking;
 pub mod calls;
 pub mod customers;
 pub mod login;
 pub mod messages;
+pub mod settings;
 pub mod waitlist;
 
 use super::assets::{CONSOLE_CSS, HTMX_JS};
