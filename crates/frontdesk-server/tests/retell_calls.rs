@@ -1027,3 +1027,84 @@ async fn a_test_webhook_replayed_to_the_retell_endpoints_is_acknowledged_and_cha
         "{answer}"
     );
 }
+
+#[tokio::test]
+async fn a_calls_page_shows_the_tools_its_agent_called_and_what_they_answered() {
+    let r = retell().await;
+    let call = json!({ "call_id": "call_page", "from_number": JOHN, "to_number": PRACTICE });
+    assert_eq!(r.webhook("call_started", call).await.status, 200);
+    r.call_function("call_page", JOHN, "get_bookings", json!({}))
+        .await;
+    let refused = r
+        .call_function(
+            "call_page",
+            JOHN,
+            "book_session",
+            json!({ "service": "Support", "date": "2026-11-24", "time": "03:17" }),
+        )
+        .await;
+    assert_eq!(refused["success"], false, "{refused}");
+    let booked = r
+        .call_function(
+            "call_page",
+            JOHN,
+            "book_session",
+            json!({ "service": "Support", "date": "2026-11-24", "time": "09:00" }),
+        )
+        .await;
+    assert_eq!(booked["success"], true, "{booked}");
+    let id = r.recorded_call("call_page").await.expect("recorded").id;
+    // The tool calls are written beside the answers, not before them.
+    let mut dossier = r
+        .app
+        .engine
+        .call_dossier(r.app.askpro_id, id)
+        .await
+        .expect("call");
+    for _ in 0..50 {
+        if dossier.tool_calls.len() == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        dossier = r
+            .app
+            .engine
+            .call_dossier(r.app.askpro_id, id)
+            .await
+            .expect("call");
+    }
+    let tools: Vec<(&str, Option<&str>)> = dossier
+        .tool_calls
+        .iter()
+        .map(|t| (t.tool.as_str(), t.error_code.as_deref()))
+        .collect();
+    assert_eq!(
+        tools,
+        [
+            ("get_bookings", None),
+            ("book_session", Some("NO_SUCH_SLOT")),
+            ("book_session", None)
+        ]
+    );
+    assert_eq!(dossier.tool_calls[2].arguments["time"], "09:00");
+    assert!(
+        dossier.tool_calls[2]
+            .result
+            .as_str()
+            .is_some_and(|t| !t.is_empty()),
+        "the words the agent got are kept"
+    );
+    assert_eq!(
+        dossier.bookings.len(),
+        1,
+        "the call's booking is on its page"
+    );
+    assert!(
+        r.app
+            .engine
+            .call_dossier(r.app.beyond_id, id)
+            .await
+            .is_err(),
+        "another company's operator cannot open it"
+    );
+}
