@@ -672,3 +672,58 @@ impl Engine {
         self.retry_message(id).await
     }
 }
+
+impl Engine {
+    /// Adds a member to a customer's family (`member_id` none) or renames one of theirs and
+    /// sets their relationship.
+    pub async fn desk_save_member(
+        &self,
+        company_id: CompanyId,
+        customer_id: CustomerId,
+        member_id: Option<MemberId>,
+        name: &str,
+        relationship: &str,
+    ) -> EngineResult<Member> {
+        let name = name.trim();
+        let relationship = relationship.trim();
+        plain("name", name)?;
+        plain("relationship", relationship)?;
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(EngineError::invalid(
+                "name",
+                "a member's name has 1 to 200 characters",
+            ));
+        }
+        self.store
+            .get_customer(company_id, customer_id)
+            .await
+            .or_not_found("customer")?;
+        let existing = match member_id {
+            Some(id) => {
+                let member = self
+                    .store
+                    .get_member(company_id, id)
+                    .await
+                    .or_not_found("member")?;
+                if member.customer_id != customer_id {
+                    return Err(EngineError::NotFound { what: "member" });
+                }
+                Some(member)
+            }
+            None => None,
+        };
+        let member = self
+            .store
+            .upsert_member(frontdesk_store::NewMember {
+                id: member_id,
+                company_id,
+                customer_id,
+                name: name.to_string(),
+                level: existing.as_ref().and_then(|m| m.level.clone()),
+                max_active_bookings: existing.as_ref().and_then(|m| m.max_active_bookings),
+                relationship: (!relationship.is_empty()).then(|| relationship.to_string()),
+            })
+            .await?;
+        Ok(member)
+    }
+}

@@ -236,3 +236,82 @@ impl Engine {
         self.set_operator_disabled(company_id, id, disabled).await
     }
 }
+
+/// Whose bookings a new calendar feed shows.
+#[derive(Debug, Clone, Copy)]
+pub enum FeedOf {
+    Branch(BranchId),
+    Staff(frontdesk_domain::StaffId),
+}
+
+impl Engine {
+    /// Adds a signed webhook endpoint of the company (its secret returned once).
+    pub async fn desk_add_webhook(
+        &self,
+        company_id: CompanyId,
+        url: &str,
+        events: &str,
+    ) -> EngineResult<crate::webhooks::AddedWebhook> {
+        let events: Vec<String> = events
+            .split(',')
+            .map(|e| e.trim().to_string())
+            .filter(|e| !e.is_empty())
+            .collect();
+        self.add_webhook(company_id, url, &events, None).await
+    }
+
+    /// Stops one of the company's endpoints; another company's is not found.
+    pub async fn desk_remove_webhook(&self, company_id: CompanyId, id: i64) -> EngineResult<()> {
+        if self.webhook(id).await?.company_id != company_id {
+            return Err(EngineError::NotFound { what: "webhook" });
+        }
+        self.remove_webhook(id).await.map(|_| ())
+    }
+
+    /// Mints a calendar feed of one of the company's branches or staff members (its token
+    /// returned once).
+    pub async fn desk_create_feed(
+        &self,
+        company_id: CompanyId,
+        of: FeedOf,
+    ) -> EngineResult<crate::calendar::feeds::CreatedFeed> {
+        let catalog = self.catalog(company_id).await?;
+        let slug = catalog.company.slug.clone();
+        match of {
+            FeedOf::Branch(id) => {
+                let name = catalog
+                    .branch(id)
+                    .map(|b| b.name.clone())
+                    .ok_or(EngineError::NotFound { what: "branch" })?;
+                self.create_feed(&slug, crate::calendar::FeedTarget::Branch(&name))
+                    .await
+            }
+            FeedOf::Staff(id) => {
+                let name =
+                    catalog
+                        .staff_name(id)
+                        .map(str::to_string)
+                        .ok_or(EngineError::NotFound {
+                            what: "staff member",
+                        })?;
+                self.create_feed(&slug, crate::calendar::FeedTarget::Staff(&name))
+                    .await
+            }
+        }
+    }
+
+    /// Revokes one of the company's feeds; another company's is not found.
+    pub async fn desk_revoke_feed(&self, company_id: CompanyId, id: i64) -> EngineResult<()> {
+        let feed = self
+            .store
+            .get_calendar_feed(id)
+            .await
+            .or_not_found("calendar feed")?;
+        if feed.company_id != company_id {
+            return Err(EngineError::NotFound {
+                what: "calendar feed",
+            });
+        }
+        self.revoke_feed(id).await.map(|_| ())
+    }
+}

@@ -598,3 +598,114 @@ async fn closing_a_day_lists_its_bookings_first_and_then_the_agent_offers_nothin
     assert_eq!(reopened.status(), StatusCode::SEE_OTHER);
     assert!(on_the_day().await.is_empty());
 }
+
+/// The text of `code#{id}` on a page.
+fn code_with_id(html: &str, id: &str) -> String {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} on the page"));
+    html[at..]
+        .split_once('>')
+        .expect("tag end")
+        .1
+        .chars()
+        .take_while(|c| *c != '<')
+        .collect()
+}
+
+#[tokio::test]
+async fn owners_mint_calendar_feeds_and_the_desk_edits_a_family() {
+    let app = app().await;
+    operator(
+        &app,
+        app.askpro_id,
+        "owner@example.com",
+        OperatorRole::Owner,
+    )
+    .await;
+    let owner = login(&app, "owner@example.com", PASSWORD)
+        .await
+        .expect("login");
+    let settings = get(&app, &owner, "/console/settings")
+        .await
+        .text()
+        .await
+        .expect("html");
+    let csrf = csrf_of(&settings);
+    let branch = settings
+        .split("<option value=\"branch-")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a branch to subscribe to")
+        .to_string();
+    let minted = post(
+        &app,
+        &owner,
+        "/console/settings/feeds",
+        &[("csrf", csrf.as_str()), ("of", &format!("branch-{branch}"))],
+    )
+    .await;
+    assert_eq!(minted.status(), StatusCode::OK);
+    let url = code_with_id(&minted.text().await.expect("html"), "new-feed-url");
+    let path = &url[url.find("/ical/").expect("a feed path")..];
+    let feed = browser().get(app.url(path)).send().await.expect("feed");
+    assert_eq!(feed.status(), StatusCode::OK);
+    assert!(
+        feed.text()
+            .await
+            .expect("ics")
+            .starts_with("BEGIN:VCALENDAR")
+    );
+    let feed_id = app.engine.list_feeds("askproai-demo").await.expect("feeds")[0]
+        .feed
+        .id;
+    let revoked = post(
+        &app,
+        &owner,
+        &format!("/console/settings/feeds/{feed_id}/revoke"),
+        &[("csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
+    let gone = browser().get(app.url(path)).send().await.expect("feed");
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+
+    let john = app
+        .engine
+        .find_customers(app.askpro_id, "1234567890")
+        .await
+        .expect("search");
+    assert_eq!(john.len(), 1, "found by a part of the number");
+    let page = format!("/console/customers/{}/members", john[0].id);
+    let added = post(
+        &app,
+        &owner,
+        &page,
+        &[
+            ("csrf", csrf.as_str()),
+            ("name", "Mia Doe"),
+            ("relationship", "child"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let dossier = app
+        .engine
+        .customer_dossier(app.askpro_id, john[0].id)
+        .await
+        .expect("dossier");
+    let mia = dossier
+        .members
+        .iter()
+        .find(|m| m.member.name == "Mia Doe")
+        .expect("Mia is in the family");
+    assert_eq!(mia.member.relationship.as_deref(), Some("child"));
+    let empty = post(
+        &app,
+        &owner,
+        &page,
+        &[("csrf", csrf.as_str()), ("name", " ")],
+    )
+    .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -45,6 +45,10 @@ pub fn routes() -> Router<AppState> {
             "/console/customers/{id}",
             get(pages::customers::show).post(pages::customers::update),
         )
+        .route(
+            "/console/customers/{id}/members",
+            post(pages::customers::save_member),
+        )
         .route("/console/waitlist", get(pages::waitlist::list))
         .route("/console/messages", get(pages::messages::list))
         .route("/console/messages/{id}/retry", post(pages::messages::retry))
@@ -68,6 +72,22 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/console/settings/keys/{id}/revoke",
             post(pages::settings::revoke_key),
+        )
+        .route(
+            "/console/settings/webhooks",
+            post(pages::settings::add_webhook),
+        )
+        .route(
+            "/console/settings/webhooks/{id}/remove",
+            post(pages::settings::remove_webhook),
+        )
+        .route(
+            "/console/settings/feeds",
+            post(pages::settings::create_feed),
+        )
+        .route(
+            "/console/settings/feeds/{id}/revoke",
+            post(pages::settings::revoke_feed),
         )
         .route(
             "/console/settings/operators",

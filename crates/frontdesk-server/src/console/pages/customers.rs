@@ -126,3 +126,51 @@ pub async fn update(
         }
     }
 }
+
+#[derive(Deserialize)]
+pub struct MemberForm {
+    #[serde(default)]
+    csrf: String,
+    member_id: Option<String>,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    relationship: String,
+}
+
+/// `POST /console/customers/{id}/members`: adds a member, or renames one (`member_id`).
+pub async fn save_member(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<i64>,
+    Form(form): Form<MemberForm>,
+) -> Response {
+    if let Some(refused) = desk.csrf_refusal(&form.csrf) {
+        return refused;
+    }
+    let member_id = super::agenda::chosen(&form.member_id);
+    match state
+        .engine
+        .desk_save_member(
+            desk.company_id(),
+            id,
+            member_id,
+            &form.name,
+            &form.relationship,
+        )
+        .await
+    {
+        Ok(_) => done(&format!("/console/customers/{id}"), "saved"),
+        Err(e) => {
+            let message = match refusal(&desk, &state, e).await {
+                Ok(message) => message,
+                Err(response) => return response,
+            };
+            let mut response = page(&state, desk, id, None, Some(message)).await;
+            if response.status() == StatusCode::OK {
+                *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            response
+        }
+    }
+}

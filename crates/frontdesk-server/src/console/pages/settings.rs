@@ -16,7 +16,7 @@ use frontdesk_engine::EngineError;
 use frontdesk_engine::calendar::feeds::FeedView;
 use frontdesk_engine::desk::NamedRef;
 use frontdesk_engine::import::{BookingOutside, ImportPlan};
-use frontdesk_engine::settings::{Closure, SettingsEdit};
+use frontdesk_engine::settings::{Closure, FeedOf, SettingsEdit};
 use frontdesk_store::{ApiKey, Operator, WebhookEndpoint};
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -87,7 +87,10 @@ pub struct SettingsPage {
     retell_set: bool,
     vapi_set: bool,
     webhooks: Vec<WebhookEndpoint>,
+    new_webhook_secret: Option<String>,
     feeds: Vec<FeedView>,
+    new_feed_url: Option<String>,
+    staff: Vec<NamedRef>,
     operators: Vec<Operator>,
 }
 
@@ -100,6 +103,8 @@ struct Extras {
     file_text: Option<String>,
     plan: Option<PlanView>,
     new_secret: Option<String>,
+    new_webhook_secret: Option<String>,
+    new_feed_url: Option<String>,
 }
 
 async fn page(state: &AppState, desk: &Desk, extras: Extras, status: StatusCode) -> Response {
@@ -126,10 +131,8 @@ async fn build(state: &AppState, desk: &Desk, extras: Extras) -> Result<Settings
         Some(text) => text,
         None => file.to_text("toml")?,
     };
-    let branches = engine
-        .agenda(company_id, &Default::default())
-        .await?
-        .branches;
+    let agenda = engine.agenda(company_id, &Default::default()).await?;
+    let (branches, staff) = (agenda.branches, agenda.staff);
     let policy = desk.company.policy.clone();
     let reminders = policy
         .reminders
@@ -171,7 +174,10 @@ async fn build(state: &AppState, desk: &Desk, extras: Extras) -> Result<Settings
         retell_set,
         vapi_set,
         webhooks: engine.webhooks(company_id).await?,
+        new_webhook_secret: extras.new_webhook_secret,
         feeds: engine.list_feeds(&desk.company.slug).await?,
+        new_feed_url: extras.new_feed_url,
+        staff,
         operators: engine.operators(company_id).await?,
     })
 }
@@ -566,6 +572,120 @@ pub async fn set_operator(
                 "operator-enabled"
             },
         ),
+        Err(e) => refused(&state, &desk, e, Extras::default()).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct WebhookForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    events: String,
+}
+
+/// `POST /console/settings/webhooks`: the endpoint's signing secret is on the answer, once.
+pub async fn add_webhook(
+    State(state): State<AppState>,
+    desk: Desk,
+    Form(form): Form<WebhookForm>,
+) -> Response {
+    if let Some(refused) = guard(&desk, &form.csrf) {
+        return refused;
+    }
+    match state
+        .engine
+        .desk_add_webhook(desk.company_id(), &form.url, &form.events)
+        .await
+    {
+        Ok(added) => {
+            let extras = Extras {
+                new_webhook_secret: Some(added.secret),
+                ..Default::default()
+            };
+            page(&state, &desk, extras, StatusCode::OK).await
+        }
+        Err(e) => refused(&state, &desk, e, Extras::default()).await,
+    }
+}
+
+/// `POST /console/settings/webhooks/{id}/remove`
+pub async fn remove_webhook(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    if let Some(refused) = guard(&desk, &form.csrf) {
+        return refused;
+    }
+    match state
+        .engine
+        .desk_remove_webhook(desk.company_id(), id)
+        .await
+    {
+        Ok(()) => done("/console/settings", "saved"),
+        Err(e) => refused(&state, &desk, e, Extras::default()).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct FeedForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    of: String,
+}
+
+/// `POST /console/settings/feeds` (`of=branch-ID` or `staff-ID`): the feed's URL is on the
+/// answer, once.
+pub async fn create_feed(
+    State(state): State<AppState>,
+    desk: Desk,
+    Form(form): Form<FeedForm>,
+) -> Response {
+    if let Some(refused) = guard(&desk, &form.csrf) {
+        return refused;
+    }
+    let of = match form.of.split_once('-') {
+        Some(("branch", id)) => id.parse().ok().map(FeedOf::Branch),
+        Some(("staff", id)) => id.parse().ok().map(FeedOf::Staff),
+        _ => None,
+    };
+    let Some(of) = of else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "choose a branch or a staff member",
+        )
+            .into_response();
+    };
+    match state.engine.desk_create_feed(desk.company_id(), of).await {
+        Ok(created) => {
+            let base = state.settings.public_url.trim_end_matches('/');
+            let extras = Extras {
+                new_feed_url: Some(format!("{base}/ical/{}.ics", created.token)),
+                ..Default::default()
+            };
+            page(&state, &desk, extras, StatusCode::OK).await
+        }
+        Err(e) => refused(&state, &desk, e, Extras::default()).await,
+    }
+}
+
+/// `POST /console/settings/feeds/{id}/revoke`
+pub async fn revoke_feed(
+    State(state): State<AppState>,
+    desk: Desk,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfOnly>,
+) -> Response {
+    if let Some(refused) = guard(&desk, &form.csrf) {
+        return refused;
+    }
+    match state.engine.desk_revoke_feed(desk.company_id(), id).await {
+        Ok(()) => done("/console/settings", "saved"),
         Err(e) => refused(&state, &desk, e, Extras::default()).await,
     }
 }
