@@ -1107,3 +1107,237 @@ async fn global_database_flag_after_the_subcommand_reaches_postgres() {
     assert!(keys.contains("fd_gw_"), "{keys}");
     assert!(!dir.path().join("frontdesk.db").exists());
 }
+
+/// `frontdesk ARGS` with `input` on standard input.
+fn frontdesk_stdin(db: &str, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .args(args)
+        .env("FRONTDESK_DATABASE", db)
+        .env("FRONTDESK_SECRET_KEY_FILE", key_file(db))
+        .env_remove("FRONTDESK_SECRET_KEY")
+        .env_remove("FRONTDESK_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run frontdesk");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+#[tokio::test]
+async fn operators_are_created_from_stdin_listed_disabled_and_log_in() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("ops.db").display());
+    assert!(
+        frontdesk(&db, &["import", "../../examples/askproai-demo.yaml"])
+            .status
+            .success()
+    );
+    let create = |email: &str, input: &str| {
+        frontdesk_stdin(
+            &db,
+            &[
+                "operator",
+                "create",
+                "--company",
+                "askproai-demo",
+                "--email",
+                email,
+                "--role",
+                "owner",
+                "--password-stdin",
+            ],
+            input,
+        )
+    };
+    let made = create("Desk@Example.com", "a long password\n");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    for (email, input, why) in [
+        ("other@example.com", "", "no password on standard input"),
+        ("other@example.com", "short\n", "at least 10 characters"),
+        ("desk@example.com", "a long password\n", "exists"),
+        ("not-an-email", "a long password\n", "e-mail"),
+    ] {
+        let refused = create(email, input);
+        assert!(!refused.status.success(), "{email} {input:?} was accepted");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(why), "{why}: {stderr}");
+    }
+    let no_stdin_flag = frontdesk(
+        &db,
+        &[
+            "operator",
+            "create",
+            "--company",
+            "askproai-demo",
+            "--email",
+            "x@example.com",
+        ],
+    );
+    assert!(
+        !no_stdin_flag.status.success(),
+        "the password never comes from argv"
+    );
+
+    let list = frontdesk(&db, &["operator", "list", "--company", "askproai-demo"]);
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        text.contains("desk@example.com") && text.contains("owner"),
+        "{text}"
+    );
+    assert!(text.contains("active"), "{text}");
+
+    let engine = engine_for(&db).await;
+    assert!(
+        engine
+            .operator_login("desk@example.com", "a long password")
+            .await
+            .expect("login")
+            .is_some()
+    );
+    let disabled = frontdesk(
+        &db,
+        &[
+            "operator",
+            "disable",
+            "--company",
+            "askproai-demo",
+            "--email",
+            "DESK@example.com",
+        ],
+    );
+    assert!(
+        disabled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&disabled.stderr)
+    );
+    assert!(
+        engine
+            .operator_login("desk@example.com", "a long password")
+            .await
+            .expect("login")
+            .is_none()
+    );
+    let text = String::from_utf8_lossy(
+        &frontdesk(&db, &["operator", "list", "--company", "askproai-demo"]).stdout,
+    )
+    .to_string();
+    assert!(text.contains("disabled"), "{text}");
+}
+
+#[tokio::test]
+async fn bookings_list_prints_a_days_bookings_for_scripts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("list.db").display());
+    stdout_json(&frontdesk(&db, &["demo"]));
+    let engine = engine_for(&db).await;
+    let company = engine
+        .company_by_slug("askproai-demo")
+        .await
+        .expect("company");
+    let john = engine
+        .identify(company.id, "+491234567890")
+        .await
+        .expect("john")
+        .caller;
+    let today = engine.today(company.id).await.expect("today");
+    let mut query =
+        frontdesk_engine::AvailabilityQuery::on(today.saturating_add(jiff::Span::new().days(7)));
+    query.to = today.saturating_add(jiff::Span::new().days(13));
+    let slot = engine
+        .availability(&john, &query)
+        .await
+        .expect("availability")
+        .slots
+        .into_iter()
+        .next()
+        .expect("a free slot next week");
+    let mut req = frontdesk_engine::BookRequest::new(
+        slot.date,
+        slot.time,
+        frontdesk_domain::BookingSource::Mcp,
+    );
+    req.service_id = Some(slot.service_id);
+    req.notify_customer = false;
+    let code = engine
+        .book(&john, req)
+        .await
+        .expect("book")
+        .booking
+        .voucher_code;
+
+    let day = slot.date.to_string();
+    let json = stdout_json(&frontdesk(
+        &db,
+        &[
+            "bookings",
+            "list",
+            "--company",
+            "askproai-demo",
+            "--date",
+            &day,
+            "--json",
+        ],
+    ));
+    let listed = json.as_array().expect("a list");
+    assert_eq!(listed.len(), 1, "{json}");
+    assert_eq!(listed[0]["voucher_code"], code.as_str());
+    assert_eq!(listed[0]["customer_phone"], "+491234567890");
+    assert_eq!(listed[0]["status"], "confirmed");
+    assert_eq!(listed[0]["source"], "mcp");
+    let table = frontdesk(
+        &db,
+        &[
+            "bookings",
+            "list",
+            "--company",
+            "askproai-demo",
+            "--date",
+            &day,
+        ],
+    );
+    assert!(String::from_utf8_lossy(&table.stdout).contains(&code));
+
+    let empty = stdout_json(&frontdesk(
+        &db,
+        &[
+            "bookings",
+            "list",
+            "--company",
+            "askproai-demo",
+            "--date",
+            "2099-01-05",
+            "--json",
+        ],
+    ));
+    assert_eq!(
+        empty,
+        serde_json::json!([]),
+        "a day without bookings is an empty list"
+    );
+    let refused = frontdesk(
+        &db,
+        &[
+            "bookings",
+            "list",
+            "--company",
+            "askproai-demo",
+            "--date",
+            "tomorrow-ish",
+        ],
+    );
+    assert!(!refused.status.success(), "a bad date is refused");
+    let unknown = frontdesk(&db, &["bookings", "list", "--company", "nobody"]);
+    assert!(!unknown.status.success());
+}

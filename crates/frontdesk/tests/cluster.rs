@@ -878,6 +878,134 @@ async fn a_logout_on_one_instance_is_refused_by_every_other_at_once() {
     .await;
 }
 
+/// The console's cookie `fd_console` after logging in through `base`.
+async fn console_login(base: &str, email: &str, password: &str) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = http
+        .get(format!("{base}/console/login"))
+        .send()
+        .await
+        .expect("login page");
+    let cookie = |response: &reqwest::Response, name: &str| {
+        response
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next()?.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+            .expect("the cookie is set")
+    };
+    let login_cookie = cookie(&page, "fd_console_login");
+    let html = page.text().await.expect("html");
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf")
+        .to_string();
+    let answer = http
+        .post(format!("{base}/console/login"))
+        .header(
+            reqwest::header::COOKIE,
+            format!("fd_console_login={login_cookie}"),
+        )
+        .form(&[("email", email), ("password", password), ("csrf", &csrf)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(answer.status().as_u16(), 303, "logged in through {base}");
+    cookie(&answer, "fd_console")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_console_logout_on_one_instance_ends_the_session_on_every_other() {
+    let test = "a_console_logout_on_one_instance_ends_the_session_on_every_other";
+    let business = Business {
+        capacity: 5,
+        times: vec!["08:00"],
+        customers: 1,
+    };
+    let Some((setup, redis, _key)) = cluster_setup(test, &business).await else {
+        return;
+    };
+    let _turn = SERIAL.lock().await;
+    bounded(TEST_LIMIT, async {
+        setup.cli_input(
+            &[
+                "operator",
+                "create",
+                "--company",
+                SLUG,
+                "--email",
+                "desk@example.com",
+                "--password-stdin",
+            ],
+            "a long password\n",
+        );
+        let servers = three(&setup, &redis, &[]).await;
+        let bases: Vec<&str> = servers.iter().map(|s| s.base.as_str()).collect();
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let today = async |base: &str, token: &str| {
+            http.get(format!("{base}/console"))
+                .header(reqwest::header::COOKIE, format!("fd_console={token}"))
+                .send()
+                .await
+                .expect("today")
+        };
+        for logout_on in 0..3 {
+            let token = console_login(
+                bases[(logout_on + 1) % 3],
+                "desk@example.com",
+                "a long password",
+            )
+            .await;
+            for base in &bases {
+                assert_eq!(today(base, &token).await.status().as_u16(), 200, "{base}");
+            }
+            let page = today(bases[logout_on], &token)
+                .await
+                .text()
+                .await
+                .expect("html");
+            let csrf = page
+                .split("name=\"csrf\" value=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .expect("csrf")
+                .to_string();
+            let out = http
+                .post(format!("{}/console/logout", bases[logout_on]))
+                .header(reqwest::header::COOKIE, format!("fd_console={token}"))
+                .form(&[("csrf", csrf.as_str())])
+                .send()
+                .await
+                .expect("logout");
+            assert_eq!(out.status().as_u16(), 303);
+            for base in &bases {
+                let after = today(base, &token).await;
+                assert_eq!(
+                    after.status().as_u16(),
+                    303,
+                    "{base} still let in a session logged out on {}",
+                    bases[logout_on]
+                );
+            }
+        }
+        for server in &servers {
+            server.assert_no_panic();
+        }
+    })
+    .await;
+}
+
 /// A revoked key's sessions and a caller's Streamable HTTP session, across instances.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn revoked_keys_and_foreign_mcp_sessions_are_refused_on_every_instance() {

@@ -221,6 +221,35 @@ impl Setup {
         out
     }
 
+    /// Runs `frontdesk ARGS` on the test database with `input` on standard input.
+    pub fn cli_input(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+            .args(args)
+            .env("FRONTDESK_DATABASE", &self.db.url)
+            .env("FRONTDESK_SECRET_KEY_FILE", self.key_file())
+            .env_remove("FRONTDESK_SECRET_KEY")
+            .env_remove("FRONTDESK_CONFIG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run frontdesk");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("stdin");
+        let out = child.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "frontdesk {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
     /// Imports `business` and returns a fresh key of `kind` (`mcp` or `gateway`).
     pub fn import(&self, business: &Business) -> String {
         let file = self.dir.path().join("business.toml");
