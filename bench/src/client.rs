@@ -1,11 +1,14 @@
 //! A cheap HTTP/1.1 client for the load generator: hyper with a keep-alive pool, bodies
 //! serialised once, and the few frontdesk calls the scenarios make (caller sessions, MCP tool
-//! calls over Streamable HTTP in the stateless 2026-07-28 revision, logout).
+//! calls over Streamable HTTP in the stateless 2026-07-28 revision, logout), and the console's
+//! pages as a browser asks for them (timed to the headers and to the last byte).
 
 use anyhow::{Context, anyhow, bail};
 use bytes::Bytes;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use http::{HeaderValue, Method, Request, StatusCode};
+use http::header::{
+    ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, COOKIE, SET_COOKIE,
+};
+use http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper_util::client::legacy::Client;
@@ -14,7 +17,7 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The revision served without a handshake: every request stands alone.
 pub const MCP_REVISION: &str = "2026-07-28";
@@ -32,6 +35,38 @@ pub struct Http {
 pub struct Answer {
     pub status: StatusCode,
     pub body: Bytes,
+}
+
+/// A page as a browser gets it: headers, body, and when each arrived.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    /// From sending the request to the response's headers (time to first byte).
+    pub ttfb: Duration,
+    /// From sending the request to the body's last byte.
+    pub total: Duration,
+}
+
+impl Page {
+    /// The value of cookie `name` set by this response (`Set-Cookie: name=value; …`).
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next()?.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+
+    /// The response's `Content-Encoding`, if any.
+    pub fn encoding(&self) -> Option<String> {
+        self.headers
+            .get(CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
 }
 
 impl Http {
@@ -86,6 +121,52 @@ impl Http {
     pub async fn get(&self, path: &str) -> anyhow::Result<Answer> {
         let req = Request::get(self.url(path)).body(Full::new(Bytes::new()))?;
         self.call(req).await
+    }
+
+    /// A browser's `GET` (HTML accepted, compression offered) with `cookie`, timed to its
+    /// headers and to its last byte.
+    pub async fn page(&self, path: &str, cookie: Option<&HeaderValue>) -> anyhow::Result<Page> {
+        let mut req = Request::get(self.url(path))
+            .header(ACCEPT, "text/html,*/*")
+            .header(ACCEPT_ENCODING, "gzip, deflate, br, zstd");
+        if let Some(cookie) = cookie {
+            req = req.header(COOKIE, cookie.clone());
+        }
+        self.timed(req.body(Full::new(Bytes::new()))?).await
+    }
+
+    /// A browser's form `POST` (`application/x-www-form-urlencoded`) with `cookie`.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&HeaderValue>,
+    ) -> anyhow::Result<Page> {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let mut req = Request::post(self.url(path))
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(ACCEPT, "text/html,*/*");
+        if let Some(cookie) = cookie {
+            req = req.header(COOKIE, cookie.clone());
+        }
+        self.timed(req.body(Full::new(Bytes::from(body)))?).await
+    }
+
+    async fn timed(&self, req: Request<Full<Bytes>>) -> anyhow::Result<Page> {
+        let started = Instant::now();
+        let response = self.send(req).await?;
+        let ttfb = started.elapsed();
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await?.to_bytes();
+        Ok(Page {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+            ttfb,
+            total: started.elapsed(),
+        })
     }
 
     /// `POST /mcp/auth/session`: a caller session for `phone`.

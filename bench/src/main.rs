@@ -31,6 +31,7 @@ enum Scenario {
     Contention,
     SseStreams,
     Startup,
+    Console,
     All,
 }
 
@@ -72,7 +73,7 @@ struct Args {
     /// One JSON document instead of the table.
     #[arg(long)]
     json: bool,
-    /// Concurrent callers (tools, call-mix).
+    /// Concurrent callers (tools, call-mix), and console clients (console's throughput).
     #[arg(long, default_value_t = 50)]
     concurrency: usize,
     /// Seconds measured per load phase (after a 1 s warm-up).
@@ -126,6 +127,7 @@ async fn run(args: Args, nofile: u64) -> anyhow::Result<()> {
             Scenario::CallMix,
             Scenario::Contention,
             Scenario::SseStreams,
+            Scenario::Console,
         ]
     } else {
         args.scenarios.clone()
@@ -149,12 +151,22 @@ async fn run(args: Args, nofile: u64) -> anyhow::Result<()> {
     let mut started: Vec<Server> = Vec::new();
     let mut fresh_pg: Option<(String, String)> = None;
     let mut server_env: Vec<(String, String)> = Vec::new();
+    // The binary, work directory and database for admin commands (`console`'s operator).
+    let mut admin_cmd: Option<(PathBuf, PathBuf, String)> = None;
     let (bases, api_key, managed, target) = if !args.url.is_empty() {
         let key = match (&args.database, &args.api_key) {
-            (_, Some(key)) => key.clone(),
+            (None, Some(key)) => key.clone(),
+            (Some(db), Some(key)) => {
+                if let Ok(bin) = server::find_bin(args.bin.clone()) {
+                    admin_cmd = Some((bin, work.clone(), db.clone()));
+                }
+                key.clone()
+            }
             (Some(db), None) => {
                 let bin = server::find_bin(args.bin.clone())?;
-                server::prepare(&bin, &work, db, args.customers).await?
+                let key = server::prepare(&bin, &work, db, args.customers).await?;
+                admin_cmd = Some((bin, work.clone(), db.clone()));
+                key
             }
             (None, None) => {
                 bail!("--url needs --database (to import the bench business) or --api-key")
@@ -203,6 +215,7 @@ async fn run(args: Args, nofile: u64) -> anyhow::Result<()> {
             bin.display(),
             server::redact(&database)
         );
+        admin_cmd = Some((bin.clone(), work.clone(), database.clone()));
         (bases, key, Some((bin, work.clone(), database)), target)
     };
 
@@ -217,6 +230,7 @@ async fn run(args: Args, nofile: u64) -> anyhow::Result<()> {
         streams: args.streams,
         server_pids: started.iter().map(|s| s.pid).collect(),
         managed,
+        admin: admin_cmd,
         server_env,
     };
     if !args.json {
@@ -235,6 +249,7 @@ async fn run(args: Args, nofile: u64) -> anyhow::Result<()> {
             Scenario::Contention => scenarios::contention(&ctx).await,
             Scenario::SseStreams => scenarios::sse_streams(&ctx).await,
             Scenario::Startup => scenarios::startup(&ctx).await,
+            Scenario::Console => scenarios::console(&ctx).await,
             Scenario::All => Ok(Vec::new()),
         };
         match result.with_context(|| format!("scenario {name}")) {

@@ -9,6 +9,7 @@ use crate::sse::SseStream;
 use anyhow::{Context, anyhow, bail};
 use futures::StreamExt;
 use hdrhistogram::Histogram;
+use http::{HeaderValue, StatusCode};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,6 +28,9 @@ pub struct Ctx {
     pub server_pids: Vec<u32>,
     /// What `startup` needs to start more servers: binary, work dir, database.
     pub managed: Option<(PathBuf, PathBuf, String)>,
+    /// What `console` needs to add an operator with the binary: binary, work dir, database
+    /// (the started servers', or the database given with `--url`).
+    pub admin: Option<(PathBuf, PathBuf, String)>,
     /// Environment of the started servers (Redis, when shared).
     pub server_env: Vec<(String, String)>,
 }
@@ -944,6 +948,486 @@ pub async fn startup(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
             rss as f64 / 1048576.0,
             "MiB",
         ));
+    }
+    Ok(rows)
+}
+
+/// Bookings `console` puts on one day of the bench business (one caller each).
+const CONSOLE_BOOKINGS: usize = 200;
+
+/// What a desk sees of one page asked for again and again, one request at a time.
+struct DeskTimes {
+    ttfb: Histogram<u64>,
+    last_byte: Histogram<u64>,
+    count: u64,
+    errors: u64,
+    first_error: Option<String>,
+    /// The server's own mean time per request (routing to the response's head), from its
+    /// `/metrics`; `None` when it exports none.
+    server_mean_ms: Option<f64>,
+}
+
+impl DeskTimes {
+    fn rows(&self, scenario: &str, what: &str, window: Duration) -> Vec<Row> {
+        let q = |h: &Histogram<u64>, p: f64| h.value_at_quantile(p) as f64 / 1000.0;
+        let mut rows = vec![
+            Row::num(
+                scenario,
+                &format!("{what} TTFB p50"),
+                q(&self.ttfb, 0.5),
+                "ms",
+            ),
+            Row::num(
+                scenario,
+                &format!("{what} TTFB p99"),
+                q(&self.ttfb, 0.99),
+                "ms",
+            ),
+            Row::num(
+                scenario,
+                &format!("{what} TTFB max"),
+                self.ttfb.max() as f64 / 1000.0,
+                "ms",
+            ),
+            Row::num(
+                scenario,
+                &format!("{what} last byte p50"),
+                q(&self.last_byte, 0.5),
+                "ms",
+            ),
+            Row::num(
+                scenario,
+                &format!("{what} last byte p99"),
+                q(&self.last_byte, 0.99),
+                "ms",
+            ),
+            Row::num(
+                scenario,
+                &format!("{what} one at a time"),
+                self.count as f64 / window.as_secs_f64(),
+                "/s",
+            ),
+            Row::num(scenario, &format!("{what} errors"), self.errors as f64, "")
+                .target_max(Some(0.0)),
+        ];
+        if let Some(server) = self.server_mean_ms {
+            rows.push(Row::num(
+                scenario,
+                &format!("{what} server time mean (/metrics)"),
+                server,
+                "ms",
+            ));
+        }
+        if let Some(e) = &self.first_error {
+            rows.push(Row::text(scenario, &format!("{what} first error"), e));
+        }
+        rows
+    }
+}
+
+/// The sum (seconds) and count of the servers' request durations for the console's surface
+/// (`other` in `/metrics`), over every instance; `None` when not exported.
+async fn console_server_time(http: &Http) -> Option<(f64, f64)> {
+    let (mut sum, mut count, mut found) = (0.0, 0.0, false);
+    for _ in 0..http.instances() {
+        let answer = http.get("/metrics").await.ok()?;
+        let text = String::from_utf8_lossy(&answer.body);
+        for line in text.lines() {
+            let value = |name: &str| {
+                line.strip_prefix(name)?
+                    .strip_prefix("{surface=\"other\"} ")?
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+            };
+            if let Some(v) = value("frontdesk_http_request_duration_seconds_sum") {
+                sum += v;
+                found = true;
+            }
+            if let Some(v) = value("frontdesk_http_request_duration_seconds_count") {
+                count += v;
+            }
+        }
+    }
+    found.then_some((sum, count))
+}
+
+/// `path` with the desk's `cookie`, one request after another for the window (after the
+/// warm-up): a person at a desk, not load.
+async fn one_at_a_time(ctx: &Ctx, path: &str, cookie: &HeaderValue) -> DeskTimes {
+    let before = console_server_time(&ctx.http).await;
+    let window = Window::new(ctx);
+    let mut times = DeskTimes {
+        ttfb: histogram(),
+        last_byte: histogram(),
+        count: 0,
+        errors: 0,
+        first_error: None,
+        server_mean_ms: None,
+    };
+    while Instant::now() < window.end {
+        let started = Instant::now();
+        let answer = ctx.http.page(path, Some(cookie)).await;
+        if started < window.measure_from {
+            continue;
+        }
+        times.count += 1;
+        match answer {
+            Ok(page) if page.status == StatusCode::OK => {
+                let _ = times.ttfb.record((page.ttfb.as_micros() as u64).max(1));
+                let _ = times
+                    .last_byte
+                    .record((page.total.as_micros() as u64).max(1));
+            }
+            Ok(page) => {
+                times.errors += 1;
+                times
+                    .first_error
+                    .get_or_insert(format!("{path}: {}", page.status));
+            }
+            Err(e) => {
+                times.errors += 1;
+                times.first_error.get_or_insert(format!("{path}: {e}"));
+            }
+        }
+    }
+    if let (Some((s0, c0)), Some((s1, c1))) = (before, console_server_time(&ctx.http).await)
+        && c1 > c0
+    {
+        times.server_mean_ms = Some((s1 - s0) / (c1 - c0) * 1000.0);
+    }
+    times
+}
+
+/// A hidden field's value in a page (`name="NAME" value="…"`).
+fn hidden_field(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let rest = &html[html.find(&marker)? + marker.len()..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// The console's assets a page links (`/console/assets/…`), each once, in page order.
+fn asset_links(html: &[u8]) -> Vec<String> {
+    let mut links: Vec<String> = Vec::new();
+    for at in memchr::memmem::find_iter(html, b"/console/assets/") {
+        let rest = &html[at..];
+        let end = memchr::memchr2(b'"', b'\'', rest).unwrap_or(rest.len());
+        let link = String::from_utf8_lossy(&rest[..end]).to_string();
+        if !links.contains(&link) {
+            links.push(link);
+        }
+    }
+    links
+}
+
+/// Logs in at `/console/login` as a browser does (the form's CSRF field and cookie, then the
+/// form); returns the `Cookie` header of the session.
+async fn console_login(http: &Http, email: &str, password: &str) -> anyhow::Result<HeaderValue> {
+    let form = http.page("/console/login", None).await?;
+    if form.status != StatusCode::OK {
+        bail!("GET /console/login: {}", form.status);
+    }
+    let login_cookie = form
+        .set_cookie("fd_console_login")
+        .context("GET /console/login set no fd_console_login cookie")?;
+    let csrf = hidden_field(&String::from_utf8_lossy(&form.body), "csrf")
+        .context("no csrf field on /console/login")?;
+    let cookie = HeaderValue::from_str(&format!("fd_console_login={login_cookie}"))?;
+    let answer = http
+        .post_form(
+            "/console/login",
+            &[("email", email), ("password", password), ("csrf", &csrf)],
+            Some(&cookie),
+        )
+        .await?;
+    if answer.status != StatusCode::SEE_OTHER {
+        bail!(
+            "POST /console/login: {} (expected 303) {}",
+            answer.status,
+            String::from_utf8_lossy(&answer.body)
+                .chars()
+                .take(300)
+                .collect::<String>()
+        );
+    }
+    let token = answer
+        .set_cookie("fd_console")
+        .filter(|t| !t.is_empty())
+        .context("POST /console/login set no fd_console cookie")?;
+    Ok(HeaderValue::from_str(&format!("fd_console={token}"))?)
+}
+
+/// Links to bookings' pages on a console page: one per booking row of the agenda.
+fn booking_links(html: &[u8]) -> usize {
+    memchr::memmem::find_iter(html, b"/console/bookings/").count()
+}
+
+/// `console`: the operator console on a busy day. 200 callers book one day of the bench
+/// business over MCP (`book_session`, free slots from `get_availability`); an owner operator
+/// is added with `frontdesk operator create` and logs in over HTTP; then
+/// `GET /console/agenda?date=DAY` is asked one request at a time for the window (time to first
+/// byte and to the last byte, as a person at a desk sees it) and by `concurrency` clients at
+/// once (throughput); the page's weight is the HTML plus the stylesheet and script it links,
+/// uncompressed. Then `GET /console` (today) and one booking's page, one at a time.
+pub async fn console(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
+    let scenario = "console";
+    let Some((bin, dir, database)) = &ctx.admin else {
+        return Ok(vec![Row::text(
+            scenario,
+            "skipped",
+            "needs the server's database to add an operator (--url without --database)",
+        )]);
+    };
+    if ctx.customers < CONSOLE_BOOKINGS {
+        bail!("console needs --customers {CONSOLE_BOOKINGS} or more (one booking per caller)");
+    }
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+
+    // The desk: an owner, added with the binary, logged in as a browser would.
+    let email = format!("bench-{}-{stamp}@bench.example", std::process::id());
+    let password = format!("bench-password-{stamp}");
+    crate::server::create_owner(bin, dir, database, &email, &password).await?;
+    let cookie = console_login(&ctx.http, &email, &password).await?;
+
+    // The day: the first from 60 days ahead whose agenda shows no booking and whose every
+    // session is untouched (other scenarios book tomorrow and the first days after).
+    let sessions = sessions(ctx, 0, CONSOLE_BOOKINGS, 50).await?;
+    let info = ctx
+        .http
+        .tool(
+            &sessions[0],
+            tool_call_body(1, "get_business_info", json!({})),
+        )
+        .await?;
+    let today: jiff::civil::Date = info.structured["now"]["date"]
+        .as_str()
+        .context("no date in get_business_info")?
+        .parse()?;
+    let mut day = today.checked_add(jiff::Span::new().days(60))?;
+    let mut slots: Vec<Value> = Vec::new();
+    for _ in 0..240 {
+        let answer = ctx
+            .http
+            .tool(
+                &sessions[0],
+                tool_call_body(2, "get_availability", json!({ "date": day.to_string() })),
+            )
+            .await?;
+        if answer.is_error {
+            bail!("get_availability {day} refused: {}", answer.structured);
+        }
+        let all = answer.structured["slots"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let untouched = answer.structured["truncated"] != json!(true)
+            && all.iter().all(|s| s["remaining"] == s["capacity"]);
+        let group: Vec<Value> = all
+            .into_iter()
+            .filter(|s| s["service_code"] != CONTENTION_SERVICE)
+            .collect();
+        let places: i64 = group.iter().filter_map(|s| s["remaining"].as_i64()).sum();
+        if untouched && places >= CONSOLE_BOOKINGS as i64 {
+            let page = ctx
+                .http
+                .page(&format!("/console/agenda?date={day}"), Some(&cookie))
+                .await?;
+            if page.status == StatusCode::OK && booking_links(&page.body) == 0 {
+                slots = group;
+                break;
+            }
+        }
+        day = day.tomorrow()?;
+    }
+    if slots.is_empty() {
+        bail!("no day from 60 days ahead with room for {CONSOLE_BOOKINGS} and no booking yet");
+    }
+
+    // 200 callers, each booking one place; slots taken in turn (about 8 per session).
+    let booking_started = Instant::now();
+    let results: Vec<anyhow::Result<i64>> = futures::stream::iter(sessions.iter().enumerate())
+        .map(|(k, session)| {
+            let slot = &slots[k % slots.len()];
+            let body = tool_call_body(
+                3,
+                "book_session",
+                json!({
+                    "member_id": session.member_ids.first(),
+                    "service": slot["service_code"],
+                    "date": slot["date"],
+                    "time": slot["time"],
+                    "idempotency_key": format!("console-{stamp}-{k}"),
+                }),
+            );
+            let http = ctx.http.clone();
+            async move {
+                let r = http.tool(session, body).await?;
+                if r.is_error {
+                    bail!("book_session refused: {}: {}", r.code(), r.structured);
+                }
+                let status = &r.structured["booking"]["status"];
+                if *status != "confirmed" {
+                    bail!("book_session answered a booking {status}");
+                }
+                r.structured["booking"]["booking_id"]
+                    .as_i64()
+                    .context("no booking_id in book_session's answer")
+            }
+        })
+        .buffer_unordered(10)
+        .collect()
+        .await;
+    let booking_time = booking_started.elapsed();
+    let mut ids = Vec::new();
+    let mut first_error = None;
+    for r in results {
+        match r {
+            Ok(id) => ids.push(id),
+            Err(e) => {
+                first_error.get_or_insert(e.to_string());
+            }
+        }
+    }
+    if ids.len() != CONSOLE_BOOKINGS {
+        bail!(
+            "{} of {CONSOLE_BOOKINGS} bookings on {day} confirmed; first refusal: {}",
+            ids.len(),
+            first_error.unwrap_or_default()
+        );
+    }
+    let mut rows = vec![
+        Row::text(
+            scenario,
+            "day",
+            &format!(
+                "{day}: {CONSOLE_BOOKINGS} confirmed bookings over {} sessions",
+                slots.len().min(CONSOLE_BOOKINGS)
+            ),
+        ),
+        Row::num(scenario, "booked (book_session)", ids.len() as f64, "")
+            .target_eq(CONSOLE_BOOKINGS as f64),
+        Row::num(
+            scenario,
+            "time to book them (10 at a time)",
+            booking_time.as_secs_f64() * 1000.0,
+            "ms",
+        ),
+    ];
+
+    // The page and what it links, each fetched once.
+    let agenda = format!("/console/agenda?date={day}");
+    let page = ctx.http.page(&agenda, Some(&cookie)).await?;
+    if page.status != StatusCode::OK {
+        bail!("GET {agenda}: {}", page.status);
+    }
+    let shown = booking_links(&page.body);
+    rows.push(
+        Row::num(scenario, "booking rows on the agenda", shown as f64, "")
+            .target_eq(CONSOLE_BOOKINGS as f64),
+    );
+    if shown != CONSOLE_BOOKINGS {
+        bail!("the agenda of {day} links {shown} bookings, not {CONSOLE_BOOKINGS}");
+    }
+    let mut encodings: Vec<String> = page.encoding().into_iter().collect();
+    let html = page.body.len();
+    let mut weight = html;
+    rows.push(Row::num(scenario, "agenda HTML", html as f64, "bytes"));
+    let links = asset_links(&page.body);
+    if links.is_empty() {
+        bail!("the agenda links no /console/assets/");
+    }
+    for link in &links {
+        let asset = ctx.http.page(link, Some(&cookie)).await?;
+        if asset.status != StatusCode::OK {
+            bail!("GET {link}: {}", asset.status);
+        }
+        encodings.extend(asset.encoding());
+        weight += asset.body.len();
+        let name = link.trim_start_matches("/console/assets/");
+        rows.push(Row::num(
+            scenario,
+            &format!("asset {name}"),
+            asset.body.len() as f64,
+            "bytes",
+        ));
+    }
+    rows.push(Row::num(
+        scenario,
+        "page weight (HTML + assets, uncompressed)",
+        weight as f64,
+        "bytes",
+    ));
+    rows.push(Row::text(
+        scenario,
+        "compression",
+        &if encodings.is_empty() {
+            "none (no Content-Encoding; the requests offer gzip, deflate, br, zstd)".to_string()
+        } else {
+            format!("Content-Encoding {}", encodings.join(", "))
+        },
+    ));
+
+    // A person at the desk: one request at a time.
+    let times = one_at_a_time(ctx, &agenda, &cookie).await;
+    rows.extend(times.rows(scenario, "agenda", ctx.duration));
+
+    // Many desks at once.
+    let clients = ctx.concurrency;
+    let window = Arc::new(Window::new(ctx));
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let http = ctx.http.clone();
+            let (agenda, cookie, window) = (agenda.clone(), cookie.clone(), window.clone());
+            tokio::spawn(async move {
+                let mut tally = Tally::default();
+                while Instant::now() < window.end {
+                    let started = Instant::now();
+                    let outcome = match http.page(&agenda, Some(&cookie)).await {
+                        Ok(p) if p.status == StatusCode::OK => Ok(()),
+                        Ok(p) => Err(format!("{}", p.status)),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    tally.record(started, &window, outcome);
+                }
+                tally
+            })
+        })
+        .collect();
+    let mut total = Tally::default();
+    for t in tasks {
+        total.merge(t.await?);
+    }
+    rows.extend(total.rows(
+        scenario,
+        &format!("agenda, {clients} clients"),
+        ctx.duration,
+        None,
+        None,
+    ));
+
+    // Today's page and one booking's page.
+    for (what, path) in [
+        ("/console", "/console".to_string()),
+        ("booking page", format!("/console/bookings/{}", ids[0])),
+    ] {
+        let page = ctx.http.page(&path, Some(&cookie)).await?;
+        if page.status != StatusCode::OK {
+            bail!("GET {path}: {}", page.status);
+        }
+        rows.push(Row::num(
+            scenario,
+            &format!("{what} HTML"),
+            page.body.len() as f64,
+            "bytes",
+        ));
+        rows.extend(
+            one_at_a_time(ctx, &path, &cookie)
+                .await
+                .rows(scenario, what, ctx.duration),
+        );
     }
     Ok(rows)
 }

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
 use tokio::process::{Child, Command};
 
 pub const SLUG: &str = "frontdesk-bench";
@@ -25,7 +26,7 @@ pub fn phone(i: usize) -> String {
 /// The business: six group services with four sessions a day and room for 100 (what
 /// `get_availability` lists: 24 slots a day), one service of capacity 10 with one session a
 /// day (contention), a booking window of a year, no notice, no quota; `customers` customers,
-/// each with one member.
+/// each with one member. A day holds 2,400 group places: `console` books 200 of one day.
 pub fn business_toml(customers: usize) -> String {
     let mut s = String::from(
         r#"# The frontdesk-bench business (written by frontdesk-bench).
@@ -115,15 +116,37 @@ pub async fn admin(
     database: &str,
     args: &[&str],
 ) -> anyhow::Result<String> {
+    admin_with_input(bin, dir, database, args, None).await
+}
+
+/// Runs a frontdesk admin command, writing `input` to its standard input, and returns its
+/// stdout.
+pub async fn admin_with_input(
+    bin: &Path,
+    dir: &Path,
+    database: &str,
+    args: &[&str],
+    input: Option<&str>,
+) -> anyhow::Result<String> {
     let mut cmd = Command::new(bin);
     cmd.args(args);
     env(&mut cmd, dir);
-    cmd.env("FRONTDESK_DATABASE", database);
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .await
+    cmd.env("FRONTDESK_DATABASE", database)
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
         .with_context(|| format!("cannot run {}", bin.display()))?;
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin.write_all(input.as_bytes()).await?;
+        // Dropped here: the command reads to the end of its input.
+    }
+    let out = child.wait_with_output().await?;
     if !out.status.success() {
         bail!(
             "frontdesk {}: {}",
@@ -167,6 +190,30 @@ pub async fn prepare(
         .map(str::to_string)
         .with_context(|| format!("no MCP key in {key:?}"))?;
     Ok(key)
+}
+
+/// Adds an owner operator to the bench business with `frontdesk operator create` (the
+/// password on standard input).
+pub async fn create_owner(
+    bin: &Path,
+    dir: &Path,
+    database: &str,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<()> {
+    let args = [
+        "operator",
+        "create",
+        "--company",
+        SLUG,
+        "--email",
+        email,
+        "--role",
+        "owner",
+        "--password-stdin",
+    ];
+    admin_with_input(bin, dir, database, &args, Some(&format!("{password}\n"))).await?;
+    Ok(())
 }
 
 /// A frontdesk process started by the harness.

@@ -276,31 +276,52 @@ pub(crate) async fn list_bookings(
     pool: &PgPool,
     query: &BookingQuery,
 ) -> StoreResult<Vec<Booking>> {
-    let mut sql = QueryBuilder::<Postgres>::new("SELECT * FROM bookings WHERE company_id = ");
-    sql.push_bind(query.company_id);
+    let mut sql = booking_list_query("SELECT b.* FROM bookings b", query);
+    let rows = sql
+        .build_query_as::<BookingRow>()
+        .fetch_all(pool)
+        .await
+        .map_err(map_err)?;
+    convert_all(rows, BookingRow::into_model)
+}
+
+/// The bookings `query` lists, read by `select_from`: a `SELECT … FROM bookings b` that may
+/// join other tables one row to a booking. Adds the query's filters, order and limit on `b`,
+/// so every list of bookings (`list_bookings`, the desk's) holds the same bookings in the
+/// same order.
+pub(crate) fn booking_list_query<'a>(
+    select_from: &str,
+    query: &BookingQuery,
+) -> QueryBuilder<'a, Postgres> {
+    let mut sql = QueryBuilder::<Postgres>::new(select_from);
+    sql.push(" WHERE b.company_id = ")
+        .push_bind(query.company_id);
     if let Some(customer_id) = query.customer_id {
-        sql.push(" AND customer_id = ").push_bind(customer_id);
+        sql.push(" AND b.customer_id = ").push_bind(customer_id);
     }
     if let Some(member_id) = query.member_id {
-        sql.push(" AND member_id = ").push_bind(member_id);
+        sql.push(" AND b.member_id = ").push_bind(member_id);
     }
     if let Some(call_id) = &query.call_id {
-        sql.push(" AND call_id = ").push_bind(call_id.clone());
+        sql.push(" AND b.call_id = ").push_bind(call_id.clone());
     }
     if !query.statuses.is_empty() {
         let statuses: Vec<&str> = query.statuses.iter().map(|s| s.as_str()).collect();
-        sql.push(" AND status = ANY(").push_bind(statuses).push(")");
+        sql.push(" AND b.status = ANY(")
+            .push_bind(statuses)
+            .push(")");
     }
     if let Some(after) = query.ends_after {
-        sql.push(" AND ends_at > ").push_bind(after.as_second());
+        sql.push(" AND b.ends_at > ").push_bind(after.as_second());
     }
     if let Some(before) = query.starts_before {
-        sql.push(" AND starts_at < ").push_bind(before.as_second());
+        sql.push(" AND b.starts_at < ")
+            .push_bind(before.as_second());
     }
     sql.push(if query.newest_first {
-        " ORDER BY starts_at DESC, id DESC"
+        " ORDER BY b.starts_at DESC, b.id DESC"
     } else {
-        " ORDER BY starts_at ASC, id ASC"
+        " ORDER BY b.starts_at ASC, b.id ASC"
     });
     let limit = if query.limit <= 0 {
         DEFAULT_LIST_LIMIT
@@ -308,12 +329,7 @@ pub(crate) async fn list_bookings(
         query.limit
     };
     sql.push(" LIMIT ").push_bind(limit);
-    let rows = sql
-        .build_query_as::<BookingRow>()
-        .fetch_all(pool)
-        .await
-        .map_err(map_err)?;
-    convert_all(rows, BookingRow::into_model)
+    sql
 }
 
 /// `NotFound` when the booking is not the company's, so an empty trail always means a

@@ -1,8 +1,9 @@
 //! The operator console: operators and their sessions, the tool calls agents made during
 //! calls, and the console's lists of calls and customers.
 
+use crate::bookings::booking_list_query;
 use crate::rows::{
-    CallRow, CustomerRow, JsonValue, convert_all, opt_ts, parse_json, parse_text, ts,
+    BookingRow, CallRow, CustomerRow, JsonValue, convert_all, opt_ts, parse_json, parse_text, ts,
 };
 use crate::{begin, commit, map_err};
 use frontdesk_domain::*;
@@ -148,6 +149,27 @@ fn contains_pattern(text: &str) -> String {
     }
     pattern.push('%');
     pattern
+}
+
+/// A booking with its member's name (NULL when it has none) and its customer's name and phone.
+#[derive(sqlx::FromRow)]
+struct DeskBookingRow {
+    #[sqlx(flatten)]
+    booking: BookingRow,
+    member_name: Option<String>,
+    customer_name: Option<String>,
+    customer_phone: String,
+}
+
+impl DeskBookingRow {
+    fn into_model(self) -> StoreResult<DeskBooking> {
+        Ok(DeskBooking {
+            booking: self.booking.into_model()?,
+            member_name: self.member_name,
+            customer_name: self.customer_name,
+            customer_phone: self.customer_phone,
+        })
+    }
 }
 
 // ---- operators -----------------------------------------------------------------------------
@@ -406,6 +428,26 @@ pub(crate) async fn list_call_tool_calls(
 }
 
 // ---- calls and customers -------------------------------------------------------------------
+
+/// The bookings `list_bookings` lists for `query`, with their names, in one query.
+pub(crate) async fn desk_bookings(
+    pool: &PgPool,
+    query: &BookingQuery,
+) -> StoreResult<Vec<DeskBooking>> {
+    let mut sql = booking_list_query(
+        "SELECT b.*, m.name AS member_name, cu.name AS customer_name, \
+         cu.phone AS customer_phone FROM bookings b \
+         LEFT JOIN members m ON m.id = b.member_id AND m.company_id = b.company_id \
+         JOIN customers cu ON cu.id = b.customer_id AND cu.company_id = b.company_id",
+        query,
+    );
+    let rows = sql
+        .build_query_as::<DeskBookingRow>()
+        .fetch_all(pool)
+        .await
+        .map_err(map_err)?;
+    convert_all(rows, DeskBookingRow::into_model)
+}
 
 pub(crate) async fn list_calls(pool: &PgPool, query: CallQuery) -> StoreResult<Vec<CallSummary>> {
     let rows = sqlx::query_as::<_, CallSummaryRow>(

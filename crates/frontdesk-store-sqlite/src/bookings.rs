@@ -427,23 +427,35 @@ pub(crate) async fn get_booking_by_voucher(
 }
 
 pub(crate) async fn list_bookings(s: &SqliteStore, q: &BookingQuery) -> StoreResult<Vec<Booking>> {
-    let mut sql = QueryBuilder::<Sqlite>::new(concat!(
-        "SELECT ",
-        booking_cols!(),
-        " FROM bookings WHERE company_id = "
-    ));
-    sql.push_bind(q.company_id);
+    let mut sql = booking_list_query(concat!("SELECT ", booking_cols!(), " FROM bookings b"), q);
+    let rows: Vec<BookingRow> = sql
+        .build_query_as()
+        .fetch_all(&s.read)
+        .await
+        .map_err(map_err)?;
+    rows.into_iter().map(BookingRow::into_model).collect()
+}
+
+/// The bookings `q` lists, read by `select_from`: a `SELECT … FROM bookings b` that may join
+/// other tables one row to a booking. Adds `q`'s filters, order and limit on `b`, so every
+/// list of bookings (`list_bookings`, the desk's) holds the same bookings in the same order.
+pub(crate) fn booking_list_query<'a>(
+    select_from: &str,
+    q: &BookingQuery,
+) -> QueryBuilder<'a, Sqlite> {
+    let mut sql = QueryBuilder::<Sqlite>::new(select_from);
+    sql.push(" WHERE b.company_id = ").push_bind(q.company_id);
     if let Some(customer_id) = q.customer_id {
-        sql.push(" AND customer_id = ").push_bind(customer_id);
+        sql.push(" AND b.customer_id = ").push_bind(customer_id);
     }
     if let Some(member_id) = q.member_id {
-        sql.push(" AND member_id = ").push_bind(member_id);
+        sql.push(" AND b.member_id = ").push_bind(member_id);
     }
     if let Some(call_id) = &q.call_id {
-        sql.push(" AND call_id = ").push_bind(call_id.clone());
+        sql.push(" AND b.call_id = ").push_bind(call_id.clone());
     }
     if !q.statuses.is_empty() {
-        sql.push(" AND status IN (");
+        sql.push(" AND b.status IN (");
         let mut list = sql.separated(", ");
         for status in &q.statuses {
             list.push_bind(status.as_str());
@@ -451,25 +463,20 @@ pub(crate) async fn list_bookings(s: &SqliteStore, q: &BookingQuery) -> StoreRes
         sql.push(")");
     }
     if let Some(after) = q.ends_after {
-        sql.push(" AND ends_at > ").push_bind(after.as_second());
+        sql.push(" AND b.ends_at > ").push_bind(after.as_second());
     }
     if let Some(before) = q.starts_before {
-        sql.push(" AND starts_at < ").push_bind(before.as_second());
+        sql.push(" AND b.starts_at < ")
+            .push_bind(before.as_second());
     }
     sql.push(if q.newest_first {
-        " ORDER BY starts_at DESC, id DESC"
+        " ORDER BY b.starts_at DESC, b.id DESC"
     } else {
-        " ORDER BY starts_at ASC, id ASC"
+        " ORDER BY b.starts_at ASC, b.id ASC"
     });
     let limit = if q.limit <= 0 { DEFAULT_LIMIT } else { q.limit };
     sql.push(" LIMIT ").push_bind(limit);
-
-    let rows: Vec<BookingRow> = sql
-        .build_query_as()
-        .fetch_all(&s.read)
-        .await
-        .map_err(map_err)?;
-    rows.into_iter().map(BookingRow::into_model).collect()
+    sql
 }
 
 pub(crate) async fn list_booking_events(

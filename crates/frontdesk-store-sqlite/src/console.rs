@@ -1,7 +1,8 @@
 //! The operator console: operators and their sessions, the tool calls agents made during
 //! calls, and the console's lists of calls and customers.
 
-use crate::rows::{CallRow, call_cols, customer_cols, opt_ts, ts};
+use crate::bookings::booking_list_query;
+use crate::rows::{BookingRow, CallRow, call_cols, customer_cols, opt_ts, ts};
 use crate::{SqliteStore, bad_json, json_write, map_err};
 use frontdesk_domain::*;
 use frontdesk_store::*;
@@ -139,6 +140,27 @@ impl CallSummaryRow {
         Ok(CallSummary {
             call: self.call.into_model()?,
             customer,
+        })
+    }
+}
+
+/// A booking with its member's name (NULL when it has none) and its customer's name and phone.
+#[derive(sqlx::FromRow)]
+struct DeskBookingRow {
+    #[sqlx(flatten)]
+    booking: BookingRow,
+    member_name: Option<String>,
+    customer_name: Option<String>,
+    customer_phone: String,
+}
+
+impl DeskBookingRow {
+    fn into_model(self) -> StoreResult<DeskBooking> {
+        Ok(DeskBooking {
+            booking: self.booking.into_model()?,
+            member_name: self.member_name,
+            customer_name: self.customer_name,
+            customer_phone: self.customer_phone,
         })
     }
 }
@@ -423,6 +445,26 @@ pub(crate) async fn list_call_tool_calls(
 }
 
 // ---- calls and customers -------------------------------------------------------------------
+
+/// The bookings `list_bookings` lists for `query`, with their names, in one query.
+pub(crate) async fn desk_bookings(
+    s: &SqliteStore,
+    query: &BookingQuery,
+) -> StoreResult<Vec<DeskBooking>> {
+    let mut sql = booking_list_query(
+        "SELECT b.*, m.name AS member_name, cu.name AS customer_name, \
+         cu.phone AS customer_phone FROM bookings b \
+         LEFT JOIN members m ON m.id = b.member_id AND m.company_id = b.company_id \
+         JOIN customers cu ON cu.id = b.customer_id AND cu.company_id = b.company_id",
+        query,
+    );
+    let rows: Vec<DeskBookingRow> = sql
+        .build_query_as()
+        .fetch_all(&s.read)
+        .await
+        .map_err(map_err)?;
+    rows.into_iter().map(DeskBookingRow::into_model).collect()
+}
 
 pub(crate) async fn list_calls(s: &SqliteStore, query: CallQuery) -> StoreResult<Vec<CallSummary>> {
     let rows: Vec<CallSummaryRow> = sqlx::query_as(

@@ -481,6 +481,9 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<CallToolCall>> {
         console::list_call_tool_calls(self, company_id, provider, call_external_id).await
     }
+    async fn desk_bookings(&self, query: &BookingQuery) -> StoreResult<Vec<DeskBooking>> {
+        console::desk_bookings(self, query).await
+    }
     async fn list_calls(&self, query: CallQuery) -> StoreResult<Vec<CallSummary>> {
         console::list_calls(self, query).await
     }

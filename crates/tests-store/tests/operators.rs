@@ -1,10 +1,11 @@
 //! The operator console's storage: operators and their sessions, the tool calls an agent made
 //! during a call, and the console's lists of calls and customers.
 
-use frontdesk_domain::{CompanyId, OperatorRole};
+use frontdesk_domain::{BookingId, BookingStatus, CompanyId, OperatorRole};
+use frontdesk_engine::{BookingRef, Caller};
 use frontdesk_store::{
-    CallQuery, CallUpdate, CustomerSearch, NewCallToolCall, NewCustomer, NewMember, NewOperator,
-    NewOperatorSession, Operator, StoreError, StoreResult,
+    BookingQuery, CallQuery, CallUpdate, CustomerSearch, DeskBooking, NewCallToolCall, NewCustomer,
+    NewMember, NewOperator, NewOperatorSession, Operator, StoreError, StoreResult,
 };
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
@@ -25,6 +26,7 @@ tests_store::backend_tests!(
     customers_are_searched_by_name_phone_or_member,
     search_wildcards_are_literal,
     a_customer_is_updated_in_its_company_only,
+    desk_bookings_are_the_listed_bookings_with_their_names,
 );
 
 const HOURS_8: SignedDuration = SignedDuration::from_hours(8);
@@ -849,4 +851,272 @@ async fn a_customer_is_updated_in_its_company_only(h: Harness) {
         Some("Ana S. Lima"),
         "another company's update changed nothing"
     );
+}
+
+/// Books the service with this code for `caller` (for `member_id`, when given); its id.
+async fn booked(
+    h: &Harness,
+    caller: &Caller,
+    code: &str,
+    on: jiff::civil::Date,
+    at: jiff::civil::Time,
+    member_id: Option<i64>,
+) -> BookingId {
+    let mut req = book(code, on, at);
+    req.member_id = member_id;
+    req.notify_customer = false;
+    h.engine
+        .book(caller, req)
+        .await
+        .unwrap_or_else(|e| panic!("book {code} on {on} at {at}: {e}"))
+        .booking
+        .id
+}
+
+/// The desk's bookings of `query`, which must be exactly the bookings `list_bookings` lists,
+/// in its order; their ids.
+async fn desk(h: &Harness, query: BookingQuery) -> (Vec<BookingId>, Vec<DeskBooking>) {
+    let listed = h.store.list_bookings(&query).await.expect("list bookings");
+    let desk = h.store.desk_bookings(&query).await.expect("desk bookings");
+    assert_eq!(
+        desk.iter().map(|d| d.booking.clone()).collect::<Vec<_>>(),
+        listed,
+        "the desk lists what list_bookings lists for {query:?}"
+    );
+    (desk.iter().map(|d| d.booking.id).collect(), desk)
+}
+
+async fn desk_bookings_are_the_listed_bookings_with_their_names(h: Harness) {
+    // Arrange: Saturday's and Sunday's bookings at Beyond (São Paulo, UTC-3): Rafael's two
+    // members, Ana and a nameless customer (neither with members), and one at AskProAI.
+    let demo = h.demo().await;
+    let beyond = demo.beyond.id;
+    let (saturday, sunday) = (date(2026, 11, 21), date(2026, 11, 22));
+    const INT2_LEFT: &str = "intermediario2-lado-esquerdo";
+    const INI2_LEFT: &str = "iniciante2-lado-esquerdo";
+    let ana_phone = br_phone(1);
+    let ana = h.customer(beyond, &ana_phone, "Ana Souza").await;
+    let nameless_phone = br_phone(2);
+    let nameless = h
+        .store
+        .upsert_customer(NewCustomer {
+            company_id: beyond,
+            phone: nameless_phone.clone(),
+            name: None,
+            email: None,
+            has_linked_account: false,
+            now: h.now(),
+        })
+        .await
+        .expect("customer");
+    let nameless = Caller::customer(beyond, nameless.id, Some(nameless.phone));
+
+    let anas_sunday = booked(&h, &ana, INT2_LEFT, sunday, time(8, 0), None).await;
+    let rafaels = booked(
+        &h,
+        &demo.rafael,
+        INT2_LEFT,
+        saturday,
+        time(8, 0),
+        Some(RAFAEL_MEMBER),
+    )
+    .await;
+    let anas_eight = booked(&h, &ana, INT2_LEFT, saturday, time(8, 0), None).await;
+    let lucas = booked(
+        &h,
+        &demo.rafael,
+        INI2_LEFT,
+        saturday,
+        time(9, 0),
+        Some(LUCAS_MEMBER),
+    )
+    .await;
+    let anas_noon = booked(&h, &ana, INT2_LEFT, saturday, time(12, 0), None).await;
+    let namelesss = booked(&h, &nameless, INT2_LEFT, sunday, time(12, 0), None).await;
+    h.engine
+        .cancel(&ana, &BookingRef::Id(anas_noon), None)
+        .await
+        .expect("cancel");
+    let mut johns = book("beratung", date(2026, 11, 24), time(10, 0));
+    johns.notify_customer = false;
+    let johns = h
+        .engine
+        .book(&demo.john, johns)
+        .await
+        .expect("John books")
+        .booking
+        .id;
+
+    let every = || BookingQuery {
+        company_id: beyond,
+        limit: 5000,
+        ..Default::default()
+    };
+
+    // Act / Assert: the same bookings in the same order...
+    let (all, everything) = desk(&h, every()).await;
+    assert_eq!(
+        all,
+        [
+            rafaels,
+            anas_eight,
+            lucas,
+            anas_noon,
+            anas_sunday,
+            namelesss
+        ],
+        "oldest start first, the earlier id first on a tie, this company's only"
+    );
+    let saturday_only = BookingQuery {
+        ends_after: Some(ts("2026-11-21T03:00:00Z")),
+        starts_before: Some(ts("2026-11-22T03:00:00Z")),
+        ..every()
+    };
+    let (day, _) = desk(&h, saturday_only.clone()).await;
+    assert_eq!(day, [rafaels, anas_eight, lucas, anas_noon], "Saturday");
+    let confirmed = BookingQuery {
+        statuses: vec![BookingStatus::Confirmed],
+        ..every()
+    };
+    let (active, _) = desk(&h, confirmed.clone()).await;
+    assert_eq!(active, [rafaels, anas_eight, lucas, anas_sunday, namelesss]);
+    let (saturday_active, _) = desk(
+        &h,
+        BookingQuery {
+            statuses: vec![BookingStatus::Confirmed, BookingStatus::Held],
+            ..saturday_only.clone()
+        },
+    )
+    .await;
+    assert_eq!(saturday_active, [rafaels, anas_eight, lucas]);
+    let (cancelled, _) = desk(
+        &h,
+        BookingQuery {
+            statuses: vec![BookingStatus::Cancelled],
+            ..every()
+        },
+    )
+    .await;
+    assert_eq!(cancelled, [anas_noon]);
+    let (newest, _) = desk(
+        &h,
+        BookingQuery {
+            newest_first: true,
+            ..every()
+        },
+    )
+    .await;
+    assert_eq!(
+        newest,
+        [
+            namelesss,
+            anas_sunday,
+            anas_noon,
+            lucas,
+            anas_eight,
+            rafaels
+        ],
+        "newest start first, the later id first on a tie"
+    );
+    let (first_two, _) = desk(
+        &h,
+        BookingQuery {
+            limit: 2,
+            ..every()
+        },
+    )
+    .await;
+    assert_eq!(first_two, [rafaels, anas_eight], "limit");
+    let (last_two_active, _) = desk(
+        &h,
+        BookingQuery {
+            newest_first: true,
+            limit: 2,
+            ..confirmed
+        },
+    )
+    .await;
+    assert_eq!(last_two_active, [namelesss, anas_sunday]);
+    let (anas, _) = desk(
+        &h,
+        BookingQuery {
+            customer_id: Some(customer_id(&ana)),
+            ..every()
+        },
+    )
+    .await;
+    assert_eq!(anas, [anas_eight, anas_noon, anas_sunday], "a customer's");
+    let (lucass, _) = desk(
+        &h,
+        BookingQuery {
+            member_id: Some(LUCAS_MEMBER),
+            ..every()
+        },
+    )
+    .await;
+    assert_eq!(lucass, [lucas], "a member's");
+    let (defaulted, _) = desk(
+        &h,
+        BookingQuery {
+            limit: 0,
+            ..every()
+        },
+    )
+    .await;
+    assert_eq!(defaulted, all, "no limit: the default one");
+
+    // ...with their names: the member's (none for a booking without one) and the customer's.
+    let names = |d: &DeskBooking| {
+        (
+            d.booking.id,
+            d.member_name.clone(),
+            d.customer_name.clone(),
+            d.customer_phone.clone(),
+        )
+    };
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        everything.iter().map(names).collect::<Vec<_>>(),
+        [
+            (
+                rafaels,
+                some("Rafael Silva"),
+                some("Rafael Silva"),
+                RAFAEL_PHONE.to_string()
+            ),
+            (anas_eight, None, some("Ana Souza"), ana_phone.clone()),
+            (
+                lucas,
+                some("Lucas Silva"),
+                some("Rafael Silva"),
+                RAFAEL_PHONE.to_string()
+            ),
+            (anas_noon, None, some("Ana Souza"), ana_phone.clone()),
+            (anas_sunday, None, some("Ana Souza"), ana_phone.clone()),
+            (namelesss, None, None, nameless_phone.clone()),
+        ]
+    );
+    let (theirs, their_desk) = desk(
+        &h,
+        BookingQuery {
+            company_id: demo.askpro.id,
+            ..every()
+        },
+    )
+    .await;
+    assert!(theirs.contains(&johns), "{theirs:?}");
+    assert!(!theirs.iter().any(|id| all.contains(id)));
+    for d in &their_desk {
+        // The demo's appointment and the one booked above: John's, for his member.
+        assert_eq!(
+            (
+                d.member_name.as_deref(),
+                d.customer_name.as_deref(),
+                d.customer_phone.as_str()
+            ),
+            (Some("John Doe"), Some("John Doe"), JOHN_PHONE),
+            "booking {}",
+            d.booking.id
+        );
+    }
 }

@@ -131,9 +131,10 @@ impl Words {
         self.t(&format!("role-{}", role.as_str()))
     }
 
-    /// Whether the desk may send this message again.
+    /// Whether the desk may send this message again: only a failed one.
     pub fn retryable(&self, status: &MessageStatus) -> bool {
-        matches!(status, MessageStatus::Failed | MessageStatus::Cancelled)
+        // A withdrawn reminder (cancelled) would only be withdrawn again.
+        matches!(status, MessageStatus::Failed)
     }
 
     /// The locale's tag for `<html lang>`.
