@@ -17,6 +17,7 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -173,9 +174,14 @@ def login(driver: WebDriver, base_url: str, email: str, password: str) -> None:
 
 
 def login_ok(driver: WebDriver, base_url: str, email: str, password: str) -> None:
-    """Logs in and asserts the Today page."""
+    """Logs in, picks English as the console language (the demo businesses speak pt-BR and
+    de-DE; the tests read English words) on the account page, and asserts the Today page."""
     login(driver, base_url, email, password)
     assert driver.current_url.rstrip("/") == base_url + "/console", driver.current_url
+    open_page(driver, base_url + "/console/account")
+    Select(driver.find_element(By.ID, "lang")).select_by_value("en-US")
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "#language-form button[type=submit]"))
+    open_page(driver, base_url + "/console")
     assert h1(driver).startswith("Today"), h1(driver)
 
 

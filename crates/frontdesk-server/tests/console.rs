@@ -56,11 +56,17 @@ fn csrf_of(html: &str) -> String {
     rest[..rest.find('"').expect("closing quote")].to_string()
 }
 
+/// An operator who reads the console in English (the demo businesses speak de-DE and pt-BR).
 async fn operator(app: &TestApp, company_id: i64, email: &str, role: OperatorRole) {
-    app.engine
+    let op = app
+        .engine
         .create_operator(company_id, email, role, PASSWORD)
         .await
         .expect("operator");
+    app.engine
+        .set_operator_language(company_id, op.id, Some("en-US"))
+        .await
+        .expect("language");
 }
 
 /// Logs in; the session cookie, or the failed answer.
@@ -708,4 +714,57 @@ async fn owners_mint_calendar_feeds_and_the_desk_edits_a_family() {
     )
     .await;
     assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn the_console_speaks_the_business_language_until_the_operator_picks_another() {
+    let app = app().await;
+    app.engine
+        .create_operator(
+            app.askpro_id,
+            "desk@example.com",
+            OperatorRole::Staff,
+            PASSWORD,
+        )
+        .await
+        .expect("operator");
+    let token = login(&app, "desk@example.com", PASSWORD)
+        .await
+        .expect("login");
+    let html = get(&app, &token, "/console")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("<html lang=\"de-DE\">"),
+        "the business's language"
+    );
+    assert!(html.contains(">Heute<"), "German navigation");
+    let csrf = csrf_of(&html);
+    let refused = post(
+        &app,
+        &token,
+        "/console/account/language",
+        &[("csrf", csrf.as_str()), ("language", "xx-XX")],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let picked = post(
+        &app,
+        &token,
+        "/console/account/language",
+        &[("csrf", csrf.as_str()), ("language", "fr-FR")],
+    )
+    .await;
+    assert_eq!(picked.status(), StatusCode::SEE_OTHER);
+    let html = get(&app, &token, "/console")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("<html lang=\"fr-FR\">"),
+        "the operator's own choice"
+    );
 }
