@@ -228,9 +228,23 @@ pub async fn run_tool_from(
     args: Value,
     origin: ToolOrigin,
 ) -> ToolAnswer {
+    // Only a voice call's tool calls are kept (for its page): nothing is copied for the others.
+    let Some(provider) = recorded_provider(&origin) else {
+        return answer_tool(engine, caller, name, args, origin).await;
+    };
     let answer = answer_tool(engine, caller, name, args.clone(), origin.clone()).await;
-    record(engine, caller, name, args, &origin, &answer);
+    record(engine, caller, name, args, provider, &origin, &answer);
     answer
+}
+
+/// The platform whose calls' tool calls are recorded: Retell or Vapi, with a call id.
+fn recorded_provider(origin: &ToolOrigin) -> Option<&'static str> {
+    origin.call_id.as_ref()?;
+    match origin.source {
+        BookingSource::Retell => Some("retell"),
+        BookingSource::Vapi => Some("vapi"),
+        _ => None,
+    }
 }
 
 /// Keeps what the agent asked and heard during a voice call, for the call's page in the
@@ -240,14 +254,10 @@ fn record(
     caller: &Caller,
     name: &str,
     arguments: Value,
+    provider: &'static str,
     origin: &ToolOrigin,
     answer: &ToolAnswer,
 ) {
-    let provider = match origin.source {
-        BookingSource::Retell => "retell",
-        BookingSource::Vapi => "vapi",
-        _ => return,
-    };
     let Some(call_id) = origin.call_id.clone() else {
         return;
     };

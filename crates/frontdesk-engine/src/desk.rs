@@ -91,6 +91,43 @@ pub struct Agenda {
     pub services: Vec<NamedRef>,
 }
 
+/// What a form lets the desk pick: branches, active staff members, services.
+#[derive(Debug, Clone, Serialize)]
+pub struct Directory {
+    pub branches: Vec<NamedRef>,
+    pub staff: Vec<NamedRef>,
+    pub services: Vec<NamedRef>,
+}
+
+impl Directory {
+    fn of(catalog: &crate::catalog::Catalog) -> Directory {
+        let named = |id: i64, name: &str| NamedRef {
+            id,
+            name: name.to_string(),
+        };
+        Directory {
+            branches: catalog
+                .branches
+                .iter()
+                .filter(|b| !b.retired)
+                .map(|b| named(b.id, &b.name))
+                .collect(),
+            staff: catalog
+                .staff
+                .iter()
+                .filter(|s| s.active)
+                .map(|s| named(s.id, &s.name))
+                .collect(),
+            services: catalog
+                .services
+                .iter()
+                .filter(|s| !s.retired)
+                .map(|s| named(s.id, &s.name))
+                .collect(),
+        }
+    }
+}
+
 /// A booking with everything the desk may want to know about it.
 #[derive(Debug, Clone, Serialize)]
 pub struct BookingDossier {
@@ -270,10 +307,7 @@ impl Engine {
                 list.push(session);
             }
         }
-        let named = |id: i64, name: &str| NamedRef {
-            id,
-            name: name.to_string(),
-        };
+        let directory = Directory::of(&catalog);
         Ok(Agenda {
             from,
             to,
@@ -282,25 +316,15 @@ impl Engine {
                 .into_iter()
                 .map(|(date, sessions)| AgendaDay { date, sessions })
                 .collect(),
-            branches: catalog
-                .branches
-                .iter()
-                .filter(|b| !b.retired)
-                .map(|b| named(b.id, &b.name))
-                .collect(),
-            staff: catalog
-                .staff
-                .iter()
-                .filter(|s| s.active)
-                .map(|s| named(s.id, &s.name))
-                .collect(),
-            services: catalog
-                .services
-                .iter()
-                .filter(|s| !s.retired)
-                .map(|s| named(s.id, &s.name))
-                .collect(),
+            branches: directory.branches,
+            staff: directory.staff,
+            services: directory.services,
         })
+    }
+
+    /// The company's branches, active staff and services to pick from (no bookings read).
+    pub async fn directory(&self, company_id: CompanyId) -> EngineResult<Directory> {
+        Ok(Directory::of(&*self.catalog(company_id).await?))
     }
 
     /// The company's bookings starting on `date` (every status), in start order: what
@@ -645,16 +669,7 @@ impl Engine {
 impl Engine {
     /// The company's active staff members, to pick from.
     pub async fn agenda_staff(&self, company_id: CompanyId) -> EngineResult<Vec<NamedRef>> {
-        let catalog = self.catalog(company_id).await?;
-        Ok(catalog
-            .staff
-            .iter()
-            .filter(|s| s.active)
-            .map(|s| NamedRef {
-                id: s.id,
-                name: s.name.clone(),
-            })
-            .collect())
+        Ok(self.directory(company_id).await?.staff)
     }
 }
 

@@ -131,8 +131,8 @@ async fn build(state: &AppState, desk: &Desk, extras: Extras) -> Result<Settings
         Some(text) => text,
         None => file.to_text("toml")?,
     };
-    let agenda = engine.agenda(company_id, &Default::default()).await?;
-    let (branches, staff) = (agenda.branches, agenda.staff);
+    let directory = engine.directory(company_id).await?;
+    let (branches, staff) = (directory.branches, directory.staff);
     let policy = desk.company.policy.clone();
     let reminders = policy
         .reminders
