@@ -28,6 +28,7 @@ use std::time::Duration;
 enum Scenario {
     Tools,
     CallMix,
+    Bookings,
     Contention,
     SseStreams,
     Startup,
@@ -128,6 +129,8 @@ async fn run(args: Args, nofile: u64) -> anyhow::Result<()> {
             Scenario::Contention,
             Scenario::SseStreams,
             Scenario::Console,
+            // Last: it books places on every day of the window.
+            Scenario::Bookings,
         ]
     } else {
         args.scenarios.clone()
@@ -246,6 +249,7 @@ async fn run(args: Args, nofile: u64) -> anyhow::Result<()> {
         let result = match scenario {
             Scenario::Tools => scenarios::tools(&ctx).await,
             Scenario::CallMix => scenarios::call_mix(&ctx).await,
+            Scenario::Bookings => scenarios::bookings(&ctx).await,
             Scenario::Contention => scenarios::contention(&ctx).await,
             Scenario::SseStreams => scenarios::sse_streams(&ctx).await,
             Scenario::Startup => scenarios::startup(&ctx).await,

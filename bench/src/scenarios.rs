@@ -455,6 +455,130 @@ async fn one_call(
     step(&mut tallies[6], window, http.logout(&session)).await
 }
 
+/// The 24 group places of a day (service, time) in the bench business: six services, four
+/// sessions each.
+fn group_places() -> Vec<(String, &'static str)> {
+    let times = [
+        ["07:00", "11:00", "15:00", "19:00"],
+        ["08:00", "12:00", "16:00", "20:00"],
+        ["09:00", "13:00", "17:00", "21:00"],
+    ];
+    let mut places = Vec::new();
+    for (i, level) in ["beginner", "intermediate", "advanced"].iter().enumerate() {
+        for side in ["left", "right"] {
+            for time in times[i] {
+                places.push((format!("{level}-{side}"), time));
+            }
+        }
+    }
+    places
+}
+
+/// A counter summed over every instance's `/metrics` (`None` when no instance exports it).
+async fn metric_total(http: &Http, name: &str) -> Option<f64> {
+    let mut total = None;
+    for _ in 0..http.instances() {
+        let answer = http.get("/metrics").await.ok()?;
+        let text = String::from_utf8_lossy(&answer.body);
+        for line in text.lines() {
+            if let Some(v) = line
+                .strip_prefix(name)
+                .and_then(|rest| rest.trim().parse::<f64>().ok())
+            {
+                *total.get_or_insert(0.0) += v;
+            }
+        }
+    }
+    total
+}
+
+/// `bookings`: `concurrency` lines book places back to back, nothing else: each line its own
+/// customer, every booking a different place (a day of the year's window and a session of
+/// it), none ever full. Reports bookings per second and latency, and on SQLite the writes
+/// each durable commit carried (the store's group-commit counters in `/metrics`; one commit
+/// is one `fsync` of the WAL at `synchronous=FULL`).
+pub async fn bookings(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
+    const WRITES: &str = "frontdesk_sqlite_group_writes_total";
+    const COMMITS: &str = "frontdesk_sqlite_group_commits_total";
+    let sessions = sessions(ctx, 0, ctx.concurrency, 50).await?;
+    let places = Arc::new(group_places());
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("America/Sao_Paulo")?)
+        .date();
+    let window = Arc::new(Window::new(ctx));
+    let mut counters_before = None;
+    let tasks: Vec<_> = sessions
+        .into_iter()
+        .enumerate()
+        .map(|(line, session)| {
+            let http = ctx.http.clone();
+            let window = window.clone();
+            let places = places.clone();
+            tokio::spawn(async move {
+                let mut tally = Tally::default();
+                let member = session.member_ids.first().copied();
+                let mut n = 0usize;
+                while Instant::now() < window.end {
+                    // Day 1..=364 first, then the next session of the day: 8,736 places a line.
+                    let day = today.saturating_add(jiff::Span::new().days(1 + (n % 364) as i64));
+                    let (service, time) = &places[(line + n / 364) % places.len()];
+                    n += 1;
+                    let body = tool_call_body(
+                        n as u64,
+                        "book_session",
+                        json!({
+                            "member_id": member,
+                            "service": service,
+                            "date": day.to_string(),
+                            "time": time,
+                        }),
+                    );
+                    let started = Instant::now();
+                    let ok = match http.tool(&session, body).await {
+                        Ok(r) if !r.is_error => Ok(()),
+                        Ok(r) => Err(format!("tool error {}: {}", r.code(), r.structured)),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    tally.record(started, &window, ok);
+                }
+                tally
+            })
+        })
+        .collect();
+    tokio::time::sleep_until(window.measure_from.into()).await;
+    if let (Some(w), Some(c)) = (
+        metric_total(&ctx.http, WRITES).await,
+        metric_total(&ctx.http, COMMITS).await,
+    ) {
+        counters_before = Some((w, c));
+    }
+    let mut tally = Tally::default();
+    for t in tasks {
+        tally.merge(t.await?);
+    }
+    let mut rows = tally.rows("bookings", "book_session", ctx.duration, Some(25.0), None);
+    if let (Some((w0, c0)), Some(w1), Some(c1)) = (
+        counters_before,
+        metric_total(&ctx.http, WRITES).await,
+        metric_total(&ctx.http, COMMITS).await,
+    ) && c1 > c0
+    {
+        rows.push(Row::num(
+            "bookings",
+            "writes per commit (fsync)",
+            (w1 - w0) / (c1 - c0),
+            "",
+        ));
+        rows.push(Row::num(
+            "bookings",
+            "commits/s",
+            (c1 - c0) / ctx.duration.as_secs_f64(),
+            "/s",
+        ));
+    }
+    Ok(rows)
+}
+
 /// `contention`: `attempts` callers book the same slot of capacity 10 at once.
 pub async fn contention(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
     let attempts = ctx.contention_attempts.min(ctx.customers);

@@ -15,17 +15,22 @@ use jiff::Timestamp;
 impl Store for PostgresStore {
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1")
-            .execute(&self.pool)
+            .execute(&self.reads)
             .await
             .map_err(crate::map_err)?;
         Ok(())
     }
 
     fn pool_usage(&self) -> Option<frontdesk_store::PoolUsage> {
+        // Both pools together: what the database sees of this process.
+        let pools = [&self.pool, &self.reads];
         Some(frontdesk_store::PoolUsage {
-            open: self.pool.size(),
-            idle: self.pool.num_idle() as u32,
-            max: self.pool.options().get_max_connections(),
+            open: pools.iter().map(|p| p.size()).sum(),
+            idle: pools.iter().map(|p| p.num_idle() as u32).sum(),
+            max: pools
+                .iter()
+                .map(|p| p.options().get_max_connections())
+                .sum(),
         })
     }
 
@@ -33,40 +38,40 @@ impl Store for PostgresStore {
         catalog::upsert_company(&self.pool, new).await
     }
     async fn get_company(&self, id: CompanyId) -> StoreResult<Company> {
-        catalog::get_company(&self.pool, id).await
+        catalog::get_company(&self.reads, id).await
     }
     async fn get_company_by_slug(&self, slug: &str) -> StoreResult<Company> {
-        catalog::get_company_by_slug(&self.pool, slug).await
+        catalog::get_company_by_slug(&self.reads, slug).await
     }
     async fn list_companies(&self) -> StoreResult<Vec<Company>> {
-        catalog::list_companies(&self.pool).await
+        catalog::list_companies(&self.reads).await
     }
 
     async fn upsert_branch(&self, new: NewBranch) -> StoreResult<Branch> {
         catalog::upsert_branch(&self.pool, new).await
     }
     async fn list_branches(&self, company_id: CompanyId) -> StoreResult<Vec<Branch>> {
-        catalog::list_branches(&self.pool, company_id).await
+        catalog::list_branches(&self.reads, company_id).await
     }
     async fn get_branch(&self, company_id: CompanyId, id: BranchId) -> StoreResult<Branch> {
-        catalog::get_branch(&self.pool, company_id, id).await
+        catalog::get_branch(&self.reads, company_id, id).await
     }
     async fn find_branch_by_phone(&self, phone: &str) -> StoreResult<Branch> {
-        catalog::find_branch_by_phone(&self.pool, phone).await
+        catalog::find_branch_by_phone(&self.reads, phone).await
     }
 
     async fn upsert_staff(&self, new: NewStaff) -> StoreResult<Staff> {
         catalog::upsert_staff(&self.pool, new).await
     }
     async fn list_staff(&self, company_id: CompanyId) -> StoreResult<Vec<Staff>> {
-        catalog::list_staff(&self.pool, company_id).await
+        catalog::list_staff(&self.reads, company_id).await
     }
 
     async fn upsert_service(&self, new: NewService) -> StoreResult<Service> {
         catalog::upsert_service(&self.pool, new).await
     }
     async fn list_services(&self, company_id: CompanyId) -> StoreResult<Vec<Service>> {
-        catalog::list_services(&self.pool, company_id).await
+        catalog::list_services(&self.reads, company_id).await
     }
     async fn retire_catalog(
         &self,
@@ -77,38 +82,38 @@ impl Store for PostgresStore {
         catalog::retire_catalog(&self.pool, company_id, retire, now).await
     }
     async fn get_service(&self, company_id: CompanyId, id: ServiceId) -> StoreResult<Service> {
-        catalog::get_service(&self.pool, company_id, id).await
+        catalog::get_service(&self.reads, company_id, id).await
     }
 
     async fn upsert_customer(&self, new: NewCustomer) -> StoreResult<Customer> {
         people::upsert_customer(&self.pool, new).await
     }
     async fn get_customer(&self, company_id: CompanyId, id: CustomerId) -> StoreResult<Customer> {
-        people::get_customer(&self.pool, company_id, id).await
+        people::get_customer(&self.reads, company_id, id).await
     }
     async fn find_customer_by_phone(
         &self,
         company_id: CompanyId,
         phone: &str,
     ) -> StoreResult<Customer> {
-        people::find_customer_by_phone(&self.pool, company_id, phone).await
+        people::find_customer_by_phone(&self.reads, company_id, phone).await
     }
 
     async fn upsert_member(&self, new: NewMember) -> StoreResult<Member> {
         people::upsert_member(&self.pool, new).await
     }
     async fn get_member(&self, company_id: CompanyId, id: MemberId) -> StoreResult<Member> {
-        people::get_member(&self.pool, company_id, id).await
+        people::get_member(&self.reads, company_id, id).await
     }
     async fn list_members(
         &self,
         company_id: CompanyId,
         customer_id: CustomerId,
     ) -> StoreResult<Vec<Member>> {
-        people::list_members(&self.pool, company_id, customer_id).await
+        people::list_members(&self.reads, company_id, customer_id).await
     }
     async fn get_member_preferences(&self, member_id: MemberId) -> StoreResult<MemberPreferences> {
-        people::get_member_preferences(&self.pool, member_id).await
+        people::get_member_preferences(&self.reads, member_id).await
     }
     async fn set_member_preferences(
         &self,
@@ -144,24 +149,24 @@ impl Store for PostgresStore {
         bookings::cancel_booking(&self.pool, company_id, id, cancellation).await
     }
     async fn get_booking(&self, company_id: CompanyId, id: BookingId) -> StoreResult<Booking> {
-        bookings::get_booking(&self.pool, company_id, id).await
+        bookings::get_booking(&self.reads, company_id, id).await
     }
     async fn get_booking_by_voucher(
         &self,
         company_id: CompanyId,
         code: &str,
     ) -> StoreResult<Booking> {
-        bookings::get_booking_by_voucher(&self.pool, company_id, code).await
+        bookings::get_booking_by_voucher(&self.reads, company_id, code).await
     }
     async fn list_bookings(&self, query: &BookingQuery) -> StoreResult<Vec<Booking>> {
-        bookings::list_bookings(&self.pool, query).await
+        bookings::list_bookings(&self.reads, query).await
     }
     async fn list_booking_events(
         &self,
         company_id: CompanyId,
         id: BookingId,
     ) -> StoreResult<Vec<BookingEvent>> {
-        bookings::list_booking_events(&self.pool, company_id, id).await
+        bookings::list_booking_events(&self.reads, company_id, id).await
     }
     async fn slot_usage(
         &self,
@@ -170,7 +175,7 @@ impl Store for PostgresStore {
         from: Timestamp,
         to: Timestamp,
     ) -> StoreResult<Vec<SlotUsage>> {
-        bookings::slot_usage(&self.pool, company_id, service_ids, from, to).await
+        bookings::slot_usage(&self.reads, company_id, service_ids, from, to).await
     }
     async fn staff_busy(
         &self,
@@ -179,7 +184,7 @@ impl Store for PostgresStore {
         from: Timestamp,
         to: Timestamp,
     ) -> StoreResult<Vec<BusyInterval>> {
-        bookings::staff_busy(&self.pool, company_id, staff_ids, from, to).await
+        bookings::staff_busy(&self.reads, company_id, staff_ids, from, to).await
     }
 
     async fn upsert_call(&self, call: CallUpdate) -> StoreResult<Call> {
@@ -191,10 +196,10 @@ impl Store for PostgresStore {
         provider: &str,
         external_id: &str,
     ) -> StoreResult<Call> {
-        calls::get_call(&self.pool, company_id, provider, external_id).await
+        calls::get_call(&self.reads, company_id, provider, external_id).await
     }
     async fn find_call(&self, provider: &str, external_id: &str) -> StoreResult<Call> {
-        calls::find_call(&self.pool, provider, external_id).await
+        calls::find_call(&self.reads, provider, external_id).await
     }
     async fn record_call_event(
         &self,
@@ -209,10 +214,10 @@ impl Store for PostgresStore {
         calls::upsert_agent(&self.pool, new).await
     }
     async fn list_agents(&self, company_id: CompanyId) -> StoreResult<Vec<Agent>> {
-        calls::list_agents(&self.pool, company_id).await
+        calls::list_agents(&self.reads, company_id).await
     }
     async fn find_agent(&self, provider: &str, external_id: &str) -> StoreResult<Agent> {
-        calls::find_agent(&self.pool, provider, external_id).await
+        calls::find_agent(&self.reads, provider, external_id).await
     }
 
     async fn set_company_credentials(
@@ -226,10 +231,10 @@ impl Store for PostgresStore {
         &self,
         company_id: CompanyId,
     ) -> StoreResult<CompanyCredentials> {
-        credentials::get_company_credentials(&self.pool, company_id).await
+        credentials::get_company_credentials(&self.reads, company_id).await
     }
     async fn find_company_by_vapi_secret_hash(&self, hash: &str) -> StoreResult<Company> {
-        credentials::find_company_by_vapi_secret_hash(&self.pool, hash).await
+        credentials::find_company_by_vapi_secret_hash(&self.reads, hash).await
     }
 
     async fn enqueue_notification(&self, new: NewNotification) -> StoreResult<Notification> {
@@ -240,7 +245,7 @@ impl Store for PostgresStore {
         company_id: Option<CompanyId>,
         limit: i64,
     ) -> StoreResult<Vec<Notification>> {
-        outbox::list_pending_notifications(&self.pool, company_id, limit).await
+        outbox::list_pending_notifications(&self.reads, company_id, limit).await
     }
     async fn mark_notification_sent(&self, id: i64, now: Timestamp) -> StoreResult<()> {
         outbox::mark_notification_sent(&self.pool, id, now).await
@@ -257,10 +262,10 @@ impl Store for PostgresStore {
         outbox::finish_message(&self.pool, id, outcome, now).await
     }
     async fn list_messages(&self, query: MessageQuery) -> StoreResult<Vec<Notification>> {
-        outbox::list_messages(&self.pool, query).await
+        outbox::list_messages(&self.reads, query).await
     }
     async fn get_message(&self, id: i64) -> StoreResult<Notification> {
-        outbox::get_message(&self.pool, id).await
+        outbox::get_message(&self.reads, id).await
     }
     async fn retry_message(&self, id: i64, now: Timestamp) -> StoreResult<Notification> {
         outbox::retry_message(&self.pool, id, now).await
@@ -275,7 +280,7 @@ impl Store for PostgresStore {
         outbox::record_provider_report(&self.pool, channel, provider_id, report, now).await
     }
     async fn message_stats(&self, now: Timestamp) -> StoreResult<MessageStats> {
-        outbox::message_stats(&self.pool, now).await
+        outbox::message_stats(&self.reads, now).await
     }
     async fn create_webhook_endpoint(
         &self,
@@ -287,10 +292,10 @@ impl Store for PostgresStore {
         &self,
         company_id: CompanyId,
     ) -> StoreResult<Vec<WebhookEndpoint>> {
-        webhooks::list(&self.pool, company_id).await
+        webhooks::list(&self.reads, company_id).await
     }
     async fn get_webhook_endpoint(&self, id: i64) -> StoreResult<WebhookEndpoint> {
-        webhooks::get(&self.pool, id).await
+        webhooks::get(&self.reads, id).await
     }
     async fn disable_webhook_endpoint(
         &self,
@@ -309,17 +314,17 @@ impl Store for PostgresStore {
         branch_id: Option<BranchId>,
         language: &str,
     ) -> StoreResult<String> {
-        templates::get_prompt_template(&self.pool, company_id, branch_id, language).await
+        templates::get_prompt_template(&self.reads, company_id, branch_id, language).await
     }
 
     async fn create_api_key(&self, new: NewApiKey) -> StoreResult<ApiKey> {
         keys::create_api_key(&self.pool, new).await
     }
     async fn find_api_key_by_hash(&self, hash: &str) -> StoreResult<ApiKey> {
-        keys::find_api_key_by_hash(&self.pool, hash).await
+        keys::find_api_key_by_hash(&self.reads, hash).await
     }
     async fn list_api_keys(&self, company_id: CompanyId) -> StoreResult<Vec<ApiKey>> {
-        keys::list_api_keys(&self.pool, company_id).await
+        keys::list_api_keys(&self.reads, company_id).await
     }
     async fn revoke_api_key(&self, id: ApiKeyId, now: Timestamp) -> StoreResult<RevokedApiKey> {
         keys::revoke_api_key(&self.pool, id, now).await
@@ -332,13 +337,13 @@ impl Store for PostgresStore {
         keys::create_caller_session(&self.pool, new).await
     }
     async fn find_caller_session(&self, token_hash: &str) -> StoreResult<CallerSession> {
-        keys::find_caller_session(&self.pool, token_hash).await
+        keys::find_caller_session(&self.reads, token_hash).await
     }
     async fn revoke_caller_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<()> {
         keys::revoke_caller_session(&self.pool, token_hash, now).await
     }
     async fn count_active_caller_sessions(&self, now: Timestamp) -> StoreResult<i64> {
-        keys::count_active_caller_sessions(&self.pool, now).await
+        keys::count_active_caller_sessions(&self.reads, now).await
     }
     async fn purge_caller_sessions(&self, before: Timestamp) -> StoreResult<u64> {
         keys::purge_caller_sessions(&self.pool, before).await
@@ -348,13 +353,13 @@ impl Store for PostgresStore {
         feeds::create_calendar_feed(&self.pool, new).await
     }
     async fn find_calendar_feed_by_token_hash(&self, hash: &str) -> StoreResult<CalendarFeed> {
-        feeds::find_calendar_feed_by_token_hash(&self.pool, hash).await
+        feeds::find_calendar_feed_by_token_hash(&self.reads, hash).await
     }
     async fn get_calendar_feed(&self, id: CalendarFeedId) -> StoreResult<CalendarFeed> {
-        feeds::get_calendar_feed(&self.pool, id).await
+        feeds::get_calendar_feed(&self.reads, id).await
     }
     async fn list_calendar_feeds(&self, company_id: CompanyId) -> StoreResult<Vec<CalendarFeed>> {
-        feeds::list_calendar_feeds(&self.pool, company_id).await
+        feeds::list_calendar_feeds(&self.reads, company_id).await
     }
     async fn revoke_calendar_feed(
         &self,
@@ -364,24 +369,24 @@ impl Store for PostgresStore {
         feeds::revoke_calendar_feed(&self.pool, id, now).await
     }
     async fn feed_bookings(&self, query: &FeedBookingsQuery) -> StoreResult<Vec<FeedBooking>> {
-        feeds::feed_bookings(&self.pool, query).await
+        feeds::feed_bookings(&self.reads, query).await
     }
 
     async fn join_waitlist(&self, new: NewWaitlistEntry) -> StoreResult<WaitlistEntry> {
         waitlist::join(&self.pool, new).await
     }
     async fn list_waitlist(&self, query: &WaitlistQuery) -> StoreResult<Vec<WaitlistEntry>> {
-        waitlist::list(&self.pool, query).await
+        waitlist::list(&self.reads, query).await
     }
     async fn get_waitlist_entry(
         &self,
         company_id: CompanyId,
         id: i64,
     ) -> StoreResult<WaitlistEntry> {
-        waitlist::get(&self.pool, company_id, id).await
+        waitlist::get(&self.reads, company_id, id).await
     }
     async fn waitlist_position(&self, entry: &WaitlistEntry) -> StoreResult<i64> {
-        waitlist::position(&self.pool, entry).await
+        waitlist::position(&self.reads, entry).await
     }
     async fn leave_waitlist(
         &self,
@@ -412,10 +417,10 @@ impl Store for PostgresStore {
         waitlist::confirm_hold(&self.pool, company_id, id, notifications, now).await
     }
     async fn held_for_phone(&self, phone: &str, now: Timestamp) -> StoreResult<Vec<Booking>> {
-        waitlist::held_for_phone(&self.pool, phone, now).await
+        waitlist::held_for_phone(&self.reads, phone, now).await
     }
     async fn lapsed_holds(&self, now: Timestamp, limit: i64) -> StoreResult<Vec<Booking>> {
-        waitlist::lapsed_holds(&self.pool, now, limit).await
+        waitlist::lapsed_holds(&self.reads, now, limit).await
     }
     async fn release_hold(
         &self,
@@ -427,7 +432,7 @@ impl Store for PostgresStore {
         waitlist::release_hold(&self.pool, company_id, id, refill, now).await
     }
     async fn waitlist_counts(&self) -> StoreResult<Vec<(WaitlistStatus, i64)>> {
-        waitlist::counts(&self.pool).await
+        waitlist::counts(&self.reads).await
     }
     async fn expire_waitlist(&self, now: Timestamp) -> StoreResult<u64> {
         waitlist::expire(&self.pool, now).await
@@ -437,13 +442,13 @@ impl Store for PostgresStore {
         console::create_operator(&self.pool, new).await
     }
     async fn list_operators(&self, company_id: CompanyId) -> StoreResult<Vec<Operator>> {
-        console::list_operators(&self.pool, company_id).await
+        console::list_operators(&self.reads, company_id).await
     }
     async fn find_operator_by_email(&self, email: &str) -> StoreResult<Operator> {
-        console::find_operator_by_email(&self.pool, email).await
+        console::find_operator_by_email(&self.reads, email).await
     }
     async fn get_operator(&self, company_id: CompanyId, id: i64) -> StoreResult<Operator> {
-        console::get_operator(&self.pool, company_id, id).await
+        console::get_operator(&self.reads, company_id, id).await
     }
     async fn set_operator_disabled(
         &self,
@@ -480,7 +485,7 @@ impl Store for PostgresStore {
         token_hash: &str,
         now: Timestamp,
     ) -> StoreResult<OperatorSession> {
-        console::find_operator_session(&self.pool, token_hash, now).await
+        console::find_operator_session(&self.reads, token_hash, now).await
     }
     async fn revoke_operator_session(&self, token_hash: &str, now: Timestamp) -> StoreResult<()> {
         console::revoke_operator_session(&self.pool, token_hash, now).await
@@ -494,19 +499,19 @@ impl Store for PostgresStore {
         provider: &str,
         call_external_id: &str,
     ) -> StoreResult<Vec<CallToolCall>> {
-        console::list_call_tool_calls(&self.pool, company_id, provider, call_external_id).await
+        console::list_call_tool_calls(&self.reads, company_id, provider, call_external_id).await
     }
     async fn desk_bookings(&self, query: &BookingQuery) -> StoreResult<Vec<DeskBooking>> {
-        console::desk_bookings(&self.pool, query).await
+        console::desk_bookings(&self.reads, query).await
     }
     async fn list_calls(&self, query: CallQuery) -> StoreResult<Vec<CallSummary>> {
-        console::list_calls(&self.pool, query).await
+        console::list_calls(&self.reads, query).await
     }
     async fn get_call_by_id(&self, company_id: CompanyId, id: CallId) -> StoreResult<Call> {
-        console::get_call_by_id(&self.pool, company_id, id).await
+        console::get_call_by_id(&self.reads, company_id, id).await
     }
     async fn search_customers(&self, query: CustomerSearch) -> StoreResult<Vec<Customer>> {
-        console::search_customers(&self.pool, query).await
+        console::search_customers(&self.reads, query).await
     }
     async fn update_customer(
         &self,

@@ -3,6 +3,7 @@
 //! the engine builds availability from.
 
 use crate::rows::*;
+use crate::writer::Done;
 use crate::{SqliteStore, json_write, map_err, outbox, waitlist};
 use frontdesk_domain::*;
 use frontdesk_store::*;
@@ -77,9 +78,18 @@ pub(crate) async fn create_booking(
     new: NewBooking,
     limits: BookingLimits,
 ) -> StoreResult<BookingOutcome> {
-    let mut tx = s.begin_write().await?;
-    // A refusal below returns without committing: the registration goes with it.
-    let new = register(&mut tx, new, limits.now).await?;
+    s.writer
+        .write(move |conn| Box::pin(create_in(conn, new, limits)))
+        .await
+}
+
+async fn create_in(
+    tx: &mut SqliteConnection,
+    new: NewBooking,
+    limits: BookingLimits,
+) -> StoreResult<Done<BookingOutcome>> {
+    // A refusal below is undone: the registration goes with it.
+    let new = register(tx, new, limits.now).await?;
 
     if let Some(key) = &new.idempotency_key {
         let earlier: Option<BookingRow> = sqlx::query_as(concat!(
@@ -93,7 +103,7 @@ pub(crate) async fn create_booking(
         .await
         .map_err(map_err)?;
         if let Some(row) = earlier {
-            return Ok(BookingOutcome::Replayed(row.into_model()?));
+            return Ok(Done::Undo(BookingOutcome::Replayed(row.into_model()?)));
         }
     }
 
@@ -102,8 +112,8 @@ pub(crate) async fn create_booking(
         staff_id: new.staff_id,
         starts_at: new.starts_at,
     };
-    if let Some(refusal) = check_place(&mut tx, &placement, &limits, None).await? {
-        return Ok(BookingOutcome::Refused(refusal));
+    if let Some(refusal) = check_place(tx, &placement, &limits, None).await? {
+        return Ok(Done::Undo(BookingOutcome::Refused(refusal)));
     }
     if let (Some(limit), Some(member_id)) = (limits.member_quota, new.member_id) {
         let active: i64 = sqlx::query_scalar(
@@ -116,14 +126,14 @@ pub(crate) async fn create_booking(
         .await
         .map_err(map_err)?;
         if active >= limit {
-            return Ok(BookingOutcome::Refused(Refusal::QuotaReached {
+            return Ok(Done::Undo(BookingOutcome::Refused(Refusal::QuotaReached {
                 active,
                 limit,
-            }));
+            })));
         }
     }
 
-    let voucher = free_voucher_code(&mut tx, new.company_id).await?;
+    let voucher = free_voucher_code(tx, new.company_id).await?;
     let now = limits.now.as_second();
     let (blocked_from, blocked_to) = limits.staff_window.unwrap_or((new.starts_at, new.ends_at));
     let row: BookingRow = sqlx::query_as(concat!(
@@ -164,10 +174,9 @@ pub(crate) async fn create_booking(
         "source": booking.source.as_str(),
         "voucher_code": booking.voucher_code,
     });
-    add_event(&mut tx, booking.id, "created", &detail, limits.now).await?;
-    outbox::queue(&mut tx, &new.notifications, &booking, limits.now).await?;
-    tx.commit().await.map_err(map_err)?;
-    Ok(BookingOutcome::Created(booking))
+    add_event(tx, booking.id, "created", &detail, limits.now).await?;
+    outbox::queue(tx, &new.notifications, &booking, limits.now).await?;
+    Ok(Done::Keep(BookingOutcome::Created(booking)))
 }
 
 pub(crate) async fn reschedule_booking(
@@ -177,10 +186,21 @@ pub(crate) async fn reschedule_booking(
     to: BookingMove,
     limits: BookingLimits,
 ) -> StoreResult<RescheduleOutcome> {
-    let mut tx = s.begin_write().await?;
-    let before = load(&mut tx, company_id, id).await?;
+    s.writer
+        .write(move |conn| Box::pin(reschedule_in(conn, company_id, id, to, limits)))
+        .await
+}
+
+async fn reschedule_in(
+    tx: &mut SqliteConnection,
+    company_id: CompanyId,
+    id: BookingId,
+    to: BookingMove,
+    limits: BookingLimits,
+) -> StoreResult<Done<RescheduleOutcome>> {
+    let before = load(tx, company_id, id).await?;
     if before.status != BookingStatus::Confirmed {
-        return Ok(RescheduleOutcome::NotActive(before));
+        return Ok(Done::Undo(RescheduleOutcome::NotActive(before)));
     }
 
     let placement = Placement {
@@ -188,8 +208,8 @@ pub(crate) async fn reschedule_booking(
         staff_id: to.staff_id,
         starts_at: to.starts_at,
     };
-    if let Some(refusal) = check_place(&mut tx, &placement, &limits, Some(id)).await? {
-        return Ok(RescheduleOutcome::Refused(refusal));
+    if let Some(refusal) = check_place(tx, &placement, &limits, Some(id)).await? {
+        return Ok(Done::Undo(RescheduleOutcome::Refused(refusal)));
     }
     let blocked = limits.staff_window.unwrap_or((to.starts_at, to.ends_at));
 
@@ -223,14 +243,13 @@ pub(crate) async fn reschedule_booking(
         })
     };
     let detail = json!({ "from": place(&before), "to": place(&after) });
-    add_event(&mut tx, id, "rescheduled", &detail, limits.now).await?;
-    outbox::withdraw_reminders(&mut tx, id, limits.now).await?;
-    outbox::queue(&mut tx, &to.notifications, &after, limits.now).await?;
+    add_event(tx, id, "rescheduled", &detail, limits.now).await?;
+    outbox::withdraw_reminders(tx, id, limits.now).await?;
+    outbox::queue(tx, &to.notifications, &after, limits.now).await?;
     if let Some(refill) = &to.refill {
-        waitlist::refill_in(&mut tx, refill).await?;
+        waitlist::refill_in(tx, refill).await?;
     }
-    tx.commit().await.map_err(map_err)?;
-    Ok(RescheduleOutcome::Moved { before, after })
+    Ok(Done::Keep(RescheduleOutcome::Moved { before, after }))
 }
 
 pub(crate) async fn cancel_booking(
@@ -239,13 +258,23 @@ pub(crate) async fn cancel_booking(
     id: BookingId,
     cancellation: Cancellation,
 ) -> StoreResult<CancelOutcome> {
-    let mut tx = s.begin_write().await?;
-    let current = load(&mut tx, company_id, id).await?;
+    s.writer
+        .write(move |conn| Box::pin(cancel_in(conn, company_id, id, cancellation)))
+        .await
+}
+
+async fn cancel_in(
+    tx: &mut SqliteConnection,
+    company_id: CompanyId,
+    id: BookingId,
+    cancellation: Cancellation,
+) -> StoreResult<Done<CancelOutcome>> {
+    let current = load(tx, company_id, id).await?;
     if !matches!(
         current.status,
         BookingStatus::Confirmed | BookingStatus::Held
     ) {
-        return Ok(CancelOutcome::NotActive(current));
+        return Ok(Done::Undo(CancelOutcome::NotActive(current)));
     }
     let now = cancellation.now.as_second();
     let row: BookingRow = sqlx::query_as(concat!(
@@ -268,24 +297,17 @@ pub(crate) async fn cancel_booking(
         "reason": cancellation.reason,
         "refund_applicable": cancellation.refund_applicable,
     });
-    add_event(&mut tx, id, "cancelled", &detail, cancellation.now).await?;
-    outbox::withdraw_reminders(&mut tx, id, cancellation.now).await?;
-    outbox::queue(
-        &mut tx,
-        &cancellation.notifications,
-        &booking,
-        cancellation.now,
-    )
-    .await?;
+    add_event(tx, id, "cancelled", &detail, cancellation.now).await?;
+    outbox::withdraw_reminders(tx, id, cancellation.now).await?;
+    outbox::queue(tx, &cancellation.notifications, &booking, cancellation.now).await?;
     if current.status == BookingStatus::Held {
         // Declining an offered place: the entry is done with, like leaving the waitlist.
-        waitlist::settle_entry(&mut tx, &booking, WaitlistStatus::Left, cancellation.now).await?;
+        waitlist::settle_entry(tx, &booking, WaitlistStatus::Left, cancellation.now).await?;
     }
     if let Some(refill) = &cancellation.refill {
-        waitlist::refill_in(&mut tx, refill).await?;
+        waitlist::refill_in(tx, refill).await?;
     }
-    tx.commit().await.map_err(map_err)?;
-    Ok(CancelOutcome::Cancelled(booking))
+    Ok(Done::Keep(CancelOutcome::Cancelled(booking)))
 }
 
 /// The first limit the placement breaks, counting confirmed bookings other than `except`.

@@ -1,6 +1,7 @@
 //! Credentials: API keys (stored only as hashes) and the caller sessions MCP keys open.
 
 use crate::rows::*;
+use crate::writer::Done;
 use crate::{SqliteStore, map_err};
 use frontdesk_domain::*;
 use frontdesk_store::*;
@@ -111,22 +112,29 @@ pub(crate) async fn create_caller_session(
     s: &SqliteStore,
     new: NewCallerSession,
 ) -> StoreResult<CallerSession> {
-    let row: CallerSessionRow = sqlx::query_as(concat!(
-        "INSERT INTO caller_sessions (company_id, token_hash, phone, customer_id, created_at, \
-         expires_at, api_key_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ",
-        session_cols!()
-    ))
-    .bind(new.company_id)
-    .bind(&new.token_hash)
-    .bind(&new.phone)
-    .bind(new.customer_id)
-    .bind(new.now.as_second())
-    .bind(new.expires_at.as_second())
-    .bind(new.api_key_id)
-    .fetch_one(&s.write)
-    .await
-    .map_err(map_err)?;
-    row.into_model()
+    // Every call opens one: it shares the next group commit rather than a sync of its own.
+    s.writer
+        .write(move |conn| {
+            Box::pin(async move {
+                let row: CallerSessionRow = sqlx::query_as(concat!(
+                    "INSERT INTO caller_sessions (company_id, token_hash, phone, customer_id, \
+                     created_at, expires_at, api_key_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ",
+                    session_cols!()
+                ))
+                .bind(new.company_id)
+                .bind(&new.token_hash)
+                .bind(&new.phone)
+                .bind(new.customer_id)
+                .bind(new.now.as_second())
+                .bind(new.expires_at.as_second())
+                .bind(new.api_key_id)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(map_err)?;
+                row.into_model().map(Done::Keep)
+            })
+        })
+        .await
 }
 
 pub(crate) async fn find_caller_session(
@@ -150,18 +158,26 @@ pub(crate) async fn revoke_caller_session(
     token_hash: &str,
     now: Timestamp,
 ) -> StoreResult<()> {
-    let done = sqlx::query(
-        "UPDATE caller_sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE token_hash = ?",
-    )
-    .bind(now.as_second())
-    .bind(token_hash)
-    .execute(&s.write)
-    .await
-    .map_err(map_err)?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    let token_hash = token_hash.to_string();
+    s.writer
+        .write(move |conn| {
+            Box::pin(async move {
+                let done = sqlx::query(
+                    "UPDATE caller_sessions SET revoked_at = COALESCE(revoked_at, ?) \
+                     WHERE token_hash = ?",
+                )
+                .bind(now.as_second())
+                .bind(&token_hash)
+                .execute(&mut *conn)
+                .await
+                .map_err(map_err)?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(Done::Keep(()))
+            })
+        })
+        .await
 }
 
 pub(crate) async fn count_active_caller_sessions(

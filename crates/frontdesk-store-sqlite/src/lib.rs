@@ -19,6 +19,7 @@ mod store;
 mod templates;
 mod waitlist;
 mod webhooks;
+mod writer;
 
 use frontdesk_store::{StoreError, StoreResult};
 use sqlx::error::ErrorKind;
@@ -41,6 +42,8 @@ pub struct SqliteStore {
     write: SqlitePool,
     /// WAL lets readers run beside the writer, so reads never wait for a booking.
     read: SqlitePool,
+    /// The hot writes (bookings, caller sessions) go through group commit on `write`.
+    writer: writer::Writer,
 }
 
 impl SqliteStore {
@@ -85,8 +88,13 @@ impl SqliteStore {
             .await
             .map_err(map_err)?;
 
+        let writer = writer::Writer::start(write.clone())?;
         tracing::debug!(url, "sqlite store ready");
-        Ok(SqliteStore { write, read })
+        Ok(SqliteStore {
+            write,
+            read,
+            writer,
+        })
     }
 
     /// A write transaction that holds the write lock from its first statement. A deferred

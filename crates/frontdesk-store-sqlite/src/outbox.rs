@@ -3,6 +3,7 @@
 //! goes through the one writer connection, so a row is claimed by one worker at a time.
 
 use crate::rows::*;
+use crate::writer::Done;
 use crate::{SqliteStore, json_write, map_err};
 use frontdesk_domain::*;
 use frontdesk_store::*;
@@ -137,6 +138,18 @@ pub(crate) async fn claim_messages(
     if claim.channels.is_empty() {
         return Ok(Vec::new());
     }
+    let mut rows: Vec<Notification> = s
+        .writer
+        .write(move |conn| Box::pin(async move { claim_in(conn, &claim).await.map(Done::Keep) }))
+        .await?;
+    rows.sort_by_key(|n| (n.next_attempt_at, n.id));
+    Ok(rows)
+}
+
+async fn claim_in(
+    conn: &mut SqliteConnection,
+    claim: &MessageClaim,
+) -> StoreResult<Vec<Notification>> {
     let now = claim.now.as_second();
     let mut sql = QueryBuilder::<Sqlite>::new("UPDATE notifications SET status = 'sending', ");
     // A row still `sending` was left by a worker that stopped mid-attempt.
@@ -162,16 +175,13 @@ pub(crate) async fn claim_messages(
     sql.push(") ORDER BY next_attempt_at, id LIMIT ")
         .push_bind(limit_or_default(claim.limit))
         .push(concat!(") RETURNING ", notification_cols!()));
-    let mut rows: Vec<Notification> = sql
-        .build_query_as::<NotificationRow>()
-        .fetch_all(&s.write)
+    sql.build_query_as::<NotificationRow>()
+        .fetch_all(conn)
         .await
         .map_err(map_err)?
         .into_iter()
         .map(NotificationRow::into_model)
-        .collect::<StoreResult<_>>()?;
-    rows.sort_by_key(|n| (n.next_attempt_at, n.id));
-    Ok(rows)
+        .collect()
 }
 
 pub(crate) async fn finish_message(
@@ -182,23 +192,31 @@ pub(crate) async fn finish_message(
 ) -> StoreResult<Notification> {
     let columns = outcome.columns(now);
     let now = now.as_second();
-    let row: Option<NotificationRow> = sqlx::query_as(concat!(
-        "UPDATE notifications SET status = ?, provider_id = COALESCE(?, provider_id), \
-         next_attempt_at = COALESCE(?, next_attempt_at), sent_at = COALESCE(?, sent_at), \
-         last_error = ?, lease_until = NULL, updated_at = ? \
-         WHERE id = ? AND status = 'sending' RETURNING ",
-        notification_cols!()
-    ))
-    .bind(columns.status)
-    .bind(columns.provider_id)
-    .bind(columns.next_attempt_at)
-    .bind(columns.sent_at)
-    .bind(columns.last_error)
-    .bind(now)
-    .bind(id)
-    .fetch_optional(&s.write)
-    .await
-    .map_err(map_err)?;
+    let row: Option<NotificationRow> = s
+        .writer
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query_as(concat!(
+                    "UPDATE notifications SET status = ?, provider_id = COALESCE(?, provider_id), \
+                     next_attempt_at = COALESCE(?, next_attempt_at), sent_at = COALESCE(?, sent_at), \
+                     last_error = ?, lease_until = NULL, updated_at = ? \
+                     WHERE id = ? AND status = 'sending' RETURNING ",
+                    notification_cols!()
+                ))
+                .bind(columns.status)
+                .bind(columns.provider_id)
+                .bind(columns.next_attempt_at)
+                .bind(columns.sent_at)
+                .bind(columns.last_error)
+                .bind(now)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await
+                .map(Done::Keep)
+                .map_err(map_err)
+            })
+        })
+        .await?;
     match row {
         Some(row) => row.into_model(),
         None => Err(not_sending(s, id).await),

@@ -4,6 +4,7 @@
 
 use crate::bookings::{Placement, add_event, check_place, free_voucher_code, load};
 use crate::rows::*;
+use crate::writer::Done;
 use crate::{SqliteStore, map_err, outbox};
 use frontdesk_domain::*;
 use frontdesk_store::*;
@@ -14,7 +15,9 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 const DEFAULT_LIMIT: i64 = 100;
 
 pub(crate) async fn join(s: &SqliteStore, new: NewWaitlistEntry) -> StoreResult<WaitlistEntry> {
-    insert(&s.write, &new).await
+    s.writer
+        .write(move |conn| Box::pin(async move { insert(conn, &new).await.map(Done::Keep) }))
+        .await
 }
 
 async fn insert<'e>(
@@ -128,17 +131,25 @@ pub(crate) async fn leave(
     id: i64,
     now: Timestamp,
 ) -> StoreResult<WaitlistEntry> {
-    let row: Option<WaitlistRow> = sqlx::query_as(concat!(
-        "UPDATE waitlist_entries SET status = 'left', updated_at = ? \
-         WHERE company_id = ? AND id = ? AND status = 'waiting' RETURNING ",
-        waitlist_cols!()
-    ))
-    .bind(now.as_second())
-    .bind(company_id)
-    .bind(id)
-    .fetch_optional(&s.write)
-    .await
-    .map_err(map_err)?;
+    let row: Option<WaitlistRow> = s
+        .writer
+        .write(move |conn| {
+            Box::pin(async move {
+                sqlx::query_as(concat!(
+                    "UPDATE waitlist_entries SET status = 'left', updated_at = ? \
+                     WHERE company_id = ? AND id = ? AND status = 'waiting' RETURNING ",
+                    waitlist_cols!()
+                ))
+                .bind(now.as_second())
+                .bind(company_id)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await
+                .map(Done::Keep)
+                .map_err(map_err)
+            })
+        })
+        .await?;
     match row {
         Some(row) => row.into_model(),
         None => get(s, company_id, id).await,
@@ -207,10 +218,9 @@ pub(crate) async fn set_preference_entries(
 }
 
 pub(crate) async fn refill_slot(s: &SqliteStore, refill: Refill) -> StoreResult<Refilled> {
-    let mut tx = s.begin_write().await?;
-    let refilled = refill_in(&mut tx, &refill).await?;
-    tx.commit().await.map_err(map_err)?;
-    Ok(refilled)
+    s.writer
+        .write(move |conn| Box::pin(async move { refill_in(conn, &refill).await.map(Done::Keep) }))
+        .await
 }
 
 /// Gives the free places of the refill's slot to the first matching entries, in the caller's
@@ -449,12 +459,23 @@ pub(crate) async fn confirm_hold(
     notifications: Vec<NotificationDraft>,
     now: Timestamp,
 ) -> StoreResult<HoldOutcome> {
-    let mut tx = s.begin_write().await?;
-    let current = load(&mut tx, company_id, id).await?;
+    s.writer
+        .write(move |conn| Box::pin(confirm_hold_in(conn, company_id, id, notifications, now)))
+        .await
+}
+
+async fn confirm_hold_in(
+    tx: &mut SqliteConnection,
+    company_id: CompanyId,
+    id: BookingId,
+    notifications: Vec<NotificationDraft>,
+    now: Timestamp,
+) -> StoreResult<Done<HoldOutcome>> {
+    let current = load(tx, company_id, id).await?;
     let held = current.status == BookingStatus::Held
         && current.hold_until.is_some_and(|until| until > now);
     if !held {
-        return Ok(HoldOutcome::NotHeld(current));
+        return Ok(Done::Undo(HoldOutcome::NotHeld(current)));
     }
     let row: BookingRow = sqlx::query_as(concat!(
         "UPDATE bookings SET status = 'confirmed', hold_until = NULL, updated_at = ? \
@@ -467,11 +488,10 @@ pub(crate) async fn confirm_hold(
     .await
     .map_err(map_err)?;
     let booking = row.into_model()?;
-    add_event(&mut tx, id, "confirmed", &json!({}), now).await?;
-    settle_entry(&mut tx, &booking, WaitlistStatus::Booked, now).await?;
-    outbox::queue(&mut tx, &notifications, &booking, now).await?;
-    tx.commit().await.map_err(map_err)?;
-    Ok(HoldOutcome::Confirmed(booking))
+    add_event(tx, id, "confirmed", &json!({}), now).await?;
+    settle_entry(tx, &booking, WaitlistStatus::Booked, now).await?;
+    outbox::queue(tx, &notifications, &booking, now).await?;
+    Ok(Done::Keep(HoldOutcome::Confirmed(booking)))
 }
 
 pub(crate) async fn held_for_phone(
@@ -518,12 +538,23 @@ pub(crate) async fn release_hold(
     refill: Option<Refill>,
     now: Timestamp,
 ) -> StoreResult<bool> {
-    let mut tx = s.begin_write().await?;
-    let current = load(&mut tx, company_id, id).await?;
+    s.writer
+        .write(move |conn| Box::pin(release_hold_in(conn, company_id, id, refill, now)))
+        .await
+}
+
+async fn release_hold_in(
+    tx: &mut SqliteConnection,
+    company_id: CompanyId,
+    id: BookingId,
+    refill: Option<Refill>,
+    now: Timestamp,
+) -> StoreResult<Done<bool>> {
+    let current = load(tx, company_id, id).await?;
     let lapsed = current.status == BookingStatus::Held
         && current.hold_until.is_some_and(|until| until <= now);
     if !lapsed {
-        return Ok(false);
+        return Ok(Done::Undo(false));
     }
     let row: BookingRow = sqlx::query_as(concat!(
         "UPDATE bookings SET status = 'cancelled', cancellation_reason = 'hold_lapsed', \
@@ -538,13 +569,12 @@ pub(crate) async fn release_hold(
     .await
     .map_err(map_err)?;
     let booking = row.into_model()?;
-    add_event(&mut tx, id, "hold_lapsed", &json!({}), now).await?;
-    settle_entry(&mut tx, &booking, WaitlistStatus::Lapsed, now).await?;
+    add_event(tx, id, "hold_lapsed", &json!({}), now).await?;
+    settle_entry(tx, &booking, WaitlistStatus::Lapsed, now).await?;
     if let Some(refill) = &refill {
-        refill_in(&mut tx, refill).await?;
+        refill_in(tx, refill).await?;
     }
-    tx.commit().await.map_err(map_err)?;
-    Ok(true)
+    Ok(Done::Keep(true))
 }
 
 pub(crate) async fn counts(s: &SqliteStore) -> StoreResult<Vec<(WaitlistStatus, i64)>> {

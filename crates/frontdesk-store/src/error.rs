@@ -2,7 +2,7 @@
 //! means the database could not be reached and the call may be retried; everything else is
 //! a fault whose detail belongs in the log, not in a client's answer.
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
     NotFound,
