@@ -1,15 +1,16 @@
 //! Bookings: taking, moving and giving back a place, each checked and written in one
-//! IMMEDIATE transaction so two callers can never both take the last place; plus the reads
-//! the engine builds availability from.
+//! transaction of the writer (see [`crate::writer`]) so two callers can never both take the
+//! last place; plus the reads the engine builds availability from.
 
 use crate::rows::*;
-use crate::writer::Done;
+use crate::writer::{Done, map_err as write_err};
 use crate::{SqliteStore, json_write, map_err, outbox, waitlist};
 use frontdesk_domain::*;
 use frontdesk_store::*;
 use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite};
 
 /// Voucher codes are random; a company needs millions of live bookings before a few tries
 /// stop finding a free one.
@@ -20,40 +21,44 @@ const CONFIRMED: &str = "confirmed";
 /// Writes the customer and their own member of a booking that registers its caller (see
 /// `NewBooking::registration`), in the booking's transaction; the booking as it will be
 /// written. A customer registered by a concurrent call with the same number is used as is.
-async fn register(
-    conn: &mut SqliteConnection,
-    new: NewBooking,
-    now: Timestamp,
-) -> StoreResult<NewBooking> {
+fn register(conn: &Connection, new: NewBooking, now: Timestamp) -> StoreResult<NewBooking> {
     let Some(registration) = &new.registration else {
         return Ok(new);
     };
-    let customer_id: CustomerId = sqlx::query_scalar(
-        "INSERT INTO customers (company_id, phone, name, email, has_linked_account, created_at, \
-         updated_at) VALUES (?, ?, ?, ?, 0, ?, ?) \
-         ON CONFLICT (company_id, phone) DO UPDATE SET updated_at = customers.updated_at \
-         RETURNING id",
-    )
-    .bind(new.company_id)
-    .bind(&registration.phone)
-    .bind(&registration.name)
-    .bind(&registration.email)
-    .bind(now.as_second())
-    .bind(now.as_second())
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(map_err)?;
-    let member_id: MemberId = sqlx::query_scalar(
-        "INSERT INTO members (company_id, customer_id, name, relationship) \
-         VALUES (?, ?, ?, 'self') \
-         ON CONFLICT (customer_id, name) DO UPDATE SET name = members.name RETURNING id",
-    )
-    .bind(new.company_id)
-    .bind(customer_id)
-    .bind(&registration.name)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(map_err)?;
+    let customer_id: CustomerId = conn
+        .prepare_cached(
+            "INSERT INTO customers (company_id, phone, name, email, has_linked_account, \
+             created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?) \
+             ON CONFLICT (company_id, phone) DO UPDATE SET updated_at = customers.updated_at \
+             RETURNING id",
+        )
+        .and_then(|mut st| {
+            st.query_row(
+                params![
+                    new.company_id,
+                    registration.phone,
+                    registration.name,
+                    registration.email,
+                    now.as_second(),
+                    now.as_second()
+                ],
+                |r| r.get(0),
+            )
+        })
+        .map_err(write_err)?;
+    let member_id: MemberId = conn
+        .prepare_cached(
+            "INSERT INTO members (company_id, customer_id, name, relationship) \
+             VALUES (?, ?, ?, 'self') \
+             ON CONFLICT (customer_id, name) DO UPDATE SET name = members.name RETURNING id",
+        )
+        .and_then(|mut st| {
+            st.query_row(
+                params![new.company_id, customer_id, registration.name],
+                |r| r.get(0),
+            )
+        })
+        .map_err(write_err)?;
     let idempotency_key = registration
         .idempotency_key
         .as_deref()
@@ -79,31 +84,43 @@ pub(crate) async fn create_booking(
     limits: BookingLimits,
 ) -> StoreResult<BookingOutcome> {
     s.writer
-        .write(move |conn| Box::pin(create_in(conn, new, limits)))
+        .write(move |conn| create_in(conn, new, limits))
         .await
 }
 
-async fn create_in(
-    tx: &mut SqliteConnection,
+/// One booking as a query of the writer's connection returns it.
+pub(crate) fn booking_row(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> StoreResult<Option<Booking>> {
+    conn.prepare_cached(sql)
+        .and_then(|mut st| st.query_row(params, BookingRow::read).optional())
+        .map_err(write_err)?
+        .map(BookingRow::into_model)
+        .transpose()
+}
+
+fn create_in(
+    conn: &Connection,
     new: NewBooking,
     limits: BookingLimits,
 ) -> StoreResult<Done<BookingOutcome>> {
     // A refusal below is undone: the registration goes with it.
-    let new = register(tx, new, limits.now).await?;
+    let new = register(conn, new, limits.now)?;
 
     if let Some(key) = &new.idempotency_key {
-        let earlier: Option<BookingRow> = sqlx::query_as(concat!(
-            "SELECT ",
-            booking_cols!(),
-            " FROM bookings WHERE company_id = ? AND idempotency_key = ?"
-        ))
-        .bind(new.company_id)
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        if let Some(row) = earlier {
-            return Ok(Done::Undo(BookingOutcome::Replayed(row.into_model()?)));
+        let earlier = booking_row(
+            conn,
+            concat!(
+                "SELECT ",
+                booking_cols!(),
+                " FROM bookings WHERE company_id = ? AND idempotency_key = ?"
+            ),
+            params![new.company_id, key],
+        )?;
+        if let Some(booking) = earlier {
+            return Ok(Done::Undo(BookingOutcome::Replayed(booking)));
         }
     }
 
@@ -112,19 +129,19 @@ async fn create_in(
         staff_id: new.staff_id,
         starts_at: new.starts_at,
     };
-    if let Some(refusal) = check_place(tx, &placement, &limits, None).await? {
+    if let Some(refusal) = check_place(conn, &placement, &limits, None)? {
         return Ok(Done::Undo(BookingOutcome::Refused(refusal)));
     }
     if let (Some(limit), Some(member_id)) = (limits.member_quota, new.member_id) {
-        let active: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM bookings \
-             WHERE member_id = ? AND status IN ('confirmed', 'held') AND ends_at > ?",
-        )
-        .bind(member_id)
-        .bind(limits.now.as_second())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_err)?;
+        let active: i64 = conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM bookings \
+                 WHERE member_id = ? AND status IN ('confirmed', 'held') AND ends_at > ?",
+            )
+            .and_then(|mut st| {
+                st.query_row(params![member_id, limits.now.as_second()], |r| r.get(0))
+            })
+            .map_err(write_err)?;
         if active >= limit {
             return Ok(Done::Undo(BookingOutcome::Refused(Refusal::QuotaReached {
                 active,
@@ -133,38 +150,40 @@ async fn create_in(
         }
     }
 
-    let voucher = free_voucher_code(tx, new.company_id).await?;
+    let voucher = free_voucher_code(conn, new.company_id)?;
     let now = limits.now.as_second();
     let (blocked_from, blocked_to) = limits.staff_window.unwrap_or((new.starts_at, new.ends_at));
-    let row: BookingRow = sqlx::query_as(concat!(
-        "INSERT INTO bookings (company_id, branch_id, service_id, staff_id, customer_id, \
-         member_id, starts_at, ends_at, status, voucher_code, source, idempotency_key, call_id, \
-         notes, created_at, updated_at, blocked_from, blocked_to) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
-        booking_cols!()
-    ))
-    .bind(new.company_id)
-    .bind(new.branch_id)
-    .bind(new.service_id)
-    .bind(new.staff_id)
-    .bind(new.customer_id)
-    .bind(new.member_id)
-    .bind(new.starts_at.as_second())
-    .bind(new.ends_at.as_second())
-    .bind(CONFIRMED)
-    .bind(&voucher)
-    .bind(new.source.as_str())
-    .bind(&new.idempotency_key)
-    .bind(&new.call_id)
-    .bind(&new.notes)
-    .bind(now)
-    .bind(now)
-    .bind(blocked_from.as_second())
-    .bind(blocked_to.as_second())
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(map_err)?;
-    let booking = row.into_model()?;
+    let booking = booking_row(
+        conn,
+        concat!(
+            "INSERT INTO bookings (company_id, branch_id, service_id, staff_id, customer_id, \
+             member_id, starts_at, ends_at, status, voucher_code, source, idempotency_key, \
+             call_id, notes, created_at, updated_at, blocked_from, blocked_to) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
+            booking_cols!()
+        ),
+        params![
+            new.company_id,
+            new.branch_id,
+            new.service_id,
+            new.staff_id,
+            new.customer_id,
+            new.member_id,
+            new.starts_at.as_second(),
+            new.ends_at.as_second(),
+            CONFIRMED,
+            voucher,
+            new.source.as_str(),
+            new.idempotency_key,
+            new.call_id,
+            new.notes,
+            now,
+            now,
+            blocked_from.as_second(),
+            blocked_to.as_second(),
+        ],
+    )?
+    .ok_or(StoreError::NotFound)?;
 
     let detail = json!({
         "service_id": booking.service_id,
@@ -174,8 +193,8 @@ async fn create_in(
         "source": booking.source.as_str(),
         "voucher_code": booking.voucher_code,
     });
-    add_event(tx, booking.id, "created", &detail, limits.now).await?;
-    outbox::queue(tx, &new.notifications, &booking, limits.now).await?;
+    add_event(conn, booking.id, "created", &detail, limits.now)?;
+    outbox::queue(conn, &new.notifications, &booking, limits.now)?;
     Ok(Done::Keep(BookingOutcome::Created(booking)))
 }
 
@@ -187,18 +206,18 @@ pub(crate) async fn reschedule_booking(
     limits: BookingLimits,
 ) -> StoreResult<RescheduleOutcome> {
     s.writer
-        .write(move |conn| Box::pin(reschedule_in(conn, company_id, id, to, limits)))
+        .write(move |conn| reschedule_in(conn, company_id, id, to, limits))
         .await
 }
 
-async fn reschedule_in(
-    tx: &mut SqliteConnection,
+fn reschedule_in(
+    conn: &Connection,
     company_id: CompanyId,
     id: BookingId,
     to: BookingMove,
     limits: BookingLimits,
 ) -> StoreResult<Done<RescheduleOutcome>> {
-    let before = load(tx, company_id, id).await?;
+    let before = load(conn, company_id, id)?;
     if before.status != BookingStatus::Confirmed {
         return Ok(Done::Undo(RescheduleOutcome::NotActive(before)));
     }
@@ -208,30 +227,32 @@ async fn reschedule_in(
         staff_id: to.staff_id,
         starts_at: to.starts_at,
     };
-    if let Some(refusal) = check_place(tx, &placement, &limits, Some(id)).await? {
+    if let Some(refusal) = check_place(conn, &placement, &limits, Some(id))? {
         return Ok(Done::Undo(RescheduleOutcome::Refused(refusal)));
     }
     let blocked = limits.staff_window.unwrap_or((to.starts_at, to.ends_at));
 
-    let row: BookingRow = sqlx::query_as(concat!(
-        "UPDATE bookings SET service_id = ?, branch_id = ?, staff_id = ?, starts_at = ?, \
-         ends_at = ?, updated_at = ?, blocked_from = ?, blocked_to = ?, sequence = sequence + 1 \
-         WHERE id = ? RETURNING ",
-        booking_cols!()
-    ))
-    .bind(to.service_id)
-    .bind(to.branch_id)
-    .bind(to.staff_id)
-    .bind(to.starts_at.as_second())
-    .bind(to.ends_at.as_second())
-    .bind(limits.now.as_second())
-    .bind(blocked.0.as_second())
-    .bind(blocked.1.as_second())
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(map_err)?;
-    let after = row.into_model()?;
+    let after = booking_row(
+        conn,
+        concat!(
+            "UPDATE bookings SET service_id = ?, branch_id = ?, staff_id = ?, starts_at = ?, \
+             ends_at = ?, updated_at = ?, blocked_from = ?, blocked_to = ?, \
+             sequence = sequence + 1 WHERE id = ? RETURNING ",
+            booking_cols!()
+        ),
+        params![
+            to.service_id,
+            to.branch_id,
+            to.staff_id,
+            to.starts_at.as_second(),
+            to.ends_at.as_second(),
+            limits.now.as_second(),
+            blocked.0.as_second(),
+            blocked.1.as_second(),
+            id,
+        ],
+    )?
+    .ok_or(StoreError::NotFound)?;
 
     let place = |b: &Booking| {
         json!({
@@ -243,11 +264,11 @@ async fn reschedule_in(
         })
     };
     let detail = json!({ "from": place(&before), "to": place(&after) });
-    add_event(tx, id, "rescheduled", &detail, limits.now).await?;
-    outbox::withdraw_reminders(tx, id, limits.now).await?;
-    outbox::queue(tx, &to.notifications, &after, limits.now).await?;
+    add_event(conn, id, "rescheduled", &detail, limits.now)?;
+    outbox::withdraw_reminders(conn, id, limits.now)?;
+    outbox::queue(conn, &to.notifications, &after, limits.now)?;
     if let Some(refill) = &to.refill {
-        waitlist::refill_in(tx, refill).await?;
+        waitlist::refill_in(conn, refill)?;
     }
     Ok(Done::Keep(RescheduleOutcome::Moved { before, after }))
 }
@@ -259,17 +280,17 @@ pub(crate) async fn cancel_booking(
     cancellation: Cancellation,
 ) -> StoreResult<CancelOutcome> {
     s.writer
-        .write(move |conn| Box::pin(cancel_in(conn, company_id, id, cancellation)))
+        .write(move |conn| cancel_in(conn, company_id, id, cancellation))
         .await
 }
 
-async fn cancel_in(
-    tx: &mut SqliteConnection,
+fn cancel_in(
+    conn: &Connection,
     company_id: CompanyId,
     id: BookingId,
     cancellation: Cancellation,
 ) -> StoreResult<Done<CancelOutcome>> {
-    let current = load(tx, company_id, id).await?;
+    let current = load(conn, company_id, id)?;
     if !matches!(
         current.status,
         BookingStatus::Confirmed | BookingStatus::Held
@@ -277,60 +298,73 @@ async fn cancel_in(
         return Ok(Done::Undo(CancelOutcome::NotActive(current)));
     }
     let now = cancellation.now.as_second();
-    let row: BookingRow = sqlx::query_as(concat!(
-        "UPDATE bookings SET status = 'cancelled', cancellation_reason = ?, cancelled_at = ?, \
-         refund_applicable = ?, updated_at = ?, sequence = sequence + 1, hold_until = NULL \
-         WHERE id = ? RETURNING ",
-        booking_cols!()
-    ))
-    .bind(&cancellation.reason)
-    .bind(now)
-    .bind(cancellation.refund_applicable)
-    .bind(now)
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(map_err)?;
-    let booking = row.into_model()?;
+    let booking = booking_row(
+        conn,
+        concat!(
+            "UPDATE bookings SET status = 'cancelled', cancellation_reason = ?, \
+             cancelled_at = ?, refund_applicable = ?, updated_at = ?, sequence = sequence + 1, \
+             hold_until = NULL WHERE id = ? RETURNING ",
+            booking_cols!()
+        ),
+        params![
+            cancellation.reason,
+            now,
+            cancellation.refund_applicable,
+            now,
+            id
+        ],
+    )?
+    .ok_or(StoreError::NotFound)?;
 
     let detail = json!({
         "reason": cancellation.reason,
         "refund_applicable": cancellation.refund_applicable,
     });
-    add_event(tx, id, "cancelled", &detail, cancellation.now).await?;
-    outbox::withdraw_reminders(tx, id, cancellation.now).await?;
-    outbox::queue(tx, &cancellation.notifications, &booking, cancellation.now).await?;
+    add_event(conn, id, "cancelled", &detail, cancellation.now)?;
+    outbox::withdraw_reminders(conn, id, cancellation.now)?;
+    outbox::queue(
+        conn,
+        &cancellation.notifications,
+        &booking,
+        cancellation.now,
+    )?;
     if current.status == BookingStatus::Held {
         // Declining an offered place: the entry is done with, like leaving the waitlist.
-        waitlist::settle_entry(tx, &booking, WaitlistStatus::Left, cancellation.now).await?;
+        waitlist::settle_entry(conn, &booking, WaitlistStatus::Left, cancellation.now)?;
     }
     if let Some(refill) = &cancellation.refill {
-        waitlist::refill_in(tx, refill).await?;
+        waitlist::refill_in(conn, refill)?;
     }
     Ok(Done::Keep(CancelOutcome::Cancelled(booking)))
 }
 
 /// The first limit the placement breaks, counting confirmed bookings other than `except`.
-pub(crate) async fn check_place(
-    conn: &mut SqliteConnection,
+pub(crate) fn check_place(
+    conn: &Connection,
     place: &Placement,
     limits: &BookingLimits,
     except: Option<BookingId>,
 ) -> StoreResult<Option<Refusal>> {
     // `id IS NOT ?` with NULL excludes nothing, so one statement serves create and move.
-    let taken: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookings \
-         WHERE service_id = ? AND starts_at = ? AND status IN ('confirmed', 'held') \
-         AND (? IS NULL OR staff_id = ?) AND id IS NOT ?",
-    )
-    .bind(place.service_id)
-    .bind(place.starts_at.as_second())
-    .bind(place.staff_id)
-    .bind(place.staff_id)
-    .bind(except)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(map_err)?;
+    let taken: i64 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM bookings \
+             WHERE service_id = ? AND starts_at = ? AND status IN ('confirmed', 'held') \
+             AND (? IS NULL OR staff_id = ?) AND id IS NOT ?",
+        )
+        .and_then(|mut st| {
+            st.query_row(
+                params![
+                    place.service_id,
+                    place.starts_at.as_second(),
+                    place.staff_id,
+                    place.staff_id,
+                    except
+                ],
+                |r| r.get(0),
+            )
+        })
+        .map_err(write_err)?;
     if taken >= limits.capacity {
         return Ok(Some(Refusal::SlotFull {
             capacity: limits.capacity,
@@ -338,19 +372,20 @@ pub(crate) async fn check_place(
     }
 
     if let (Some((from, to)), Some(staff_id)) = (limits.staff_window, place.staff_id) {
-        let clash: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM bookings \
-             WHERE staff_id = ? AND status IN ('confirmed', 'held') AND blocked_from < ? \
-             AND blocked_to > ? \
-             AND id IS NOT ? LIMIT 1",
-        )
-        .bind(staff_id)
-        .bind(to.as_second())
-        .bind(from.as_second())
-        .bind(except)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_err)?;
+        let clash: Option<i64> = conn
+            .prepare_cached(
+                "SELECT id FROM bookings \
+                 WHERE staff_id = ? AND status IN ('confirmed', 'held') AND blocked_from < ? \
+                 AND blocked_to > ? AND id IS NOT ? LIMIT 1",
+            )
+            .and_then(|mut st| {
+                st.query_row(
+                    params![staff_id, to.as_second(), from.as_second(), except],
+                    |r| r.get(0),
+                )
+                .optional()
+            })
+            .map_err(write_err)?;
         if clash.is_some() {
             return Ok(Some(Refusal::StaffBusy { staff_id }));
         }
@@ -360,20 +395,13 @@ pub(crate) async fn check_place(
 
 /// A voucher code no booking of the company has. Checked inside the booking's transaction,
 /// which holds the write lock, so nobody can take the code before the insert.
-pub(crate) async fn free_voucher_code(
-    conn: &mut SqliteConnection,
-    company_id: CompanyId,
-) -> StoreResult<String> {
+pub(crate) fn free_voucher_code(conn: &Connection, company_id: CompanyId) -> StoreResult<String> {
+    let mut used = conn
+        .prepare_cached("SELECT 1 FROM bookings WHERE company_id = ? AND voucher_code = ?")
+        .map_err(write_err)?;
     for _ in 0..VOUCHER_ATTEMPTS {
         let code = new_voucher_code();
-        let used: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM bookings WHERE company_id = ? AND voucher_code = ?")
-                .bind(company_id)
-                .bind(&code)
-                .fetch_optional(&mut *conn)
-                .await
-                .map_err(map_err)?;
-        if used.is_none() {
+        if !used.exists(params![company_id, code]).map_err(write_err)? {
             return Ok(code);
         }
     }
@@ -382,40 +410,37 @@ pub(crate) async fn free_voucher_code(
     )))
 }
 
-pub(crate) async fn load(
-    conn: &mut SqliteConnection,
+/// A booking of the company, inside a write.
+pub(crate) fn load(
+    conn: &Connection,
     company_id: CompanyId,
     id: BookingId,
 ) -> StoreResult<Booking> {
-    let row: BookingRow = sqlx::query_as(concat!(
-        "SELECT ",
-        booking_cols!(),
-        " FROM bookings WHERE company_id = ? AND id = ?"
-    ))
-    .bind(company_id)
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(map_err)?;
-    row.into_model()
+    booking_row(
+        conn,
+        concat!(
+            "SELECT ",
+            booking_cols!(),
+            " FROM bookings WHERE company_id = ? AND id = ?"
+        ),
+        params![company_id, id],
+    )?
+    .ok_or(StoreError::NotFound)
 }
 
-pub(crate) async fn add_event(
-    conn: &mut SqliteConnection,
+pub(crate) fn add_event(
+    conn: &Connection,
     booking_id: BookingId,
     kind: &str,
     detail: &serde_json::Value,
     at: Timestamp,
 ) -> StoreResult<()> {
     let detail = serde_json::to_string(detail).map_err(json_write)?;
-    sqlx::query("INSERT INTO booking_events (booking_id, kind, detail, at) VALUES (?, ?, ?, ?)")
-        .bind(booking_id)
-        .bind(kind)
-        .bind(detail)
-        .bind(at.as_second())
-        .execute(&mut *conn)
-        .await
-        .map_err(map_err)?;
+    conn.prepare_cached(
+        "INSERT INTO booking_events (booking_id, kind, detail, at) VALUES (?, ?, ?, ?)",
+    )
+    .and_then(|mut st| st.execute(params![booking_id, kind, detail, at.as_second()]))
+    .map_err(write_err)?;
     Ok(())
 }
 
@@ -426,8 +451,17 @@ pub(crate) async fn get_booking(
     company_id: CompanyId,
     id: BookingId,
 ) -> StoreResult<Booking> {
-    let mut conn = s.read.acquire().await.map_err(map_err)?;
-    load(&mut conn, company_id, id).await
+    let row: BookingRow = sqlx::query_as(concat!(
+        "SELECT ",
+        booking_cols!(),
+        " FROM bookings WHERE company_id = ? AND id = ?"
+    ))
+    .bind(company_id)
+    .bind(id)
+    .fetch_one(&s.read)
+    .await
+    .map_err(map_err)?;
+    row.into_model()
 }
 
 pub(crate) async fn get_booking_by_voucher(
@@ -466,7 +500,14 @@ pub(crate) fn booking_list_query<'a>(
     q: &BookingQuery,
 ) -> QueryBuilder<'a, Sqlite> {
     let mut sql = QueryBuilder::<Sqlite>::new(select_from);
-    sql.push(" WHERE b.company_id = ").push_bind(q.company_id);
+    // A customer's or member's bookings are found by their index, the company only guarding
+    // (`+`): without statistics the planner would walk every booking of the company.
+    let guard = if q.customer_id.is_some() || q.member_id.is_some() {
+        " WHERE +b.company_id = "
+    } else {
+        " WHERE b.company_id = "
+    };
+    sql.push(guard).push_bind(q.company_id);
     if let Some(customer_id) = q.customer_id {
         sql.push(" AND b.customer_id = ").push_bind(customer_id);
     }
@@ -540,8 +581,10 @@ pub(crate) async fn slot_usage(
         return Ok(Vec::new());
     }
     let mut sql = QueryBuilder::<Sqlite>::new(
+        // `+company_id`: the company only guards; the slot index (service, start) finds the
+        // rows. Without statistics the planner would walk every booking of the company.
         "SELECT service_id, starts_at, COUNT(*) FROM bookings \
-         WHERE status IN ('confirmed', 'held') AND company_id = ",
+         WHERE status IN ('confirmed', 'held') AND +company_id = ",
     );
     sql.push_bind(company_id);
     sql.push(" AND starts_at >= ").push_bind(from.as_second());

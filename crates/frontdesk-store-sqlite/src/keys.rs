@@ -1,11 +1,12 @@
 //! Credentials: API keys (stored only as hashes) and the caller sessions MCP keys open.
 
 use crate::rows::*;
-use crate::writer::Done;
+use crate::writer::{Done, map_err as write_err};
 use crate::{SqliteStore, map_err};
 use frontdesk_domain::*;
 use frontdesk_store::*;
 use jiff::Timestamp;
+use rusqlite::params;
 
 // ---- API keys ----------------------------------------------------------------------------
 
@@ -115,24 +116,28 @@ pub(crate) async fn create_caller_session(
     // Every call opens one: it shares the next group commit rather than a sync of its own.
     s.writer
         .write(move |conn| {
-            Box::pin(async move {
-                let row: CallerSessionRow = sqlx::query_as(concat!(
-                    "INSERT INTO caller_sessions (company_id, token_hash, phone, customer_id, \
-                     created_at, expires_at, api_key_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ",
-                    session_cols!()
-                ))
-                .bind(new.company_id)
-                .bind(&new.token_hash)
-                .bind(&new.phone)
-                .bind(new.customer_id)
-                .bind(new.now.as_second())
-                .bind(new.expires_at.as_second())
-                .bind(new.api_key_id)
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(map_err)?;
-                row.into_model().map(Done::Keep)
+            conn.prepare_cached(concat!(
+                "INSERT INTO caller_sessions (company_id, token_hash, phone, customer_id, \
+                 created_at, expires_at, api_key_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ",
+                session_cols!()
+            ))
+            .and_then(|mut st| {
+                st.query_row(
+                    params![
+                        new.company_id,
+                        new.token_hash,
+                        new.phone,
+                        new.customer_id,
+                        new.now.as_second(),
+                        new.expires_at.as_second(),
+                        new.api_key_id,
+                    ],
+                    CallerSessionRow::read,
+                )
             })
+            .map_err(write_err)?
+            .into_model()
+            .map(Done::Keep)
         })
         .await
 }
@@ -161,21 +166,17 @@ pub(crate) async fn revoke_caller_session(
     let token_hash = token_hash.to_string();
     s.writer
         .write(move |conn| {
-            Box::pin(async move {
-                let done = sqlx::query(
+            let changed = conn
+                .prepare_cached(
                     "UPDATE caller_sessions SET revoked_at = COALESCE(revoked_at, ?) \
                      WHERE token_hash = ?",
                 )
-                .bind(now.as_second())
-                .bind(&token_hash)
-                .execute(&mut *conn)
-                .await
-                .map_err(map_err)?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                Ok(Done::Keep(()))
-            })
+                .and_then(|mut st| st.execute(params![now.as_second(), token_hash]))
+                .map_err(write_err)?;
+            if changed == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(Done::Keep(()))
         })
         .await
 }

@@ -42,7 +42,8 @@ pub struct SqliteStore {
     write: SqlitePool,
     /// WAL lets readers run beside the writer, so reads never wait for a booking.
     read: SqlitePool,
-    /// The hot writes (bookings, caller sessions) go through group commit on `write`.
+    /// The hot writes (bookings, caller sessions, the waitlist, message claims): group commit
+    /// on a connection of its own, taking turns with `write`.
     writer: writer::Writer,
 }
 
@@ -64,6 +65,8 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full);
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            // Taken for every write batch (see `writer`): no ping on each turn.
+            .test_before_acquire(false)
             // Keeping the writer open keeps the WAL and its index in place for the readers.
             .min_connections(1)
             .idle_timeout(None)
@@ -84,11 +87,11 @@ impl SqliteStore {
         // switch it to WAL.
         let read = SqlitePoolOptions::new()
             .max_connections(READ_CONNECTIONS)
-            .connect_with(base.read_only(true))
+            .connect_with(base.clone().read_only(true))
             .await
             .map_err(map_err)?;
 
-        let writer = writer::Writer::start(write.clone())?;
+        let writer = writer::Writer::start(base.get_filename(), BUSY_TIMEOUT, write.clone())?;
         tracing::debug!(url, "sqlite store ready");
         Ok(SqliteStore {
             write,

@@ -3,12 +3,13 @@
 //! goes through the one writer connection, so a row is claimed by one worker at a time.
 
 use crate::rows::*;
-use crate::writer::Done;
+use crate::writer::{Done, map_err as write_err};
 use crate::{SqliteStore, json_write, map_err};
 use frontdesk_domain::*;
 use frontdesk_store::*;
 use jiff::Timestamp;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use rusqlite::{Connection, OptionalExtension, params};
+use sqlx::{QueryBuilder, Sqlite};
 
 const DEFAULT_LIMIT: i64 = 100;
 
@@ -23,64 +24,83 @@ pub(crate) async fn enqueue_notification(
     insert(&s.write, &new).await
 }
 
-/// On the writer pool, or inside the transaction of the booking change it announces.
+const INSERT: &str = concat!(
+    "INSERT INTO notifications (company_id, booking_id, kind, channel, recipient, payload, \
+     status, next_attempt_at, created_at, updated_at) \
+     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING ",
+    notification_cols!()
+);
+
+/// A message on its own or in a call event's transaction, on the sqlx write pool.
 pub(crate) async fn insert<'e>(
     conn: impl sqlx::Executor<'e, Database = Sqlite>,
     new: &NewNotification,
 ) -> StoreResult<Notification> {
     let payload = serde_json::to_string(&new.payload).map_err(json_write)?;
     // The composite key refuses a booking of another company (Conflict).
-    let row: NotificationRow = sqlx::query_as(concat!(
-        "INSERT INTO notifications (company_id, booking_id, kind, channel, recipient, payload, \
-         status, next_attempt_at, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING ",
-        notification_cols!()
-    ))
-    .bind(new.company_id)
-    .bind(new.booking_id)
-    .bind(&new.kind)
-    .bind(&new.channel)
-    .bind(&new.recipient)
-    .bind(payload)
-    .bind(new.due_at.unwrap_or(new.now).as_second())
-    .bind(new.now.as_second())
-    .bind(new.now.as_second())
-    .fetch_one(conn)
-    .await
-    .map_err(map_err)?;
+    let row: NotificationRow = sqlx::query_as(INSERT)
+        .bind(new.company_id)
+        .bind(new.booking_id)
+        .bind(&new.kind)
+        .bind(&new.channel)
+        .bind(&new.recipient)
+        .bind(payload)
+        .bind(new.due_at.unwrap_or(new.now).as_second())
+        .bind(new.now.as_second())
+        .bind(new.now.as_second())
+        .fetch_one(conn)
+        .await
+        .map_err(map_err)?;
     row.into_model()
 }
 
-/// The messages of a booking change, in its transaction.
-pub(crate) async fn queue(
-    tx: &mut SqliteConnection,
+/// The messages of a booking change, in its transaction (on the writer).
+pub(crate) fn queue(
+    conn: &Connection,
     drafts: &[NotificationDraft],
     booking: &Booking,
     now: Timestamp,
 ) -> StoreResult<()> {
     for draft in drafts {
-        insert(&mut *tx, &draft.for_booking(booking, now)).await?;
+        let new = draft.for_booking(booking, now);
+        let payload = serde_json::to_string(&new.payload).map_err(json_write)?;
+        conn.prepare_cached(INSERT)
+            .and_then(|mut st| {
+                st.query_row(
+                    params![
+                        new.company_id,
+                        new.booking_id,
+                        new.kind,
+                        new.channel,
+                        new.recipient,
+                        payload,
+                        new.due_at.unwrap_or(new.now).as_second(),
+                        new.now.as_second(),
+                        new.now.as_second(),
+                    ],
+                    |_| Ok(()),
+                )
+            })
+            .map_err(write_err)?;
     }
     Ok(())
 }
 
 /// Cancels the booking's reminders still waiting, in the transaction that moves or cancels it.
-pub(crate) async fn withdraw_reminders(
-    tx: &mut SqliteConnection,
+pub(crate) fn withdraw_reminders(
+    conn: &Connection,
     booking_id: BookingId,
     now: Timestamp,
 ) -> StoreResult<()> {
-    sqlx::query(
+    // `+status`: without statistics the planner would take the status index and walk every
+    // pending message of the server instead of the booking's few.
+    conn.prepare_cached(
         "UPDATE notifications SET status = 'cancelled', updated_at = ?, \
          last_error = 'the booking moved or was cancelled' \
-         WHERE booking_id = ? AND kind = ? AND status = 'pending'",
+         WHERE booking_id = ? AND kind = ? AND +status = 'pending'",
     )
-    .bind(now.as_second())
-    .bind(booking_id)
-    .bind(REMINDER_KIND)
-    .execute(&mut *tx)
-    .await
-    .map_err(map_err)?;
+    .and_then(|mut st| st.execute(params![now.as_second(), booking_id, REMINDER_KIND]))
+    .map_err(write_err)?;
     Ok(())
 }
 
@@ -140,47 +160,43 @@ pub(crate) async fn claim_messages(
     }
     let mut rows: Vec<Notification> = s
         .writer
-        .write(move |conn| Box::pin(async move { claim_in(conn, &claim).await.map(Done::Keep) }))
+        .write(move |conn| claim_in(conn, &claim).map(Done::Keep))
         .await?;
     rows.sort_by_key(|n| (n.next_attempt_at, n.id));
     Ok(rows)
 }
 
-async fn claim_in(
-    conn: &mut SqliteConnection,
-    claim: &MessageClaim,
-) -> StoreResult<Vec<Notification>> {
+fn claim_in(conn: &Connection, claim: &MessageClaim) -> StoreResult<Vec<Notification>> {
     let now = claim.now.as_second();
-    let mut sql = QueryBuilder::<Sqlite>::new("UPDATE notifications SET status = 'sending', ");
+    let channels = vec!["?"; claim.channels.len()].join(", ");
     // A row still `sending` was left by a worker that stopped mid-attempt.
-    sql.push("last_error = CASE WHEN status = 'sending' THEN ")
-        .push_bind(UNFINISHED_ATTEMPT)
-        .push(" ELSE last_error END, ");
-    sql.push("attempts = attempts + 1, lease_until = ")
-        .push_bind(claim.lease_until.as_second())
-        .push(", updated_at = ")
-        .push_bind(now)
-        .push(
-            " WHERE id IN (SELECT id FROM notifications \
-             WHERE status IN ('pending', 'sending') AND next_attempt_at <= ",
-        )
-        .push_bind(now)
-        .push(" AND (status = 'pending' OR lease_until <= ")
-        .push_bind(now)
-        .push(") AND channel IN (");
-    let mut channels = sql.separated(", ");
-    for channel in &claim.channels {
-        channels.push_bind(channel);
-    }
-    sql.push(") ORDER BY next_attempt_at, id LIMIT ")
-        .push_bind(limit_or_default(claim.limit))
-        .push(concat!(") RETURNING ", notification_cols!()));
-    sql.build_query_as::<NotificationRow>()
-        .fetch_all(conn)
-        .await
-        .map_err(map_err)?
-        .into_iter()
-        .map(NotificationRow::into_model)
+    let sql = format!(
+        concat!(
+            "UPDATE notifications SET status = 'sending', \
+             last_error = CASE WHEN status = 'sending' THEN ? ELSE last_error END, \
+             attempts = attempts + 1, lease_until = ?, updated_at = ? \
+             WHERE id IN (SELECT id FROM notifications \
+             WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? \
+             AND (status = 'pending' OR lease_until <= ?) AND channel IN ({}) \
+             ORDER BY next_attempt_at, id LIMIT ?) RETURNING ",
+            notification_cols!()
+        ),
+        channels
+    );
+    let mut values: Vec<rusqlite::types::Value> = vec![
+        UNFINISHED_ATTEMPT.to_string().into(),
+        claim.lease_until.as_second().into(),
+        now.into(),
+        now.into(),
+        now.into(),
+    ];
+    values.extend(claim.channels.iter().map(|c| c.clone().into()));
+    values.push(limit_or_default(claim.limit).into());
+    let mut st = conn.prepare_cached(&sql).map_err(write_err)?;
+    let rows = st
+        .query_map(rusqlite::params_from_iter(values), NotificationRow::read)
+        .map_err(write_err)?;
+    rows.map(|row| row.map_err(write_err).and_then(NotificationRow::into_model))
         .collect()
 }
 
@@ -195,26 +211,30 @@ pub(crate) async fn finish_message(
     let row: Option<NotificationRow> = s
         .writer
         .write(move |conn| {
-            Box::pin(async move {
-                sqlx::query_as(concat!(
-                    "UPDATE notifications SET status = ?, provider_id = COALESCE(?, provider_id), \
-                     next_attempt_at = COALESCE(?, next_attempt_at), sent_at = COALESCE(?, sent_at), \
-                     last_error = ?, lease_until = NULL, updated_at = ? \
-                     WHERE id = ? AND status = 'sending' RETURNING ",
-                    notification_cols!()
-                ))
-                .bind(columns.status)
-                .bind(columns.provider_id)
-                .bind(columns.next_attempt_at)
-                .bind(columns.sent_at)
-                .bind(columns.last_error)
-                .bind(now)
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await
-                .map(Done::Keep)
-                .map_err(map_err)
+            conn.prepare_cached(concat!(
+                "UPDATE notifications SET status = ?, provider_id = COALESCE(?, provider_id), \
+                 next_attempt_at = COALESCE(?, next_attempt_at), sent_at = COALESCE(?, sent_at), \
+                 last_error = ?, lease_until = NULL, updated_at = ? \
+                 WHERE id = ? AND status = 'sending' RETURNING ",
+                notification_cols!()
+            ))
+            .and_then(|mut st| {
+                st.query_row(
+                    params![
+                        columns.status,
+                        columns.provider_id,
+                        columns.next_attempt_at,
+                        columns.sent_at,
+                        columns.last_error,
+                        now,
+                        id
+                    ],
+                    NotificationRow::read,
+                )
+                .optional()
             })
+            .map(Done::Keep)
+            .map_err(write_err)
         })
         .await?;
     match row {

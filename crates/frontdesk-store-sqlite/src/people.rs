@@ -144,10 +144,11 @@ pub(crate) async fn list_members(
     company_id: CompanyId,
     customer_id: CustomerId,
 ) -> StoreResult<Vec<Member>> {
+    // `+company_id` guards only: the customer's index finds the rows.
     let rows: Vec<MemberRow> = sqlx::query_as(concat!(
         "SELECT ",
         member_cols!(),
-        " FROM members WHERE company_id = ? AND customer_id = ? ORDER BY id"
+        " FROM members WHERE +company_id = ? AND customer_id = ? ORDER BY id"
     ))
     .bind(company_id)
     .bind(customer_id)

@@ -628,3 +628,89 @@ impl NotificationRow {
         })
     }
 }
+
+/// Reads a row struct by its field names from a row of the writer's connection (`rusqlite`):
+/// the same columns the `*_cols!` lists select.
+macro_rules! from_writer_row {
+    ($row:ident { $($field:ident),* $(,)? }) => {
+        impl $row {
+            pub(crate) fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                Ok($row { $($field: r.get(stringify!($field))?),* })
+            }
+        }
+    };
+}
+
+from_writer_row!(BookingRow {
+    id,
+    company_id,
+    branch_id,
+    service_id,
+    staff_id,
+    customer_id,
+    member_id,
+    starts_at,
+    ends_at,
+    status,
+    voucher_code,
+    source,
+    idempotency_key,
+    call_id,
+    notes,
+    cancellation_reason,
+    cancelled_at,
+    refund_applicable,
+    created_at,
+    updated_at,
+    sequence,
+    hold_until,
+    waitlist_entry_id,
+});
+from_writer_row!(WaitlistRow {
+    id,
+    company_id,
+    customer_id,
+    member_id,
+    kind,
+    service_id,
+    staff_id,
+    first_date,
+    last_date,
+    from_at,
+    to_at,
+    time_from,
+    time_to,
+    weekdays,
+    auto_book,
+    status,
+    booking_id,
+    created_at,
+    updated_at,
+});
+from_writer_row!(CallerSessionRow {
+    id,
+    company_id,
+    phone,
+    customer_id,
+    api_key_id,
+    created_at,
+    expires_at,
+    revoked_at,
+});
+from_writer_row!(NotificationRow {
+    id,
+    company_id,
+    booking_id,
+    kind,
+    channel,
+    recipient,
+    payload,
+    status,
+    attempts,
+    next_attempt_at,
+    provider_id,
+    last_error,
+    created_at,
+    updated_at,
+    sent_at,
+});

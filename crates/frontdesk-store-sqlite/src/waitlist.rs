@@ -1,56 +1,72 @@
 //! The waitlist: entries, and the refill that gives a freed place to the first matching entry
-//! inside the transaction that freed it. On SQLite every write goes through the one writer
-//! connection, so two refills never race for the same entry or place.
+//! inside the transaction that freed it. Every write goes through the writer (see
+//! [`crate::writer`]), one at a time, so two refills never race for the same entry or place.
 
-use crate::bookings::{Placement, add_event, check_place, free_voucher_code, load};
+use crate::bookings::{Placement, add_event, booking_row, check_place, free_voucher_code, load};
 use crate::rows::*;
-use crate::writer::Done;
+use crate::writer::{Done, map_err as write_err};
 use crate::{SqliteStore, map_err, outbox};
 use frontdesk_domain::*;
 use frontdesk_store::*;
 use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite};
 
 const DEFAULT_LIMIT: i64 = 100;
 
 pub(crate) async fn join(s: &SqliteStore, new: NewWaitlistEntry) -> StoreResult<WaitlistEntry> {
     s.writer
-        .write(move |conn| Box::pin(async move { insert(conn, &new).await.map(Done::Keep) }))
+        .write(move |conn| insert(conn, &new).map(Done::Keep))
         .await
 }
 
-async fn insert<'e>(
-    conn: impl sqlx::Executor<'e, Database = Sqlite>,
-    new: &NewWaitlistEntry,
-) -> StoreResult<WaitlistEntry> {
-    let row: WaitlistRow = sqlx::query_as(concat!(
+fn insert(conn: &Connection, new: &NewWaitlistEntry) -> StoreResult<WaitlistEntry> {
+    conn.prepare_cached(concat!(
         "INSERT INTO waitlist_entries (company_id, customer_id, member_id, kind, service_id, \
          staff_id, first_date, last_date, from_at, to_at, time_from, time_to, weekdays, \
          auto_book, status, created_at, updated_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?) RETURNING ",
         waitlist_cols!()
     ))
-    .bind(new.company_id)
-    .bind(new.customer_id)
-    .bind(new.member_id)
-    .bind(new.kind)
-    .bind(new.service_id)
-    .bind(new.staff_id)
-    .bind(new.first_date.to_string())
-    .bind(new.last_date.to_string())
-    .bind(new.from_at.as_second())
-    .bind(new.to_at.as_second())
-    .bind(&new.time_from)
-    .bind(&new.time_to)
-    .bind(new.weekdays)
-    .bind(new.auto_book)
-    .bind(new.now.as_second())
-    .bind(new.now.as_second())
-    .fetch_one(conn)
-    .await
-    .map_err(map_err)?;
-    row.into_model()
+    .and_then(|mut st| {
+        st.query_row(
+            params![
+                new.company_id,
+                new.customer_id,
+                new.member_id,
+                new.kind,
+                new.service_id,
+                new.staff_id,
+                new.first_date.to_string(),
+                new.last_date.to_string(),
+                new.from_at.as_second(),
+                new.to_at.as_second(),
+                new.time_from,
+                new.time_to,
+                new.weekdays,
+                new.auto_book,
+                new.now.as_second(),
+                new.now.as_second(),
+            ],
+            WaitlistRow::read,
+        )
+    })
+    .map_err(write_err)?
+    .into_model()
+}
+
+/// One entry as a query of the writer's connection returns it.
+fn entry_row(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> StoreResult<Option<WaitlistEntry>> {
+    conn.prepare_cached(sql)
+        .and_then(|mut st| st.query_row(params, WaitlistRow::read).optional())
+        .map_err(write_err)?
+        .map(WaitlistRow::into_model)
+        .transpose()
 }
 
 pub(crate) async fn list(s: &SqliteStore, q: &WaitlistQuery) -> StoreResult<Vec<WaitlistEntry>> {
@@ -100,8 +116,17 @@ pub(crate) async fn get(
     company_id: CompanyId,
     id: i64,
 ) -> StoreResult<WaitlistEntry> {
-    let mut conn = s.read.acquire().await.map_err(map_err)?;
-    get_in(&mut conn, company_id, id).await
+    let row: WaitlistRow = sqlx::query_as(concat!(
+        "SELECT ",
+        waitlist_cols!(),
+        " FROM waitlist_entries WHERE company_id = ? AND id = ?"
+    ))
+    .bind(company_id)
+    .bind(id)
+    .fetch_one(&s.read)
+    .await
+    .map_err(map_err)?;
+    row.into_model()
 }
 
 pub(crate) async fn position(s: &SqliteStore, e: &WaitlistEntry) -> StoreResult<i64> {
@@ -131,29 +156,23 @@ pub(crate) async fn leave(
     id: i64,
     now: Timestamp,
 ) -> StoreResult<WaitlistEntry> {
-    let row: Option<WaitlistRow> = s
-        .writer
+    s.writer
         .write(move |conn| {
-            Box::pin(async move {
-                sqlx::query_as(concat!(
+            let left = entry_row(
+                conn,
+                concat!(
                     "UPDATE waitlist_entries SET status = 'left', updated_at = ? \
                      WHERE company_id = ? AND id = ? AND status = 'waiting' RETURNING ",
                     waitlist_cols!()
-                ))
-                .bind(now.as_second())
-                .bind(company_id)
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await
-                .map(Done::Keep)
-                .map_err(map_err)
-            })
+                ),
+                params![now.as_second(), company_id, id],
+            )?;
+            match left {
+                Some(entry) => Ok(Done::Keep(entry)),
+                None => get_in(conn, company_id, id).map(Done::Undo),
+            }
         })
-        .await?;
-    match row {
-        Some(row) => row.into_model(),
-        None => get(s, company_id, id).await,
-    }
+        .await
 }
 
 pub(crate) async fn set_preference_entries(
@@ -162,23 +181,33 @@ pub(crate) async fn set_preference_entries(
     entries: Vec<NewWaitlistEntry>,
     now: Timestamp,
 ) -> StoreResult<()> {
-    let mut tx = s.begin_write().await?;
-    let rows: Vec<WaitlistRow> = sqlx::query_as(concat!(
-        "SELECT ",
-        waitlist_cols!(),
-        " FROM waitlist_entries WHERE member_id = ? AND kind = ? AND status = 'waiting'"
-    ))
-    .bind(member_id)
-    .bind(WAITLIST_PREFERENCE)
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(map_err)?;
-    let existing = rows
-        .into_iter()
-        .map(WaitlistRow::into_model)
-        .collect::<StoreResult<Vec<_>>>()?;
+    s.writer
+        .write(move |conn| set_preferences_in(conn, member_id, &entries, now).map(Done::Keep))
+        .await
+}
+
+fn set_preferences_in(
+    conn: &Connection,
+    member_id: MemberId,
+    entries: &[NewWaitlistEntry],
+    now: Timestamp,
+) -> StoreResult<()> {
+    let existing = {
+        let mut st = conn
+            .prepare_cached(concat!(
+                "SELECT ",
+                waitlist_cols!(),
+                " FROM waitlist_entries WHERE member_id = ? AND kind = ? AND status = 'waiting'"
+            ))
+            .map_err(write_err)?;
+        let rows = st
+            .query_map(params![member_id, WAITLIST_PREFERENCE], WaitlistRow::read)
+            .map_err(write_err)?;
+        rows.map(|row| row.map_err(write_err).and_then(WaitlistRow::into_model))
+            .collect::<StoreResult<Vec<_>>>()?
+    };
     let mut kept = Vec::new();
-    for entry in &entries {
+    for entry in entries {
         match existing
             .iter()
             .find(|e| !kept.contains(&e.id) && entry.same_wish(e))
@@ -186,49 +215,46 @@ pub(crate) async fn set_preference_entries(
             // The same wish keeps its entry (and place in line), with the new dates.
             Some(e) => {
                 kept.push(e.id);
-                sqlx::query(
+                conn.prepare_cached(
                     "UPDATE waitlist_entries SET first_date = ?, last_date = ?, from_at = ?, \
                      to_at = ?, updated_at = ? WHERE id = ?",
                 )
-                .bind(entry.first_date.to_string())
-                .bind(entry.last_date.to_string())
-                .bind(entry.from_at.as_second())
-                .bind(entry.to_at.as_second())
-                .bind(now.as_second())
-                .bind(e.id)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_err)?;
+                .and_then(|mut st| {
+                    st.execute(params![
+                        entry.first_date.to_string(),
+                        entry.last_date.to_string(),
+                        entry.from_at.as_second(),
+                        entry.to_at.as_second(),
+                        now.as_second(),
+                        e.id
+                    ])
+                })
+                .map_err(write_err)?;
             }
             None => {
-                insert(&mut *tx, entry).await?;
+                insert(conn, entry)?;
             }
         }
     }
     for e in existing.iter().filter(|e| !kept.contains(&e.id)) {
-        sqlx::query("UPDATE waitlist_entries SET status = 'left', updated_at = ? WHERE id = ?")
-            .bind(now.as_second())
-            .bind(e.id)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        conn.prepare_cached(
+            "UPDATE waitlist_entries SET status = 'left', updated_at = ? WHERE id = ?",
+        )
+        .and_then(|mut st| st.execute(params![now.as_second(), e.id]))
+        .map_err(write_err)?;
     }
-    tx.commit().await.map_err(map_err)?;
     Ok(())
 }
 
 pub(crate) async fn refill_slot(s: &SqliteStore, refill: Refill) -> StoreResult<Refilled> {
     s.writer
-        .write(move |conn| Box::pin(async move { refill_in(conn, &refill).await.map(Done::Keep) }))
+        .write(move |conn| refill_in(conn, &refill).map(Done::Keep))
         .await
 }
 
 /// Gives the free places of the refill's slot to the first matching entries, in the caller's
 /// transaction.
-pub(crate) async fn refill_in(
-    conn: &mut SqliteConnection,
-    refill: &Refill,
-) -> StoreResult<Refilled> {
+pub(crate) fn refill_in(conn: &Connection, refill: &Refill) -> StoreResult<Refilled> {
     let place = Placement {
         service_id: refill.service_id,
         staff_id: refill.staff_id,
@@ -244,99 +270,101 @@ pub(crate) async fn refill_in(
     // Each round takes one place; capacity bounds the rounds.
     for _ in 0..refill.capacity.max(0) {
         // The entry first: with nobody waiting (the common case) this one indexed look-up is
-        // all a cancellation adds to the writer's transaction.
-        let Some((entry, contact)) = next_entry(conn, refill).await? else {
+        // all a cancellation adds to the writer's transaction (`+e.to_at` keeps the planner on
+        // the slot's index, in line order, rather than every waiting entry by end date).
+        let Some((entry, contact)) = next_entry(conn, refill)? else {
             break;
         };
-        if check_place(conn, &place, &limits, None).await?.is_some() {
+        if check_place(conn, &place, &limits, None)?.is_some() {
             break;
         }
-        let booking = place_entry(conn, refill, &entry, &contact).await?;
-        let entry = crate::waitlist::get_in(conn, entry.company_id, entry.id).await?;
+        let booking = place_entry(conn, refill, &entry, &contact)?;
+        let entry = get_in(conn, entry.company_id, entry.id)?;
         refilled.placed.push((entry, booking));
     }
     Ok(refilled)
 }
 
-#[derive(sqlx::FromRow)]
-struct ContactRow {
-    phone: String,
-    email: Option<String>,
-    customer_name: Option<String>,
-    member_name: String,
-}
-
 /// The first waiting entry the slot matches whose member has no booking in the slot (of any
 /// status) and room in their quota.
-async fn next_entry(
-    conn: &mut SqliteConnection,
+fn next_entry(
+    conn: &Connection,
     refill: &Refill,
 ) -> StoreResult<Option<(WaitlistEntry, EntryContact)>> {
     let start = refill.starts_at.as_second();
-    let id: Option<i64> = sqlx::query_scalar(
-        "SELECT e.id FROM waitlist_entries e JOIN members m ON m.id = e.member_id \
-         WHERE e.service_id = ? AND e.status = 'waiting' AND e.from_at <= ? AND e.to_at > ? \
-           AND (e.time_from IS NULL OR e.time_from <= ?) AND (e.time_to IS NULL OR e.time_to >= ?) \
-           AND (e.weekdays = 0 OR (e.weekdays & ?) <> 0) \
-           AND (e.staff_id IS NULL OR e.staff_id = ?) \
-           AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.member_id = e.member_id \
-                           AND b.service_id = e.service_id AND b.starts_at = ?) \
-           AND (COALESCE(m.max_active_bookings, ?) IS NULL \
-                OR (SELECT COUNT(*) FROM bookings b WHERE b.member_id = e.member_id \
-                    AND b.status IN ('confirmed', 'held') AND b.ends_at > ?) \
-                   < COALESCE(m.max_active_bookings, ?)) \
-         ORDER BY e.id LIMIT 1",
-    )
-    .bind(refill.service_id)
-    .bind(start)
-    .bind(start)
-    .bind(&refill.local_time)
-    .bind(&refill.local_time)
-    .bind(refill.weekday_bit)
-    .bind(refill.staff_id)
-    .bind(start)
-    .bind(refill.default_quota)
-    .bind(refill.now.as_second())
-    .bind(refill.default_quota)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(map_err)?;
+    let id: Option<i64> = conn
+        .prepare_cached(
+            "SELECT e.id FROM waitlist_entries e JOIN members m ON m.id = e.member_id \
+             WHERE e.service_id = ? AND e.status = 'waiting' AND e.from_at <= ? AND +e.to_at > ? \
+               AND (e.time_from IS NULL OR e.time_from <= ?) \
+               AND (e.time_to IS NULL OR e.time_to >= ?) \
+               AND (e.weekdays = 0 OR (e.weekdays & ?) <> 0) \
+               AND (e.staff_id IS NULL OR e.staff_id = ?) \
+               AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.member_id = e.member_id \
+                               AND b.service_id = e.service_id AND b.starts_at = ?) \
+               AND (COALESCE(m.max_active_bookings, ?) IS NULL \
+                    OR (SELECT COUNT(*) FROM bookings b WHERE b.member_id = e.member_id \
+                        AND b.status IN ('confirmed', 'held') AND b.ends_at > ?) \
+                       < COALESCE(m.max_active_bookings, ?)) \
+             ORDER BY e.id LIMIT 1",
+        )
+        .and_then(|mut st| {
+            st.query_row(
+                params![
+                    refill.service_id,
+                    start,
+                    start,
+                    refill.local_time,
+                    refill.local_time,
+                    refill.weekday_bit,
+                    refill.staff_id,
+                    start,
+                    refill.default_quota,
+                    refill.now.as_second(),
+                    refill.default_quota,
+                ],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+        .map_err(write_err)?;
     let Some(id) = id else {
         return Ok(None);
     };
-    let row: WaitlistRow = sqlx::query_as(concat!(
-        "SELECT ",
-        waitlist_cols!(),
-        " FROM waitlist_entries WHERE id = ?"
-    ))
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(map_err)?;
-    let entry = row.into_model()?;
-    let contact: ContactRow = sqlx::query_as(
-        "SELECT c.phone, c.email, c.name AS customer_name, m.name AS member_name \
-         FROM customers c JOIN members m ON m.customer_id = c.id \
-         WHERE c.id = ? AND m.id = ?",
-    )
-    .bind(entry.customer_id)
-    .bind(entry.member_id)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(map_err)?;
-    let contact = EntryContact {
-        phone: contact.phone,
-        email: contact.email,
-        customer_name: contact.customer_name,
-        member_name: contact.member_name,
-    };
+    let entry = entry_row(
+        conn,
+        concat!(
+            "SELECT ",
+            waitlist_cols!(),
+            " FROM waitlist_entries WHERE id = ?"
+        ),
+        params![id],
+    )?
+    .ok_or(StoreError::NotFound)?;
+    let contact = conn
+        .prepare_cached(
+            "SELECT c.phone, c.email, c.name, m.name \
+             FROM customers c JOIN members m ON m.customer_id = c.id \
+             WHERE c.id = ? AND m.id = ?",
+        )
+        .and_then(|mut st| {
+            st.query_row(params![entry.customer_id, entry.member_id], |r| {
+                Ok(EntryContact {
+                    phone: r.get(0)?,
+                    email: r.get(1)?,
+                    customer_name: r.get(2)?,
+                    member_name: r.get(3)?,
+                })
+            })
+        })
+        .map_err(write_err)?;
     Ok(Some((entry, contact)))
 }
 
 /// Books (auto-book) or holds the place for the entry, moves the entry on and queues its
 /// messages.
-async fn place_entry(
-    conn: &mut SqliteConnection,
+fn place_entry(
+    conn: &Connection,
     refill: &Refill,
     entry: &WaitlistEntry,
     contact: &EntryContact,
@@ -346,39 +374,41 @@ async fn place_entry(
     } else {
         (BookingStatus::Held, Some(refill.hold_until.as_second()))
     };
-    let voucher = free_voucher_code(conn, entry.company_id).await?;
+    let voucher = free_voucher_code(conn, entry.company_id)?;
     let now = refill.now.as_second();
     let (blocked_from, blocked_to) = refill
         .staff_window
         .unwrap_or((refill.starts_at, refill.ends_at));
-    let row: BookingRow = sqlx::query_as(concat!(
-        "INSERT INTO bookings (company_id, branch_id, service_id, staff_id, customer_id, \
-         member_id, starts_at, ends_at, status, voucher_code, source, created_at, updated_at, \
-         blocked_from, blocked_to, hold_until, waitlist_entry_id) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
-        booking_cols!()
-    ))
-    .bind(entry.company_id)
-    .bind(refill.branch_id)
-    .bind(refill.service_id)
-    .bind(refill.staff_id)
-    .bind(entry.customer_id)
-    .bind(entry.member_id)
-    .bind(refill.starts_at.as_second())
-    .bind(refill.ends_at.as_second())
-    .bind(status.as_str())
-    .bind(&voucher)
-    .bind(BookingSource::Waitlist.as_str())
-    .bind(now)
-    .bind(now)
-    .bind(blocked_from.as_second())
-    .bind(blocked_to.as_second())
-    .bind(hold_until)
-    .bind(entry.id)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(map_err)?;
-    let booking = row.into_model()?;
+    let booking = booking_row(
+        conn,
+        concat!(
+            "INSERT INTO bookings (company_id, branch_id, service_id, staff_id, customer_id, \
+             member_id, starts_at, ends_at, status, voucher_code, source, created_at, \
+             updated_at, blocked_from, blocked_to, hold_until, waitlist_entry_id) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ",
+            booking_cols!()
+        ),
+        params![
+            entry.company_id,
+            refill.branch_id,
+            refill.service_id,
+            refill.staff_id,
+            entry.customer_id,
+            entry.member_id,
+            refill.starts_at.as_second(),
+            refill.ends_at.as_second(),
+            status.as_str(),
+            voucher,
+            BookingSource::Waitlist.as_str(),
+            now,
+            now,
+            blocked_from.as_second(),
+            blocked_to.as_second(),
+            hold_until,
+            entry.id,
+        ],
+    )?
+    .ok_or(StoreError::NotFound)?;
     let detail = json!({
         "service_id": booking.service_id,
         "staff_id": booking.staff_id,
@@ -389,7 +419,7 @@ async fn place_entry(
         "waitlist_entry_id": entry.id,
         "held_until": booking.hold_until,
     });
-    add_event(conn, booking.id, "created", &detail, refill.now).await?;
+    add_event(conn, booking.id, "created", &detail, refill.now)?;
 
     // A request is done once placed; a preference stays for the next place.
     let entry_status = match (entry.kind.as_str(), entry.auto_book) {
@@ -397,57 +427,44 @@ async fn place_entry(
         (_, true) => WaitlistStatus::Booked,
         (_, false) => WaitlistStatus::Offered,
     };
-    sqlx::query(
+    conn.prepare_cached(
         "UPDATE waitlist_entries SET status = ?, booking_id = ?, updated_at = ? WHERE id = ?",
     )
-    .bind(entry_status.as_str())
-    .bind(booking.id)
-    .bind(now)
-    .bind(entry.id)
-    .execute(&mut *conn)
-    .await
-    .map_err(map_err)?;
+    .and_then(|mut st| st.execute(params![entry_status.as_str(), booking.id, now, entry.id]))
+    .map_err(write_err)?;
     let drafts = refill.drafts_for(entry.auto_book, contact);
-    outbox::queue(conn, &drafts, &booking, refill.now).await?;
+    outbox::queue(conn, &drafts, &booking, refill.now)?;
     Ok(booking)
 }
 
-pub(crate) async fn get_in(
-    conn: &mut SqliteConnection,
-    company_id: CompanyId,
-    id: i64,
-) -> StoreResult<WaitlistEntry> {
-    let row: WaitlistRow = sqlx::query_as(concat!(
-        "SELECT ",
-        waitlist_cols!(),
-        " FROM waitlist_entries WHERE company_id = ? AND id = ?"
-    ))
-    .bind(company_id)
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(map_err)?;
-    row.into_model()
+/// An entry of the company, inside a write.
+fn get_in(conn: &Connection, company_id: CompanyId, id: i64) -> StoreResult<WaitlistEntry> {
+    entry_row(
+        conn,
+        concat!(
+            "SELECT ",
+            waitlist_cols!(),
+            " FROM waitlist_entries WHERE company_id = ? AND id = ?"
+        ),
+        params![company_id, id],
+    )?
+    .ok_or(StoreError::NotFound)
 }
 
 /// Moves the entry a held booking was made for to `status` (an offered entry only).
-pub(crate) async fn settle_entry(
-    conn: &mut SqliteConnection,
+pub(crate) fn settle_entry(
+    conn: &Connection,
     booking: &Booking,
     status: WaitlistStatus,
     now: Timestamp,
 ) -> StoreResult<()> {
     if let Some(entry_id) = booking.waitlist_entry_id {
-        sqlx::query(
+        conn.prepare_cached(
             "UPDATE waitlist_entries SET status = ?, updated_at = ? \
              WHERE id = ? AND status = 'offered'",
         )
-        .bind(status.as_str())
-        .bind(now.as_second())
-        .bind(entry_id)
-        .execute(&mut *conn)
-        .await
-        .map_err(map_err)?;
+        .and_then(|mut st| st.execute(params![status.as_str(), now.as_second(), entry_id]))
+        .map_err(write_err)?;
     }
     Ok(())
 }
@@ -460,37 +477,36 @@ pub(crate) async fn confirm_hold(
     now: Timestamp,
 ) -> StoreResult<HoldOutcome> {
     s.writer
-        .write(move |conn| Box::pin(confirm_hold_in(conn, company_id, id, notifications, now)))
+        .write(move |conn| confirm_hold_in(conn, company_id, id, &notifications, now))
         .await
 }
 
-async fn confirm_hold_in(
-    tx: &mut SqliteConnection,
+fn confirm_hold_in(
+    conn: &Connection,
     company_id: CompanyId,
     id: BookingId,
-    notifications: Vec<NotificationDraft>,
+    notifications: &[NotificationDraft],
     now: Timestamp,
 ) -> StoreResult<Done<HoldOutcome>> {
-    let current = load(tx, company_id, id).await?;
+    let current = load(conn, company_id, id)?;
     let held = current.status == BookingStatus::Held
         && current.hold_until.is_some_and(|until| until > now);
     if !held {
         return Ok(Done::Undo(HoldOutcome::NotHeld(current)));
     }
-    let row: BookingRow = sqlx::query_as(concat!(
-        "UPDATE bookings SET status = 'confirmed', hold_until = NULL, updated_at = ? \
-         WHERE id = ? RETURNING ",
-        booking_cols!()
-    ))
-    .bind(now.as_second())
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(map_err)?;
-    let booking = row.into_model()?;
-    add_event(tx, id, "confirmed", &json!({}), now).await?;
-    settle_entry(tx, &booking, WaitlistStatus::Booked, now).await?;
-    outbox::queue(tx, &notifications, &booking, now).await?;
+    let booking = booking_row(
+        conn,
+        concat!(
+            "UPDATE bookings SET status = 'confirmed', hold_until = NULL, updated_at = ? \
+             WHERE id = ? RETURNING ",
+            booking_cols!()
+        ),
+        params![now.as_second(), id],
+    )?
+    .ok_or(StoreError::NotFound)?;
+    add_event(conn, id, "confirmed", &json!({}), now)?;
+    settle_entry(conn, &booking, WaitlistStatus::Booked, now)?;
+    outbox::queue(conn, notifications, &booking, now)?;
     Ok(Done::Keep(HoldOutcome::Confirmed(booking)))
 }
 
@@ -539,40 +555,38 @@ pub(crate) async fn release_hold(
     now: Timestamp,
 ) -> StoreResult<bool> {
     s.writer
-        .write(move |conn| Box::pin(release_hold_in(conn, company_id, id, refill, now)))
+        .write(move |conn| release_hold_in(conn, company_id, id, refill.as_ref(), now))
         .await
 }
 
-async fn release_hold_in(
-    tx: &mut SqliteConnection,
+fn release_hold_in(
+    conn: &Connection,
     company_id: CompanyId,
     id: BookingId,
-    refill: Option<Refill>,
+    refill: Option<&Refill>,
     now: Timestamp,
 ) -> StoreResult<Done<bool>> {
-    let current = load(tx, company_id, id).await?;
+    let current = load(conn, company_id, id)?;
     let lapsed = current.status == BookingStatus::Held
         && current.hold_until.is_some_and(|until| until <= now);
     if !lapsed {
         return Ok(Done::Undo(false));
     }
-    let row: BookingRow = sqlx::query_as(concat!(
-        "UPDATE bookings SET status = 'cancelled', cancellation_reason = 'hold_lapsed', \
-         cancelled_at = ?, refund_applicable = 1, updated_at = ?, hold_until = NULL \
-         WHERE id = ? RETURNING ",
-        booking_cols!()
-    ))
-    .bind(now.as_second())
-    .bind(now.as_second())
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(map_err)?;
-    let booking = row.into_model()?;
-    add_event(tx, id, "hold_lapsed", &json!({}), now).await?;
-    settle_entry(tx, &booking, WaitlistStatus::Lapsed, now).await?;
-    if let Some(refill) = &refill {
-        refill_in(tx, refill).await?;
+    let booking = booking_row(
+        conn,
+        concat!(
+            "UPDATE bookings SET status = 'cancelled', cancellation_reason = 'hold_lapsed', \
+             cancelled_at = ?, refund_applicable = 1, updated_at = ?, hold_until = NULL \
+             WHERE id = ? RETURNING ",
+            booking_cols!()
+        ),
+        params![now.as_second(), now.as_second(), id],
+    )?
+    .ok_or(StoreError::NotFound)?;
+    add_event(conn, id, "hold_lapsed", &json!({}), now)?;
+    settle_entry(conn, &booking, WaitlistStatus::Lapsed, now)?;
+    if let Some(refill) = refill {
+        refill_in(conn, refill)?;
     }
     Ok(Done::Keep(true))
 }
