@@ -8,9 +8,9 @@ use crate::{SqliteStore, json_write, map_err, outbox, waitlist};
 use frontdesk_domain::*;
 use frontdesk_store::*;
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use serde_json::json;
-use sqlx::{QueryBuilder, Sqlite};
 
 /// Voucher codes are random; a company needs millions of live bookings before a few tries
 /// stop finding a free one.
@@ -451,17 +451,17 @@ pub(crate) async fn get_booking(
     company_id: CompanyId,
     id: BookingId,
 ) -> StoreResult<Booking> {
-    let row: BookingRow = sqlx::query_as(concat!(
-        "SELECT ",
-        booking_cols!(),
-        " FROM bookings WHERE company_id = ? AND id = ?"
-    ))
-    .bind(company_id)
-    .bind(id)
-    .fetch_one(&s.read)
-    .await
-    .map_err(map_err)?;
-    row.into_model()
+    s.readers
+        .one(
+            concat!(
+                "SELECT ",
+                booking_cols!(),
+                " FROM bookings WHERE company_id = ? AND id = ?"
+            ),
+            params![company_id, id],
+            BookingRow::read,
+        )?
+        .into_model()
 }
 
 pub(crate) async fn get_booking_by_voucher(
@@ -483,63 +483,68 @@ pub(crate) async fn get_booking_by_voucher(
 }
 
 pub(crate) async fn list_bookings(s: &SqliteStore, q: &BookingQuery) -> StoreResult<Vec<Booking>> {
-    let mut sql = booking_list_query(concat!("SELECT ", booking_cols!(), " FROM bookings b"), q);
-    let rows: Vec<BookingRow> = sql
-        .build_query_as()
-        .fetch_all(&s.read)
-        .await
-        .map_err(map_err)?;
-    rows.into_iter().map(BookingRow::into_model).collect()
+    let (sql, values) =
+        booking_list_query(concat!("SELECT ", booking_cols!(), " FROM bookings b"), q);
+    s.readers
+        .all(&sql, params_from_iter(values), BookingRow::read)?
+        .into_iter()
+        .map(BookingRow::into_model)
+        .collect()
 }
 
-/// The bookings `q` lists, read by `select_from`: a `SELECT … FROM bookings b` that may join
-/// other tables one row to a booking. Adds `q`'s filters, order and limit on `b`, so every
-/// list of bookings (`list_bookings`, the desk's) holds the same bookings in the same order.
-pub(crate) fn booking_list_query<'a>(
-    select_from: &str,
-    q: &BookingQuery,
-) -> QueryBuilder<'a, Sqlite> {
-    let mut sql = QueryBuilder::<Sqlite>::new(select_from);
+/// `select_from` (naming `bookings` as `b`) narrowed to what `q` asks for, in its order, with
+/// the values to bind.
+pub(crate) fn booking_list_query(select_from: &str, q: &BookingQuery) -> (String, Vec<Value>) {
+    let mut sql = String::from(select_from);
+    let mut values: Vec<Value> = Vec::new();
     // A customer's or member's bookings are found by their index, the company only guarding
     // (`+`): without statistics the planner would walk every booking of the company.
-    let guard = if q.customer_id.is_some() || q.member_id.is_some() {
-        " WHERE +b.company_id = "
+    sql.push_str(if q.customer_id.is_some() || q.member_id.is_some() {
+        " WHERE +b.company_id = ?"
     } else {
-        " WHERE b.company_id = "
-    };
-    sql.push(guard).push_bind(q.company_id);
+        " WHERE b.company_id = ?"
+    });
+    values.push(q.company_id.into());
     if let Some(customer_id) = q.customer_id {
-        sql.push(" AND b.customer_id = ").push_bind(customer_id);
+        sql.push_str(" AND b.customer_id = ?");
+        values.push(customer_id.into());
     }
     if let Some(member_id) = q.member_id {
-        sql.push(" AND b.member_id = ").push_bind(member_id);
+        sql.push_str(" AND b.member_id = ?");
+        values.push(member_id.into());
     }
     if let Some(call_id) = &q.call_id {
-        sql.push(" AND b.call_id = ").push_bind(call_id.clone());
+        sql.push_str(" AND b.call_id = ?");
+        values.push(call_id.clone().into());
     }
     if !q.statuses.is_empty() {
-        sql.push(" AND b.status IN (");
-        let mut list = sql.separated(", ");
-        for status in &q.statuses {
-            list.push_bind(status.as_str());
-        }
-        sql.push(")");
+        sql.push_str(" AND b.status IN (");
+        sql.push_str(&placeholders(q.statuses.len()));
+        sql.push(')');
+        values.extend(q.statuses.iter().map(|s| s.as_str().to_string().into()));
     }
     if let Some(after) = q.ends_after {
-        sql.push(" AND b.ends_at > ").push_bind(after.as_second());
+        sql.push_str(" AND b.ends_at > ?");
+        values.push(after.as_second().into());
     }
     if let Some(before) = q.starts_before {
-        sql.push(" AND b.starts_at < ")
-            .push_bind(before.as_second());
+        sql.push_str(" AND b.starts_at < ?");
+        values.push(before.as_second().into());
     }
-    sql.push(if q.newest_first {
+    sql.push_str(if q.newest_first {
         " ORDER BY b.starts_at DESC, b.id DESC"
     } else {
         " ORDER BY b.starts_at ASC, b.id ASC"
     });
     let limit = if q.limit <= 0 { DEFAULT_LIMIT } else { q.limit };
-    sql.push(" LIMIT ").push_bind(limit);
-    sql
+    sql.push_str(" LIMIT ?");
+    values.push(limit.into());
+    (sql, values)
+}
+
+/// `?, ?, …` for a list of `n` values.
+pub(crate) fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
 }
 
 pub(crate) async fn list_booking_events(
@@ -580,27 +585,28 @@ pub(crate) async fn slot_usage(
     if service_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = QueryBuilder::<Sqlite>::new(
-        // `+company_id`: the company only guards; the slot index (service, start) finds the
-        // rows. Without statistics the planner would walk every booking of the company.
+    // `+company_id`: the company only guards; the slot index (service, start) finds the
+    // rows. Without statistics the planner would walk every booking of the company.
+    let sql = format!(
         "SELECT service_id, starts_at, COUNT(*) FROM bookings \
-         WHERE status IN ('confirmed', 'held') AND +company_id = ",
+         WHERE status IN ('confirmed', 'held') AND +company_id = ? AND starts_at >= ? \
+         AND starts_at < ? AND service_id IN ({}) \
+         GROUP BY service_id, starts_at ORDER BY service_id, starts_at",
+        placeholders(service_ids.len())
     );
-    sql.push_bind(company_id);
-    sql.push(" AND starts_at >= ").push_bind(from.as_second());
-    sql.push(" AND starts_at < ").push_bind(to.as_second());
-    sql.push(" AND service_id IN (");
-    let mut list = sql.separated(", ");
-    for id in service_ids {
-        list.push_bind(*id);
-    }
-    sql.push(") GROUP BY service_id, starts_at ORDER BY service_id, starts_at");
-
-    let rows: Vec<(i64, i64, i64)> = sql
-        .build_query_as()
-        .fetch_all(&s.read)
-        .await
-        .map_err(map_err)?;
+    let mut values: Vec<Value> = vec![
+        company_id.into(),
+        from.as_second().into(),
+        to.as_second().into(),
+    ];
+    values.extend(service_ids.iter().map(|&id| Value::from(id)));
+    let rows = s.readers.all(&sql, params_from_iter(values), |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
     rows.into_iter()
         .map(|(service_id, starts_at, booked)| {
             Ok(SlotUsage {
@@ -622,25 +628,25 @@ pub(crate) async fn staff_busy(
     if staff_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = QueryBuilder::<Sqlite>::new(
+    let sql = format!(
         "SELECT staff_id, blocked_from, blocked_to FROM bookings \
-         WHERE status IN ('confirmed', 'held') AND company_id = ",
+         WHERE status IN ('confirmed', 'held') AND company_id = ? AND blocked_from < ? \
+         AND blocked_to > ? AND staff_id IN ({}) ORDER BY staff_id, blocked_from",
+        placeholders(staff_ids.len())
     );
-    sql.push_bind(company_id);
-    sql.push(" AND blocked_from < ").push_bind(to.as_second());
-    sql.push(" AND blocked_to > ").push_bind(from.as_second());
-    sql.push(" AND staff_id IN (");
-    let mut list = sql.separated(", ");
-    for id in staff_ids {
-        list.push_bind(*id);
-    }
-    sql.push(") ORDER BY staff_id, blocked_from");
-
-    let rows: Vec<(i64, i64, i64)> = sql
-        .build_query_as()
-        .fetch_all(&s.read)
-        .await
-        .map_err(map_err)?;
+    let mut values: Vec<Value> = vec![
+        company_id.into(),
+        to.as_second().into(),
+        from.as_second().into(),
+    ];
+    values.extend(staff_ids.iter().map(|&id| Value::from(id)));
+    let rows = s.readers.all(&sql, params_from_iter(values), |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
     rows.into_iter()
         .map(|(staff_id, blocked_from, blocked_to)| {
             Ok(BusyInterval {

@@ -451,18 +451,23 @@ pub(crate) async fn desk_bookings(
     s: &SqliteStore,
     query: &BookingQuery,
 ) -> StoreResult<Vec<DeskBooking>> {
-    let mut sql = booking_list_query(
+    let (sql, values) = booking_list_query(
         "SELECT b.*, m.name AS member_name, cu.name AS customer_name, \
          cu.phone AS customer_phone FROM bookings b \
          LEFT JOIN members m ON m.id = b.member_id AND m.company_id = b.company_id \
          JOIN customers cu ON cu.id = b.customer_id AND cu.company_id = b.company_id",
         query,
     );
-    let rows: Vec<DeskBookingRow> = sql
-        .build_query_as()
-        .fetch_all(&s.read)
-        .await
-        .map_err(map_err)?;
+    let rows = s
+        .readers
+        .all(&sql, rusqlite::params_from_iter(values), |r| {
+            Ok(DeskBookingRow {
+                booking: BookingRow::read(r)?,
+                member_name: r.get("member_name")?,
+                customer_name: r.get("customer_name")?,
+                customer_phone: r.get("customer_phone")?,
+            })
+        })?;
     rows.into_iter().map(DeskBookingRow::into_model).collect()
 }
 

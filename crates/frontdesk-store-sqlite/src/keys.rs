@@ -146,16 +146,17 @@ pub(crate) async fn find_caller_session(
     s: &SqliteStore,
     token_hash: &str,
 ) -> StoreResult<CallerSession> {
-    let row: CallerSessionRow = sqlx::query_as(concat!(
-        "SELECT ",
-        session_cols!(),
-        " FROM caller_sessions WHERE token_hash = ?"
-    ))
-    .bind(token_hash)
-    .fetch_one(&s.read)
-    .await
-    .map_err(map_err)?;
-    row.into_model()
+    s.readers
+        .one(
+            concat!(
+                "SELECT ",
+                session_cols!(),
+                " FROM caller_sessions WHERE token_hash = ?"
+            ),
+            params![token_hash],
+            CallerSessionRow::read,
+        )?
+        .into_model()
 }
 
 pub(crate) async fn revoke_caller_session(

@@ -14,6 +14,7 @@ mod feeds;
 mod keys;
 mod outbox;
 mod people;
+mod readers;
 mod rows;
 mod store;
 mod templates;
@@ -42,6 +43,8 @@ pub struct SqliteStore {
     write: SqlitePool,
     /// WAL lets readers run beside the writer, so reads never wait for a booking.
     read: SqlitePool,
+    /// The hot reads, inline on read-only connections of their own.
+    readers: std::sync::Arc<readers::Readers>,
     /// The hot writes (bookings, caller sessions, the waitlist, message claims): group commit
     /// on a connection of its own, taking turns with `write`.
     writer: writer::Writer,
@@ -92,10 +95,13 @@ impl SqliteStore {
             .map_err(map_err)?;
 
         let writer = writer::Writer::start(base.get_filename(), BUSY_TIMEOUT, write.clone())?;
+        let readers =
+            std::sync::Arc::new(readers::Readers::new(base.get_filename(), BUSY_TIMEOUT)?);
         tracing::debug!(url, "sqlite store ready");
         Ok(SqliteStore {
             write,
             read,
+            readers,
             writer,
         })
     }

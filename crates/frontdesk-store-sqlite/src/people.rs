@@ -6,6 +6,7 @@ use crate::{SqliteStore, bad_json, json_write, map_err};
 use frontdesk_domain::*;
 use frontdesk_store::*;
 use jiff::Timestamp;
+use rusqlite::params;
 
 // ---- customers ---------------------------------------------------------------------------
 
@@ -36,17 +37,17 @@ pub(crate) async fn get_customer(
     company_id: CompanyId,
     id: CustomerId,
 ) -> StoreResult<Customer> {
-    let row: CustomerRow = sqlx::query_as(concat!(
-        "SELECT ",
-        customer_cols!(),
-        " FROM customers WHERE company_id = ? AND id = ?"
-    ))
-    .bind(company_id)
-    .bind(id)
-    .fetch_one(&s.read)
-    .await
-    .map_err(map_err)?;
-    row.into_model()
+    s.readers
+        .one(
+            concat!(
+                "SELECT ",
+                customer_cols!(),
+                " FROM customers WHERE company_id = ? AND id = ?"
+            ),
+            params![company_id, id],
+            CustomerRow::read,
+        )?
+        .into_model()
 }
 
 pub(crate) async fn find_customer_by_phone(
@@ -54,17 +55,17 @@ pub(crate) async fn find_customer_by_phone(
     company_id: CompanyId,
     phone: &str,
 ) -> StoreResult<Customer> {
-    let row: CustomerRow = sqlx::query_as(concat!(
-        "SELECT ",
-        customer_cols!(),
-        " FROM customers WHERE company_id = ? AND phone = ?"
-    ))
-    .bind(company_id)
-    .bind(phone)
-    .fetch_one(&s.read)
-    .await
-    .map_err(map_err)?;
-    row.into_model()
+    s.readers
+        .one(
+            concat!(
+                "SELECT ",
+                customer_cols!(),
+                " FROM customers WHERE company_id = ? AND phone = ?"
+            ),
+            params![company_id, phone],
+            CustomerRow::read,
+        )?
+        .into_model()
 }
 
 // ---- members -----------------------------------------------------------------------------
@@ -126,17 +127,17 @@ pub(crate) async fn get_member(
     company_id: CompanyId,
     id: MemberId,
 ) -> StoreResult<Member> {
-    let row: MemberRow = sqlx::query_as(concat!(
-        "SELECT ",
-        member_cols!(),
-        " FROM members WHERE company_id = ? AND id = ?"
-    ))
-    .bind(company_id)
-    .bind(id)
-    .fetch_one(&s.read)
-    .await
-    .map_err(map_err)?;
-    Ok(row.into_model())
+    s.readers
+        .one(
+            concat!(
+                "SELECT ",
+                member_cols!(),
+                " FROM members WHERE company_id = ? AND id = ?"
+            ),
+            params![company_id, id],
+            MemberRow::read,
+        )
+        .map(MemberRow::into_model)
 }
 
 pub(crate) async fn list_members(
@@ -145,16 +146,15 @@ pub(crate) async fn list_members(
     customer_id: CustomerId,
 ) -> StoreResult<Vec<Member>> {
     // `+company_id` guards only: the customer's index finds the rows.
-    let rows: Vec<MemberRow> = sqlx::query_as(concat!(
-        "SELECT ",
-        member_cols!(),
-        " FROM members WHERE +company_id = ? AND customer_id = ? ORDER BY id"
-    ))
-    .bind(company_id)
-    .bind(customer_id)
-    .fetch_all(&s.read)
-    .await
-    .map_err(map_err)?;
+    let rows = s.readers.all(
+        concat!(
+            "SELECT ",
+            member_cols!(),
+            " FROM members WHERE +company_id = ? AND customer_id = ? ORDER BY id"
+        ),
+        params![company_id, customer_id],
+        MemberRow::read,
+    )?;
     Ok(rows.into_iter().map(MemberRow::into_model).collect())
 }
 

@@ -629,8 +629,8 @@ impl NotificationRow {
     }
 }
 
-/// Reads a row struct by its field names from a row of the writer's connection (`rusqlite`):
-/// the same columns the `*_cols!` lists select.
+/// Reads a row struct by its field names from a row of the writer's or the inline readers'
+/// connections (`rusqlite`): the same columns the `*_cols!` lists select.
 macro_rules! from_writer_row {
     ($row:ident { $($field:ident),* $(,)? }) => {
         impl $row {
@@ -713,4 +713,22 @@ from_writer_row!(NotificationRow {
     created_at,
     updated_at,
     sent_at,
+});
+from_writer_row!(CustomerRow {
+    id,
+    company_id,
+    phone,
+    name,
+    email,
+    has_linked_account,
+    created_at,
+});
+from_writer_row!(MemberRow {
+    id,
+    company_id,
+    customer_id,
+    name,
+    level,
+    max_active_bookings,
+    relationship,
 });

@@ -515,18 +515,20 @@ pub(crate) async fn held_for_phone(
     phone: &str,
     now: Timestamp,
 ) -> StoreResult<Vec<Booking>> {
-    let rows: Vec<BookingRow> = sqlx::query_as(concat!(
-        "SELECT ",
-        booking_cols!(),
-        " FROM bookings WHERE status = 'held' AND hold_until > ? AND customer_id IN \
-         (SELECT id FROM customers WHERE phone = ?) ORDER BY hold_until, id LIMIT 20"
-    ))
-    .bind(now.as_second())
-    .bind(phone)
-    .fetch_all(&s.read)
-    .await
-    .map_err(map_err)?;
-    rows.into_iter().map(BookingRow::into_model).collect()
+    s.readers
+        .all(
+            concat!(
+                "SELECT ",
+                booking_cols!(),
+                " FROM bookings WHERE status = 'held' AND hold_until > ? AND customer_id IN \
+                 (SELECT id FROM customers WHERE phone = ?) ORDER BY hold_until, id LIMIT 20"
+            ),
+            params![now.as_second(), phone],
+            BookingRow::read,
+        )?
+        .into_iter()
+        .map(BookingRow::into_model)
+        .collect()
 }
 
 pub(crate) async fn lapsed_holds(
