@@ -739,6 +739,10 @@ impl Engine {
             );
         }
 
+        // The import may have changed the catalogue's and the people's sizes a lot: the
+        // planner should know.
+        self.refresh_statistics().await;
+
         // A raised capacity or new sessions may have made room for people waiting.
         let refilled = self.refill_free_places(company.id).await?;
         if refilled > 0 {

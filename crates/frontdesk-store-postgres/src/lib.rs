@@ -165,15 +165,13 @@ pub(crate) async fn lock_resources(
     let mut keys: Vec<i64> = resources.iter().map(|r| lock_key(r)).collect();
     keys.sort_unstable();
     keys.dedup();
-    // One statement per key: a single set-returning query does not promise the order in
-    // which it would take them.
-    for key in keys {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(key)
-            .execute(&mut *conn)
-            .await
-            .map_err(map_err)?;
-    }
+    // One round trip: a plain set-returning query would not promise the order in which it
+    // takes them; the function (migration 0012) walks the sorted array in order.
+    sqlx::query("SELECT frontdesk_lock_in_order($1)")
+        .bind(&keys)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
     Ok(())
 }
 

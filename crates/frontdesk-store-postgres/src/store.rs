@@ -34,6 +34,18 @@ impl Store for PostgresStore {
         })
     }
 
+    async fn refresh_statistics(&self) -> StoreResult<()> {
+        // Autovacuum does this on its own schedule when it is on; right after an import, or
+        // with it off, a caller's members were found by walking every member of the company.
+        // Only the imported tables: statistics taken of a still empty bookings table would
+        // make the planner scan it whole however large it grows before the next ANALYZE.
+        sqlx::query("ANALYZE companies, branches, services, staff, customers, members")
+            .execute(&self.pool)
+            .await
+            .map_err(crate::map_err)?;
+        Ok(())
+    }
+
     async fn upsert_company(&self, new: NewCompany) -> StoreResult<Company> {
         catalog::upsert_company(&self.pool, new).await
     }

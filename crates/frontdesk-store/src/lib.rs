@@ -51,6 +51,13 @@ pub trait Store: Send + Sync + 'static {
         None
     }
 
+    /// Brings the query planner's statistics of the catalogue and the people (the tables an
+    /// import writes) up to date, for a backend whose plans depend on them. `SQLite`'s hot
+    /// queries are written not to.
+    async fn refresh_statistics(&self) -> StoreResult<()> {
+        Ok(())
+    }
+
     // ---- companies -------------------------------------------------------------------
     /// Creates the company with `new.slug`, or updates its fields when it exists.
     async fn upsert_company(&self, new: NewCompany) -> StoreResult<Company>;
