@@ -398,10 +398,16 @@ async fn one_call(
         )
     })
     .await?;
-    let slots = availability["slots"]
+    // Not the contention service's slot: a member who once cancelled a slot is not offered
+    // it from the waitlist, so `contention`'s line (run after this in `all`) must not hold
+    // callers that booked and cancelled it here.
+    let slots: Vec<Value> = availability["slots"]
         .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["service_code"] != CONTENTION_SERVICE)
         .cloned()
-        .unwrap_or_default();
+        .collect();
     let slot = slots
         .get((line + n as usize) % slots.len().max(1))
         .context("no free slot tomorrow")?;
