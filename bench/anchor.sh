@@ -19,9 +19,10 @@ FRONTDESK_RATE_SESSIONS_PER_MINUTE=1000000000 FRONTDESK_RATE_MESSAGES_PER_MINUTE
   "$bin" serve --demo --bind 127.0.0.1:18703 --database "sqlite://$dir/frontdesk.db" \
   >"$dir/frontdesk.log" 2>&1 &
 
+# Up when each answers anything (a GET of the peer's /mcp would open a stream: POST nothing).
+up() { [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' -X POST "$1")" != 000 ]; }
 for _ in $(seq 1 100); do
-  curl -sf -o /dev/null http://127.0.0.1:18703/readyz && \
-    curl -s -o /dev/null http://127.0.0.1:18701/mcp && break
+  up http://127.0.0.1:18703/readyz && up http://127.0.0.1:18701/mcp && break
   sleep 0.2
 done
 key=$(grep -m1 'MCP API key' "$dir/frontdesk.log" | awk '{print $NF}')
