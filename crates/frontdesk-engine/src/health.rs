@@ -42,6 +42,16 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Refreshes the database's planner statistics (see `Store::refresh_statistics`). A
+    /// failure is logged, never passed on: stale statistics slow reads, they break nothing.
+    pub async fn refresh_statistics(&self) {
+        if let Err(error) = self.store.refresh_statistics().await {
+            tracing::warn!(%error, "could not refresh the database's statistics");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::prompts::demo_engine;
@@ -52,15 +62,5 @@ mod tests {
         engine.probe_bookings().await.expect("bookings");
         engine.probe_calls().await.expect("calls");
         engine.probe_branch_lookup().await.expect("branches");
-    }
-}
-
-impl Engine {
-    /// Refreshes the database's planner statistics (see `Store::refresh_statistics`). A
-    /// failure is logged, never passed on: stale statistics slow reads, they break nothing.
-    pub async fn refresh_statistics(&self) {
-        if let Err(error) = self.store.refresh_statistics().await {
-            tracing::warn!(%error, "could not refresh the database's statistics");
-        }
     }
 }

@@ -575,6 +575,19 @@ pub(crate) async fn list_booking_events(
     rows.into_iter().map(BookingEventRow::into_model).collect()
 }
 
+/// The rows of three integers `sql` selects, binding `head` and then `ids` (its `IN` list).
+fn int_triples(
+    s: &SqliteStore,
+    sql: &str,
+    head: [i64; 3],
+    ids: &[i64],
+) -> StoreResult<Vec<(i64, i64, i64)>> {
+    let values = head.iter().chain(ids).map(|&v| Value::from(v));
+    s.readers.all(sql, params_from_iter(values), |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })
+}
+
 pub(crate) async fn slot_usage(
     s: &SqliteStore,
     company_id: CompanyId,
@@ -594,19 +607,8 @@ pub(crate) async fn slot_usage(
          GROUP BY service_id, starts_at ORDER BY service_id, starts_at",
         placeholders(service_ids.len())
     );
-    let mut values: Vec<Value> = vec![
-        company_id.into(),
-        from.as_second().into(),
-        to.as_second().into(),
-    ];
-    values.extend(service_ids.iter().map(|&id| Value::from(id)));
-    let rows = s.readers.all(&sql, params_from_iter(values), |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })?;
+    let head = [company_id, from.as_second(), to.as_second()];
+    let rows = int_triples(s, &sql, head, service_ids)?;
     rows.into_iter()
         .map(|(service_id, starts_at, booked)| {
             Ok(SlotUsage {
@@ -634,19 +636,8 @@ pub(crate) async fn staff_busy(
          AND blocked_to > ? AND staff_id IN ({}) ORDER BY staff_id, blocked_from",
         placeholders(staff_ids.len())
     );
-    let mut values: Vec<Value> = vec![
-        company_id.into(),
-        to.as_second().into(),
-        from.as_second().into(),
-    ];
-    values.extend(staff_ids.iter().map(|&id| Value::from(id)));
-    let rows = s.readers.all(&sql, params_from_iter(values), |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })?;
+    let head = [company_id, to.as_second(), from.as_second()];
+    let rows = int_triples(s, &sql, head, staff_ids)?;
     rows.into_iter()
         .map(|(staff_id, blocked_from, blocked_to)| {
             Ok(BusyInterval {
