@@ -42,16 +42,6 @@ impl Engine {
     }
 }
 
-impl Engine {
-    /// Refreshes the database's planner statistics (see `Store::refresh_statistics`). A
-    /// failure is logged, never passed on: stale statistics slow reads, they break nothing.
-    pub async fn refresh_statistics(&self) {
-        if let Err(error) = self.store.refresh_statistics().await {
-            tracing::warn!(%error, "could not refresh the database's statistics");
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use crate::prompts::demo_engine;

@@ -741,7 +741,10 @@ impl Engine {
 
         // The import may have changed the catalogue's and the people's sizes a lot: the
         // planner should know.
-        self.refresh_statistics().await;
+        // Stale statistics slow reads and break nothing: a failure is only logged.
+        if let Err(error) = self.store.refresh_statistics().await {
+            tracing::warn!(%error, "could not refresh the database's statistics");
+        }
 
         // A raised capacity or new sessions may have made room for people waiting.
         let refilled = self.refill_free_places(company.id).await?;

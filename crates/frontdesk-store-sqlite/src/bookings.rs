@@ -17,6 +17,12 @@ use serde_json::json;
 const VOUCHER_ATTEMPTS: usize = 32;
 const DEFAULT_LIMIT: i64 = 100;
 const CONFIRMED: &str = "confirmed";
+/// A booking of a company, for the writer and the readers alike.
+const BOOKING_BY_ID: &str = concat!(
+    "SELECT ",
+    booking_cols!(),
+    " FROM bookings WHERE company_id = ? AND id = ?"
+);
 
 /// Writes the customer and their own member of a booking that registers its caller (see
 /// `NewBooking::registration`), in the booking's transaction; the booking as it will be
@@ -416,16 +422,7 @@ pub(crate) fn load(
     company_id: CompanyId,
     id: BookingId,
 ) -> StoreResult<Booking> {
-    booking_row(
-        conn,
-        concat!(
-            "SELECT ",
-            booking_cols!(),
-            " FROM bookings WHERE company_id = ? AND id = ?"
-        ),
-        params![company_id, id],
-    )?
-    .ok_or(StoreError::NotFound)
+    booking_row(conn, BOOKING_BY_ID, params![company_id, id])?.ok_or(StoreError::NotFound)
 }
 
 pub(crate) fn add_event(
@@ -452,15 +449,7 @@ pub(crate) async fn get_booking(
     id: BookingId,
 ) -> StoreResult<Booking> {
     s.readers
-        .one(
-            concat!(
-                "SELECT ",
-                booking_cols!(),
-                " FROM bookings WHERE company_id = ? AND id = ?"
-            ),
-            params![company_id, id],
-            BookingRow::read,
-        )?
+        .one(BOOKING_BY_ID, params![company_id, id], BookingRow::read)?
         .into_model()
 }
 

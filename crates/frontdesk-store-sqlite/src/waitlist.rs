@@ -14,6 +14,12 @@ use serde_json::json;
 use sqlx::{QueryBuilder, Sqlite};
 
 const DEFAULT_LIMIT: i64 = 100;
+/// An entry of a company, for the writer and the readers alike.
+const ENTRY_BY_ID: &str = concat!(
+    "SELECT ",
+    waitlist_cols!(),
+    " FROM waitlist_entries WHERE company_id = ? AND id = ?"
+);
 
 pub(crate) async fn join(s: &SqliteStore, new: NewWaitlistEntry) -> StoreResult<WaitlistEntry> {
     s.writer
@@ -116,17 +122,9 @@ pub(crate) async fn get(
     company_id: CompanyId,
     id: i64,
 ) -> StoreResult<WaitlistEntry> {
-    let row: WaitlistRow = sqlx::query_as(concat!(
-        "SELECT ",
-        waitlist_cols!(),
-        " FROM waitlist_entries WHERE company_id = ? AND id = ?"
-    ))
-    .bind(company_id)
-    .bind(id)
-    .fetch_one(&s.read)
-    .await
-    .map_err(map_err)?;
-    row.into_model()
+    s.readers
+        .one(ENTRY_BY_ID, params![company_id, id], WaitlistRow::read)?
+        .into_model()
 }
 
 pub(crate) async fn position(s: &SqliteStore, e: &WaitlistEntry) -> StoreResult<i64> {
@@ -439,16 +437,7 @@ fn place_entry(
 
 /// An entry of the company, inside a write.
 fn get_in(conn: &Connection, company_id: CompanyId, id: i64) -> StoreResult<WaitlistEntry> {
-    entry_row(
-        conn,
-        concat!(
-            "SELECT ",
-            waitlist_cols!(),
-            " FROM waitlist_entries WHERE company_id = ? AND id = ?"
-        ),
-        params![company_id, id],
-    )?
-    .ok_or(StoreError::NotFound)
+    entry_row(conn, ENTRY_BY_ID, params![company_id, id])?.ok_or(StoreError::NotFound)
 }
 
 /// Moves the entry a held booking was made for to `status` (an offered entry only).

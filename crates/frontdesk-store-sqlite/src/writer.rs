@@ -67,27 +67,19 @@ where
         // A panicking write must not take the writer (and every later write) with it.
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| work(conn)))
             .unwrap_or_else(|_| Err(StoreError::Other("a write panicked".into())));
-        match result {
-            Ok(Done::Keep(value)) => Ran {
-                keep: true,
-                answer: Box::new(move |committed| {
-                    let _ = reply.send(committed.map(|()| value));
-                }),
-            },
-            // A refusal may rest on an earlier write of the batch: it stands only if that
-            // write was committed.
-            Ok(Done::Undo(value)) => Ran {
-                keep: false,
-                answer: Box::new(move |committed| {
-                    let _ = reply.send(committed.map(|()| value));
-                }),
-            },
-            Err(error) => Ran {
-                keep: false,
-                answer: Box::new(move |_| {
-                    let _ = reply.send(Err(error));
-                }),
-            },
+        let (keep, result) = match result {
+            Ok(Done::Keep(value)) => (true, Ok(value)),
+            // A refusal may rest on an earlier write of the batch: like a kept write's answer,
+            // it stands only if the batch was committed.
+            Ok(Done::Undo(value)) => (false, Ok(value)),
+            // A failed write keeps its own error whatever the batch does.
+            Err(error) => (false, Err(error)),
+        };
+        Ran {
+            keep,
+            answer: Box::new(move |committed| {
+                let _ = reply.send(result.and_then(|value| committed.map(|()| value)));
+            }),
         }
     }
 
